@@ -1,0 +1,71 @@
+namespace Monitor.Abstractions;
+
+/// <summary>
+/// The facts one measure grain is asked to count, column by column (compact on the wire and in the journal):
+/// fingerprint, event time, and what each adds to the period's sum and count.
+/// </summary>
+[GenerateSerializer]
+[Immutable]
+public sealed class MeasureBatch
+{
+    [Id(0)]
+    public required ulong[] Fingerprints { get; init; }
+
+    [Id(1)]
+    public required long[] AtUtcTicks { get; init; }
+
+    [Id(2)]
+    public required double[] Sums { get; init; }
+
+    [Id(3)]
+    public required long[] Counts { get; init; }
+
+    public int Length => Fingerprints.Length;
+
+    /// <summary>The facts at the given positions, in order.</summary>
+    public MeasureBatch Select(IReadOnlyList<int> positions) => new()
+    {
+        Fingerprints = [.. positions.Select(i => Fingerprints[i])],
+        AtUtcTicks = [.. positions.Select(i => AtUtcTicks[i])],
+        Sums = [.. positions.Select(i => Sums[i])],
+        Counts = [.. positions.Select(i => Counts[i])],
+    };
+}
+
+/// <summary>What a measure grain did with a batch: which positions it had already counted, and its version after.</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record ApplyOutcome([property: Id(0)] int[] Duplicates, [property: Id(1)] long Version);
+
+/// <summary>One period's figure: its start and label, the value shown, and the sum and count behind it.</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record PeriodFigure(
+    [property: Id(0)] DateTimeOffset Start,
+    [property: Id(1)] string Label,
+    [property: Id(2)] double? Value,
+    [property: Id(3)] double Sum,
+    [property: Id(4)] long N);
+
+/// <summary>A measure as a wallboard tile shows it: today and month to date, with recent days and months.</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record MeasureTile(
+    [property: Id(0)] string Force,
+    [property: Id(1)] string Area,
+    [property: Id(2)] string Measure,
+    [property: Id(3)] long Version,
+    [property: Id(4)] DateTimeOffset AsOf,
+    [property: Id(5)] PeriodFigure Today,
+    [property: Id(6)] PeriodFigure MonthToDate,
+    [property: Id(7)] IReadOnlyList<PeriodFigure> Days,
+    [property: Id(8)] IReadOnlyList<PeriodFigure> Months);
+
+/// <summary>One measure in one area (key <c>{force}/{area}/{measure}</c>): counts facts per period, once each.</summary>
+public interface IMeasureGrain : IGrainWithStringKey
+{
+    /// <summary>Counts the batch; returns only after the counted facts are stored.</summary>
+    Task<ApplyOutcome> Apply(MeasureBatch batch);
+
+    Task<MeasureTile> GetTile();
+}

@@ -1,0 +1,108 @@
+using Monitor.Domain.Measures;
+using Monitor.Domain.Periods;
+
+namespace Monitor.Domain.Forces;
+
+/// <summary>The three levels at which every figure exists.</summary>
+public enum AreaLevel
+{
+    Force,
+    PolicingArea,
+    District,
+}
+
+/// <summary>An area of the force's hierarchy. Populations are held on districts and summed upwards.</summary>
+public sealed record Area(string Id, string Name, AreaLevel Level, string? ParentId, int Population);
+
+/// <summary>Where the response clock of a grade starts; it always stops at the first arrival.</summary>
+public enum ClockStart
+{
+    Call,
+    Grading,
+    Dispatch,
+}
+
+/// <summary>The attendance standard for one grade of incident.</summary>
+public sealed record ResponseStandard(ClockStart ClockStart, int TargetMinutes, int? UrbanTargetMinutes);
+
+/// <summary>
+/// A force as configured: its hierarchy, time zone, response standards and measure catalog.
+/// Built only by <see cref="ForceConfigurationLoader"/>, which guarantees every reference resolves.
+/// </summary>
+public sealed class ForceDefinition
+{
+    private readonly Dictionary<string, Area> _areas;
+    private readonly Dictionary<string, MeasureDefinition> _measures;
+    private readonly Dictionary<string, Area[]> _lineage;
+
+    internal ForceDefinition(
+        string id,
+        string name,
+        TimeZoneInfo timeZone,
+        IReadOnlyList<Area> areas,
+        IReadOnlyList<MeasureDefinition> measures,
+        ResponseStandard emergency,
+        ResponseStandard priority)
+    {
+        Id = id;
+        Name = name;
+        TimeZone = timeZone;
+        Areas = areas;
+        Measures = measures;
+        Emergency = emergency;
+        Priority = priority;
+        Calendar = new PeriodCalendar(timeZone);
+        _areas = areas.ToDictionary(a => a.Id, StringComparer.Ordinal);
+        _measures = measures.ToDictionary(m => m.Id, StringComparer.Ordinal);
+        _lineage = areas.ToDictionary(a => a.Id, a => BuildLineage(a).ToArray(), StringComparer.Ordinal);
+        ForceArea = areas.Single(a => a.Level == AreaLevel.Force);
+    }
+
+    public string Id { get; }
+
+    public string Name { get; }
+
+    public TimeZoneInfo TimeZone { get; }
+
+    public PeriodCalendar Calendar { get; }
+
+    public IReadOnlyList<Area> Areas { get; }
+
+    public Area ForceArea { get; }
+
+    public IReadOnlyList<MeasureDefinition> Measures { get; }
+
+    public ResponseStandard Emergency { get; }
+
+    public ResponseStandard Priority { get; }
+
+    public Area? FindArea(string id) => _areas.GetValueOrDefault(id);
+
+    public MeasureDefinition? FindMeasure(string id) => _measures.GetValueOrDefault(id);
+
+    /// <summary>The area itself, then each parent up to the force: every level a figure for this area also counts at.</summary>
+    public IReadOnlyList<Area> Lineage(string areaId) => _lineage[areaId];
+
+    /// <summary>People living in the area: a district's own figure, or the sum of the districts below.</summary>
+    public int PopulationOf(string areaId)
+    {
+        var area = _areas[areaId];
+        return area.Level == AreaLevel.District
+            ? area.Population
+            : Areas.Where(a => a.Level == AreaLevel.District && Lineage(a.Id).Contains(area)).Sum(a => a.Population);
+    }
+
+    public IEnumerable<Area> Children(string areaId) => Areas.Where(a => a.ParentId == areaId);
+
+    /// <summary>The measures that exist in an area: all of them at force level, the district-level ones below it.</summary>
+    public IEnumerable<MeasureDefinition> MeasuresAt(string areaId) =>
+        areaId == ForceArea.Id ? Measures : Measures.Where(m => m.Level == MeasureLevel.All);
+
+    private IEnumerable<Area> BuildLineage(Area area)
+    {
+        for (Area? current = area; current is not null; current = current.ParentId is null ? null : _areas[current.ParentId])
+        {
+            yield return current;
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Monitor.Domain.Measures;
+
+/// <summary>
+/// Something that happened that measures count: a raw feed event, or a pair the monitor derived
+/// (a call answered after so many seconds, an incident attended after so many minutes).
+/// </summary>
+/// <param name="Key">Stable identity of the fact for de-duplication: the same fact twice adds once.</param>
+/// <param name="At">When it counts: the period it falls in is taken from this instant.</param>
+/// <param name="AreaId">The district it happened in, or null for force-level facts (telephony).</param>
+public sealed record Fact(
+    FactKind Kind,
+    string Key,
+    DateTimeOffset At,
+    string? AreaId,
+    string? Channel = null,
+    string? Grade = null,
+    string? Category = null,
+    IReadOnlyList<string>? MarkerList = null,
+    double? Duration = null,
+    bool? WithinTarget = null)
+{
+    public IReadOnlyList<string> Markers => MarkerList ?? [];
+}

@@ -1,0 +1,128 @@
+using Monitor.Domain.Periods;
+
+namespace Monitor.Domain.Measures;
+
+/// <summary>The running totals of one period: the sum of contributions and how many were counted.</summary>
+public readonly record struct Bucket(double Sum, long Count)
+{
+    public Bucket Add(Contribution c) => new(Sum + c.Sum, Count + c.Count);
+}
+
+/// <summary>How much history a measure keeps: bounded memory beyond it.</summary>
+public sealed record SeriesRetention
+{
+    public int Hours { get; init; } = 24 * 8;
+
+    public int Days { get; init; } = 62;
+
+    public int Weeks { get; init; } = 106;
+
+    public int Months { get; init; } = 61;
+
+    /// <summary>How many days of fact fingerprints are kept to recognise a resent event; at least the ingest horizon.</summary>
+    public int DedupeDays { get; init; } = 8;
+
+    public int For(PeriodKind kind) => kind switch
+    {
+        PeriodKind.Hour => Hours,
+        PeriodKind.Day => Days,
+        PeriodKind.Week => Weeks,
+        _ => Months,
+    };
+}
+
+/// <summary>
+/// One measure in one area: a bucket per hour, day, ISO week and month in the force's time zone, and the
+/// fingerprints of the facts already counted. Applying the same fact twice counts it once.
+/// </summary>
+public sealed class MeasureSeries
+{
+    private readonly PeriodCalendar _calendar;
+    private readonly SeriesRetention _retention;
+    private readonly Dictionary<PeriodKind, SortedDictionary<long, Bucket>> _buckets;
+    private readonly SortedDictionary<long, HashSet<ulong>> _seenByDay = [];
+
+    public MeasureSeries(MeasureDefinition measure, PeriodCalendar calendar, SeriesRetention retention)
+    {
+        Measure = measure;
+        _calendar = calendar;
+        _retention = retention;
+        _buckets = measure.Periods.Append(PeriodKind.Day).Append(PeriodKind.Month).Distinct()
+            .ToDictionary(kind => kind, _ => new SortedDictionary<long, Bucket>());
+    }
+
+    public MeasureDefinition Measure { get; }
+
+    /// <summary>Rises by one with every fact counted, so a client can tell it missed an update.</summary>
+    public long Version { get; private set; }
+
+    public IEnumerable<PeriodKind> Kinds => _buckets.Keys;
+
+    /// <summary>Counts a fact unless its fingerprint was already counted in the same day; false for a duplicate.</summary>
+    public bool Apply(ulong fingerprint, DateTimeOffset at, Contribution contribution)
+    {
+        var day = _calendar.PeriodOf(PeriodKind.Day, at).Start.UtcTicks;
+        if (!_seenByDay.TryGetValue(day, out var seen))
+        {
+            seen = [];
+            _seenByDay.Add(day, seen);
+        }
+
+        if (!seen.Add(fingerprint))
+        {
+            return false;
+        }
+
+        foreach (var (kind, buckets) in _buckets)
+        {
+            var start = _calendar.PeriodOf(kind, at).Start.UtcTicks;
+            buckets[start] = buckets.GetValueOrDefault(start).Add(contribution);
+        }
+
+        Version++;
+        return true;
+    }
+
+    /// <summary>The bucket of a period, empty when nothing was counted in it.</summary>
+    public Bucket BucketOf(Period period) =>
+        _buckets.TryGetValue(period.Kind, out var buckets) ? buckets.GetValueOrDefault(period.Start.UtcTicks) : default;
+
+    /// <summary>The figure of a period: a count, a proportion or a mean; null when there is nothing to divide.</summary>
+    public double? ValueOf(Period period)
+    {
+        var bucket = BucketOf(period);
+        return Measure.ValueOf(bucket.Sum, bucket.Count);
+    }
+
+    /// <summary>Every kept bucket of a kind, oldest first.</summary>
+    public IEnumerable<(Period Period, Bucket Bucket)> Buckets(PeriodKind kind) =>
+        _buckets.TryGetValue(kind, out var buckets)
+            ? buckets.Select(b => (new Period(kind, new DateTimeOffset(b.Key, TimeSpan.Zero)), b.Value))
+            : [];
+
+    /// <summary>Forgets buckets and fingerprints older than the retention allows, counting back from now.</summary>
+    public void Prune(DateTimeOffset now)
+    {
+        foreach (var (kind, buckets) in _buckets)
+        {
+            var oldest = _calendar.PeriodOf(kind, now);
+            for (var i = 1; i < _retention.For(kind); i++)
+            {
+                oldest = _calendar.Previous(oldest);
+            }
+
+            RemoveBefore(buckets, oldest.Start.UtcTicks);
+        }
+
+        var firstDay = _calendar.PeriodOf(PeriodKind.Day, now - TimeSpan.FromDays(_retention.DedupeDays)).Start.UtcTicks;
+        RemoveBefore(_seenByDay, firstDay);
+    }
+
+    private static void RemoveBefore<T>(SortedDictionary<long, T> map, long first)
+    {
+        while (map.Count > 0 && map.First().Key < first)
+        {
+            map.Remove(map.First().Key);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using Monitor.Domain.Events;
+using Monitor.Domain.Forces;
+using Monitor.Domain.Measures;
+
+namespace Monitor.Domain.Routing;
+
+/// <summary>Names one measure in one area of one force: the identity of a measure grain.</summary>
+public readonly record struct MeasureKey(string Force, string Area, string Measure)
+{
+    public override string ToString() => $"{Force}/{Area}/{Measure}";
+
+    public static MeasureKey Parse(string key)
+    {
+        var parts = key.Split('/');
+        return parts.Length == 3
+            ? new MeasureKey(parts[0], parts[1], parts[2])
+            : throw new FormatException($"'{key}' is not a measure key (force/area/measure).");
+    }
+}
+
+/// <summary>Where one fact goes: a measure in an area, and what it adds there.</summary>
+public readonly record struct Routed(MeasureKey Key, Contribution Contribution);
+
+/// <summary>
+/// Fans a fact out to every measure it feeds, at its district, that district's policing area and the force
+/// (force-level measures, such as telephony, at the force only).
+/// </summary>
+public static class FactRouter
+{
+    public static IEnumerable<Routed> Route(ForceDefinition force, Fact fact)
+    {
+        foreach (var measure in force.Measures)
+        {
+            if (measure.ContributionOf(fact) is not { } contribution)
+            {
+                continue;
+            }
+
+            if (measure.Level == MeasureLevel.Force || fact.AreaId is null)
+            {
+                yield return new Routed(new MeasureKey(force.Id, force.ForceArea.Id, measure.Id), contribution);
+                continue;
+            }
+
+            foreach (var area in force.Lineage(fact.AreaId))
+            {
+                yield return new Routed(new MeasureKey(force.Id, area.Id, measure.Id), contribution);
+            }
+        }
+    }
+
+    /// <summary>The facts a raw event is by itself. Pairs (answer times, response times) come from their own grains.</summary>
+    public static Fact? FactOf(MonitorEvent e) => e switch
+    {
+        CallOffered call => new Fact(FactKind.CallOffered, e.Key, e.At, null, Channel: call.Channel),
+        CallAbandoned call => new Fact(FactKind.CallAbandoned, e.Key, e.At, null, Channel: call.Channel),
+        IncidentCreated created => new Fact(FactKind.IncidentCreated, e.Key, e.At, created.Area, Grade: created.Grade),
+        CrimeRecorded crime => new Fact(FactKind.CrimeRecorded, e.Key, e.At, crime.Area, Category: crime.Category, MarkerList: crime.Markers),
+        IncidentRecorded recorded => new Fact(FactKind.IncidentRecorded, e.Key, e.At, recorded.Area, Category: recorded.Category, MarkerList: recorded.Markers),
+        _ => null,
+    };
+}

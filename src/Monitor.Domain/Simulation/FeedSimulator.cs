@@ -1,0 +1,216 @@
+using Monitor.Domain.Events;
+using Monitor.Domain.Forces;
+
+namespace Monitor.Domain.Simulation;
+
+/// <summary>
+/// A deterministic (seeded) feed of the force's three streams: calls, emergency response and recorded crime
+/// and incidents, with an hour-of-day shape. Time only moves when <see cref="Advance"/> is called, so the
+/// same seed and the same calls give the same events; steps that come later in an event's life (an answer,
+/// an arrival) wait in a queue until their time.
+/// </summary>
+public sealed class FeedSimulator
+{
+    // Relative demand by hour of day (control rooms are quiet before dawn, busiest in the evening).
+    private static readonly double[] HourShape = Normalise(
+    [
+        0.60, 0.50, 0.40, 0.35, 0.30, 0.35, 0.50, 0.75, 0.95, 1.05, 1.10, 1.15,
+        1.15, 1.15, 1.20, 1.25, 1.30, 1.35, 1.40, 1.35, 1.30, 1.20, 1.00, 0.80,
+    ]);
+
+    private readonly ForceDefinition _force;
+    private readonly SimulationProfile _profile;
+    private readonly Random _random;
+    private readonly PriorityQueue<MonitorEvent, (DateTimeOffset At, long Order)> _later = new();
+    private readonly List<Stream> _streams = [];
+    private long _sequence;
+    private DateTimeOffset _now;
+
+    public FeedSimulator(ForceDefinition force, SimulationProfile profile, int seed, DateTimeOffset start)
+    {
+        _force = force;
+        _profile = profile;
+        _random = new Random(seed);
+        _now = start;
+        BuildStreams();
+    }
+
+    /// <summary>Multiplies every volume (a demo that must visibly move runs faster than life).</summary>
+    public double Intensity { get; set; } = 1;
+
+    /// <summary>Every event with a time in [now, until), in time order; the simulator's clock moves to <paramref name="until"/>.</summary>
+    public IReadOnlyList<MonitorEvent> Advance(DateTimeOffset until)
+    {
+        for (var minute = _now; minute < until; minute = minute.AddMinutes(1))
+        {
+            var end = minute.AddMinutes(1) < until ? minute.AddMinutes(1) : until;
+            var fraction = (end - minute).TotalMinutes;
+            var shape = HourShape[TimeZoneInfo.ConvertTime(minute, _force.TimeZone).Hour];
+            foreach (var stream in _streams)
+            {
+                var count = Poisson(stream.PerMinute * shape * fraction * Intensity);
+                for (var i = 0; i < count; i++)
+                {
+                    stream.Emit(minute + TimeSpan.FromSeconds(_random.NextDouble() * fraction * 60));
+                }
+            }
+        }
+
+        _now = until;
+        var due = new List<MonitorEvent>();
+        while (_later.TryPeek(out _, out var key) && key.At < until)
+        {
+            due.Add(_later.Dequeue());
+        }
+
+        return due;
+    }
+
+    private void BuildStreams()
+    {
+        var minutesPerQuarter = _profile.QuarterDays * 24.0 * 60.0;
+        foreach (var (channel, call) in _profile.Calls)
+        {
+            _streams.Add(new Stream(call.PerQuarter / minutesPerQuarter, at => EmitCall(at, channel, call)));
+        }
+
+        foreach (var (grade, incident) in _profile.Incidents)
+        {
+            _streams.Add(new Stream(incident.PerQuarter / minutesPerQuarter, at => EmitIncident(at, grade, incident)));
+        }
+
+        foreach (var (category, byDistrict) in _profile.CrimesPerQuarter)
+        {
+            foreach (var (district, perQuarter) in byDistrict)
+            {
+                _streams.Add(new Stream(perQuarter / minutesPerQuarter, at => EmitCrime(at, district, category)));
+            }
+        }
+
+        foreach (var (category, byArea) in _profile.RecordedIncidentsPerQuarter)
+        {
+            foreach (var (area, perQuarter) in byArea)
+            {
+                _streams.Add(new Stream(perQuarter / minutesPerQuarter, at => EmitRecorded(at, area, category)));
+            }
+        }
+    }
+
+    private void EmitCall(DateTimeOffset at, string channel, CallProfile call)
+    {
+        var callId = $"CALL-{channel}-{++_sequence}";
+        Schedule(new CallOffered(NextId(), _force.Id, at, callId, channel));
+        if (_random.NextDouble() < call.AbandonedShare)
+        {
+            Schedule(new CallAbandoned(NextId(), _force.Id, at.AddSeconds(5 + (_random.NextDouble() * 115)), callId, channel));
+            return;
+        }
+
+        // Exponential answer times with P(answer <= target) = the service level aimed at.
+        var mean = -call.TargetSeconds / Math.Log(1 - call.WithinTargetShare);
+        var seconds = -mean * Math.Log(1 - _random.NextDouble());
+        Schedule(new CallAnswered(NextId(), _force.Id, at.AddSeconds(seconds), callId, channel));
+    }
+
+    private void EmitIncident(DateTimeOffset at, string grade, IncidentProfile incident)
+    {
+        var incidentId = $"INC-{++_sequence}";
+        var district = PickDistrict(null);
+        var standard = grade == "priority" ? _force.Priority : _force.Emergency;
+        Schedule(new IncidentCreated(NextId(), _force.Id, at, incidentId, district, grade, null));
+        Schedule(new IncidentGraded(NextId(), _force.Id, at.AddSeconds(30 + (_random.NextDouble() * 60)), incidentId, grade));
+
+        var response = LogNormalMinutes(incident.MeanResponseMinutes, standard.TargetMinutes, incident.WithinTargetShare);
+        var dispatch = Math.Min(response * 0.2, 3);
+        Schedule(new IncidentDispatched(NextId(), _force.Id, at.AddMinutes(dispatch), incidentId));
+        Schedule(new IncidentArrived(NextId(), _force.Id, at.AddMinutes(response), incidentId));
+        Schedule(new IncidentClosed(NextId(), _force.Id, at.AddMinutes(response + 20 + (_random.NextDouble() * 60)), incidentId));
+    }
+
+    private void EmitCrime(DateTimeOffset at, string district, string category)
+    {
+        var markers = _profile.MarkerShares.Where(m => _random.NextDouble() < m.Value).Select(m => m.Key).ToList();
+        Schedule(new CrimeRecorded(NextId(), _force.Id, at, $"CRM-{++_sequence}", district, category, markers));
+    }
+
+    private void EmitRecorded(DateTimeOffset at, string area, string category) =>
+        Schedule(new IncidentRecorded(NextId(), _force.Id, at, $"REC-{++_sequence}", PickDistrict(area), category, null, []));
+
+    /// <summary>A district of the area (or of the force), chosen in proportion to population.</summary>
+    private string PickDistrict(string? areaId)
+    {
+        var districts = _force.Areas
+            .Where(a => a.Level == AreaLevel.District && (areaId is null || a.ParentId == areaId))
+            .ToList();
+        var pick = _random.NextDouble() * districts.Sum(d => d.Population);
+        foreach (var district in districts)
+        {
+            pick -= district.Population;
+            if (pick < 0)
+            {
+                return district.Id;
+            }
+        }
+
+        return districts[^1].Id;
+    }
+
+    /// <summary>A log-normal duration with the given mean and P(duration <= target) = share.</summary>
+    private double LogNormalMinutes(double mean, double target, double share)
+    {
+        var z = Probit(share);
+        var sigma = z - Math.Sqrt(Math.Max(z * z - (2 * Math.Log(target / mean)), 0));
+        var mu = Math.Log(mean) - (sigma * sigma / 2);
+        return Math.Exp(mu + (sigma * Normal()));
+    }
+
+    private double Normal() =>
+        Math.Sqrt(-2 * Math.Log(1 - _random.NextDouble())) * Math.Cos(2 * Math.PI * _random.NextDouble());
+
+    private int Poisson(double lambda)
+    {
+        var limit = Math.Exp(-lambda);
+        var count = 0;
+        for (var p = _random.NextDouble(); p > limit; p *= _random.NextDouble())
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    private void Schedule(MonitorEvent e) => _later.Enqueue(e, (e.At, _sequence++));
+
+    private string NextId() => $"sim-{++_sequence}";
+
+    /// <summary>The standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9).</summary>
+    private static double Probit(double p)
+    {
+        double[] a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.3577518672690, -30.66479806614716, 2.506628277459239];
+        double[] b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+        double[] c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+        double[] d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+        if (p < 0.02425)
+        {
+            var q = Math.Sqrt(-2 * Math.Log(p));
+            return (((((c[0] * q + c[1]) * q + c[2]) * q + c[3]) * q + c[4]) * q + c[5]) / ((((d[0] * q + d[1]) * q + d[2]) * q + d[3]) * q + 1);
+        }
+
+        if (p > 1 - 0.02425)
+        {
+            return -Probit(1 - p);
+        }
+
+        var r = p - 0.5;
+        var s = r * r;
+        return (((((a[0] * s + a[1]) * s + a[2]) * s + a[3]) * s + a[4]) * s + a[5]) * r / (((((b[0] * s + b[1]) * s + b[2]) * s + b[3]) * s + b[4]) * s + 1);
+    }
+
+    private static double[] Normalise(double[] weights)
+    {
+        var mean = weights.Average();
+        return [.. weights.Select(w => w / mean)];
+    }
+
+    private sealed record Stream(double PerMinute, Action<DateTimeOffset> Emit);
+}

@@ -1,0 +1,32 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Monitor.Domain.Simulation;
+
+/// <summary>
+/// The rates a simulated feed is calibrated on (config/simulation/{force}.json): volumes per quarter of
+/// <see cref="QuarterDays"/> days, service levels and response times, crimes per district and category.
+/// </summary>
+public sealed record SimulationProfile(
+    string Force,
+    int QuarterDays,
+    Dictionary<string, CallProfile> Calls,
+    Dictionary<string, IncidentProfile> Incidents,
+    Dictionary<string, Dictionary<string, double>> CrimesPerQuarter,
+    Dictionary<string, double> MarkerShares,
+    Dictionary<string, Dictionary<string, double>> RecordedIncidentsPerQuarter)
+{
+    public static SimulationProfile Load(string path) =>
+        JsonSerializer.Deserialize(File.ReadAllText(path), SimulationJsonContext.Default.SimulationProfile)
+        ?? throw new InvalidDataException($"{path}: empty simulation profile");
+}
+
+/// <summary>One telephone line: how many calls, how quickly they are answered, how many callers give up.</summary>
+public sealed record CallProfile(double PerQuarter, double WithinTargetShare, double TargetSeconds, double AbandonedShare);
+
+/// <summary>One grade: how many incidents, and how their response times are spread.</summary>
+public sealed record IncidentProfile(double PerQuarter, double MeanResponseMinutes, double WithinTargetShare);
+
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+[JsonSerializable(typeof(SimulationProfile))]
+internal sealed partial class SimulationJsonContext : JsonSerializerContext;

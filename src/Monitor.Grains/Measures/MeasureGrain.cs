@@ -1,0 +1,155 @@
+using Microsoft.Extensions.Logging;
+using Monitor.Abstractions;
+using Monitor.Domain.Forces;
+using Monitor.Domain.Measures;
+using Monitor.Domain.Periods;
+using Monitor.Domain.Routing;
+using Monitor.Grains.Notifications;
+using Monitor.Grains.Storage;
+
+namespace Monitor.Grains.Measures;
+
+/// <summary>
+/// One measure in one area. Counting lives in <see cref="MeasureSeries"/>; this grain loads it from the
+/// journal, stores what each batch adds before answering, and tells the wallboards.
+/// </summary>
+[GrainType("measure")]
+public sealed partial class MeasureGrain(
+    ForceCatalog forces,
+    SeriesRetention retention,
+    IMeasureJournal journal,
+    ITileNotifier notifier,
+    TimeProvider time,
+    ILogger<MeasureGrain> logger) : Grain, IMeasureGrain
+{
+    private const int RecentDays = 8;
+    private const int RecentMonths = 3;
+
+    private MeasureKey _key;
+    private string _keyText = string.Empty;
+    private ForceDefinition _force = null!;
+    private MeasureSeries _series = null!;
+    private DateTimeOffset _prunedAt;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _keyText = this.GetPrimaryKeyString();
+        _key = MeasureKey.Parse(_keyText);
+        _force = forces.Get(_key.Force);
+        var measure = _force.FindMeasure(_key.Measure)
+            ?? throw new InvalidOperationException($"Measure '{_key.Measure}' is not in the catalog of '{_key.Force}'.");
+        _series = new MeasureSeries(measure, _force.Calendar, retention);
+
+        var batches = await journal.LoadAsync(_keyText);
+        foreach (var batch in batches)
+        {
+            CountAll(batch);
+        }
+
+        Prune();
+        LogActivated(logger, _keyText, batches.Count, _series.Version);
+    }
+
+    public async Task<ApplyOutcome> Apply(MeasureBatch batch)
+    {
+        var counted = new List<int>(batch.Length);
+        var duplicates = new List<int>();
+        for (var i = 0; i < batch.Length; i++)
+        {
+            var at = new DateTimeOffset(batch.AtUtcTicks[i], TimeSpan.Zero);
+            if (_series.Apply(batch.Fingerprints[i], at, new Contribution(batch.Sums[i], batch.Counts[i])))
+            {
+                counted.Add(i);
+            }
+            else
+            {
+                duplicates.Add(i);
+            }
+        }
+
+        if (counted.Count > 0)
+        {
+            try
+            {
+                await journal.AppendAsync(_keyText, counted.Count == batch.Length ? batch : batch.Select(counted));
+            }
+            catch (Exception e)
+            {
+                // Memory now holds facts the store does not: drop this activation so the next call reloads
+                // the truth from the journal, and let the feed's retry count them.
+                LogAppendFailed(logger, e, _keyText);
+                DeactivateOnIdle();
+                throw;
+            }
+
+            Prune();
+            notifier.Publish(BuildTile());
+        }
+
+        return new ApplyOutcome([.. duplicates], _series.Version);
+    }
+
+    public Task<MeasureTile> GetTile() => Task.FromResult(BuildTile());
+
+    private void CountAll(MeasureBatch batch)
+    {
+        for (var i = 0; i < batch.Length; i++)
+        {
+            _series.Apply(batch.Fingerprints[i], new DateTimeOffset(batch.AtUtcTicks[i], TimeSpan.Zero), new Contribution(batch.Sums[i], batch.Counts[i]));
+        }
+    }
+
+    private void Prune()
+    {
+        var now = time.GetUtcNow();
+        if (now - _prunedAt < TimeSpan.FromHours(1))
+        {
+            return;
+        }
+
+        _series.Prune(now);
+        _prunedAt = now;
+    }
+
+    private MeasureTile BuildTile()
+    {
+        var now = time.GetUtcNow();
+        var calendar = _force.Calendar;
+        var today = calendar.PeriodOf(PeriodKind.Day, now);
+        var month = calendar.PeriodOf(PeriodKind.Month, now);
+        return new MeasureTile(
+            _key.Force,
+            _key.Area,
+            _key.Measure,
+            _series.Version,
+            now,
+            Figure(today),
+            Figure(month),
+            [.. Recent(calendar, today, RecentDays).Select(Figure)],
+            [.. Recent(calendar, month, RecentMonths).Select(Figure)]);
+    }
+
+    private PeriodFigure Figure(Period period)
+    {
+        var bucket = _series.BucketOf(period);
+        return new PeriodFigure(period.Start, period.Label, _series.Measure.ValueOf(bucket.Sum, bucket.Count), bucket.Sum, bucket.Count);
+    }
+
+    private static List<Period> Recent(PeriodCalendar calendar, Period current, int count)
+    {
+        var periods = new List<Period> { current };
+        for (var i = 1; i < count; i++)
+        {
+            periods.Add(calendar.Previous(periods[^1]));
+        }
+
+        periods.Reverse();
+        return periods;
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Measure {Key} activated from {Batches} journal batches at version {Version}")]
+    private static partial void LogActivated(ILogger logger, string key, int batches, long version);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Measure {Key} could not store a batch; the activation is dropped so memory matches the store")]
+    private static partial void LogAppendFailed(ILogger logger, Exception exception, string key);
+}

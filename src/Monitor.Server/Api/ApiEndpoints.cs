@@ -1,0 +1,78 @@
+using Microsoft.Extensions.Options;
+using Monitor.Domain.Events;
+using Monitor.Domain.Forces;
+using Monitor.Grains.Ingest;
+using Monitor.Server.Live;
+
+namespace Monitor.Server.Api;
+
+/// <summary>The HTTP contract v1 (docs/api.md).</summary>
+public static partial class ApiEndpoints
+{
+    public static IServiceCollection AddMonitorApi(this IServiceCollection services)
+    {
+        services.AddProblemDetails();
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, MonitorJsonContext.Default));
+        return services;
+    }
+
+    public static void MapEventsApi(this IEndpointRouteBuilder app) =>
+        app.MapPost("/api/events", async (HttpRequest request, EventIngestor ingestor, IngestLimits limits, ILogger<EventIngestor> logger) =>
+        {
+            var (events, refusal) = await EventBodyReader.ReadAsync(request, limits);
+            if (refusal is not null)
+            {
+                return Results.Problem(title: refusal.Title, detail: refusal.Detail, statusCode: refusal.Status);
+            }
+
+            try
+            {
+                var result = await ingestor.IngestAsync(events!);
+                return Results.Ok(new IngestResponse(result.Accepted, result.Duplicates, result.Rejected));
+            }
+            catch (Exception e) when (StorageFailure.IsStorageFailure(e))
+            {
+                LogStorageUnavailable(logger, e);
+                return Results.Problem(
+                    title: "Storage unavailable",
+                    detail: "The events could not be stored; none of this batch is acknowledged. Send it again later.",
+                    statusCode: StatusCodes.Status503ServiceUnavailable);
+            }
+        });
+
+    public static void MapForcesApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/forces", (ForceCatalog forces) => Results.Ok(forces.All.Select(f => f.Id).Order(StringComparer.Ordinal).ToArray()));
+        app.MapGet("/api/forces/{force}", (string force, ForceCatalog forces) =>
+            forces.Find(force) is { } definition
+                ? Results.Ok(Describe(definition))
+                : UnknownForce(force));
+    }
+
+    public static void MapLiveApi(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/live/{force}/{area}", async (string force, string area, LiveSnapshotService live) =>
+        {
+            var problem = live.Problem(force, area);
+            return problem is null ? Results.Ok(await live.GetAsync(force, area)) : Results.Problem(detail: problem, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        });
+
+    private static IResult UnknownForce(string force) =>
+        Results.Problem(detail: $"Force '{force}' is not configured.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
+    private static ForceDescription Describe(ForceDefinition force) => new(
+        force.Id,
+        force.Name,
+        force.TimeZone.Id,
+        [.. force.Areas.Select(a => new AreaDescription(a.Id, a.Name, Wire(a.Level), a.ParentId, force.PopulationOf(a.Id)))],
+        [.. force.Measures.Select(m => new MeasureDescription(
+            m.Id, m.Title, m.Unit, Wire(m.Level), Wire(m.Aggregation), Wire(m.Direction), m.Target, m.ChartKind, [.. m.Periods.Select(Wire)]))]);
+
+    private static string Wire<T>(T value) where T : struct, Enum => value switch
+    {
+        AreaLevel.PolicingArea => "policing-area",
+        _ => value.ToString().ToLowerInvariant(),
+    };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Ingest refused with 503: storage unavailable")]
+    private static partial void LogStorageUnavailable(ILogger logger, Exception exception);
+}

@@ -1,0 +1,29 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Monitor.Abstractions;
+using Monitor.Grains.Ingest;
+
+namespace Monitor.Server.Api;
+
+/// <summary>The 200 answer of POST /api/events.</summary>
+public sealed record IngestResponse(int Accepted, int Duplicates, IReadOnlyList<Rejection> Rejected);
+
+/// <summary>GET /api/forces/{force}: the hierarchy and the measure catalog.</summary>
+public sealed record ForceDescription(string Id, string Name, string TimeZone, IReadOnlyList<AreaDescription> Areas, IReadOnlyList<MeasureDescription> Measures);
+
+public sealed record AreaDescription(string Id, string Name, string Level, string? Parent, int Population);
+
+public sealed record MeasureDescription(
+    string Id, string Title, string Unit, string Level, string Aggregation, string Direction, double? Target, string Chart, IReadOnlyList<string> Periods);
+
+/// <summary>What a wallboard starts from for one area: every measure's tile, and the time it was taken.</summary>
+public sealed record LiveSnapshot(string Force, string Area, string AreaName, DateTimeOffset AsOf, string Storage, IReadOnlyList<MeasureTile> Tiles);
+
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
+[JsonSerializable(typeof(IngestResponse))]
+[JsonSerializable(typeof(string[]))]
+[JsonSerializable(typeof(ForceDescription))]
+[JsonSerializable(typeof(LiveSnapshot))]
+[JsonSerializable(typeof(MeasureTile))]
+[JsonSerializable(typeof(MeasureTile[]))]
+public sealed partial class MonitorJsonContext : JsonSerializerContext;

@@ -1,0 +1,114 @@
+using System.Buffers;
+using System.Text.Json;
+using Monitor.Domain.Events;
+
+namespace Monitor.Server.Api;
+
+/// <summary>Why a whole body was refused: nothing in it is accepted.</summary>
+public sealed record BodyRefusal(int Status, string Title, string Detail);
+
+/// <summary>
+/// Reads a POST /api/events body: a JSON array, or NDJSON (one event per line). A body that is not JSON at
+/// all is refused whole; inside a readable body each event stands or falls alone. In NDJSON a line that is
+/// not JSON is that event's rejection, since the other lines are still whole events.
+/// </summary>
+public static class EventBodyReader
+{
+    public static async Task<(IReadOnlyList<EventReadResult>? Events, BodyRefusal? Refusal)> ReadAsync(HttpRequest request, IngestLimits limits)
+    {
+        if (request.ContentLength > limits.MaxBodyBytes)
+        {
+            return (null, TooLarge($"the body is {request.ContentLength:N0} bytes; at most {limits.MaxBodyBytes:N0} are accepted"));
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(checked((int)Math.Min(request.ContentLength ?? 64 * 1024, limits.MaxBodyBytes) + 1));
+        while (true)
+        {
+            var memory = buffer.GetMemory(16 * 1024);
+            var read = await request.Body.ReadAsync(memory, request.HttpContext.RequestAborted);
+            if (read == 0)
+            {
+                break;
+            }
+
+            buffer.Advance(read);
+            if (buffer.WrittenCount > limits.MaxBodyBytes)
+            {
+                return (null, TooLarge($"the body exceeds {limits.MaxBodyBytes:N0} bytes"));
+            }
+        }
+
+        var body = buffer.WrittenMemory;
+        var isNdjson = request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) == true;
+        return isNdjson ? ReadLines(body, limits) : ReadArray(body, limits);
+    }
+
+    private static (IReadOnlyList<EventReadResult>?, BodyRefusal?) ReadArray(ReadOnlyMemory<byte> body, IngestLimits limits)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
+        }
+        catch (JsonException e)
+        {
+            return (null, Unreadable($"the body is not valid JSON ({Where(e)}); nothing was accepted"));
+        }
+
+        using (document)
+        {
+            if (document.RootElement.ValueKind != JsonValueKind.Array)
+            {
+                return (null, Unreadable("the body must be a JSON array of events (or NDJSON with Content-Type application/x-ndjson); nothing was accepted"));
+            }
+
+            var count = document.RootElement.GetArrayLength();
+            if (count > limits.MaxEventsPerBatch)
+            {
+                return (null, TooLarge($"the batch holds {count:N0} events; at most {limits.MaxEventsPerBatch:N0} are accepted"));
+            }
+
+            return ([.. document.RootElement.EnumerateArray().Select(EventReader.Read)], null);
+        }
+    }
+
+    private static (IReadOnlyList<EventReadResult>?, BodyRefusal?) ReadLines(ReadOnlyMemory<byte> body, IngestLimits limits)
+    {
+        var events = new List<EventReadResult>();
+        var rest = body;
+        while (!rest.IsEmpty)
+        {
+            var end = rest.Span.IndexOf((byte)'\n');
+            var line = end < 0 ? rest : rest[..end];
+            rest = end < 0 ? ReadOnlyMemory<byte>.Empty : rest[(end + 1)..];
+            if (line.Span.Trim(" \t\r"u8).IsEmpty)
+            {
+                continue;
+            }
+
+            if (events.Count == limits.MaxEventsPerBatch)
+            {
+                return (null, TooLarge($"the batch holds more than {limits.MaxEventsPerBatch:N0} events"));
+            }
+
+            try
+            {
+                using var document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
+                events.Add(EventReader.Read(document.RootElement));
+            }
+            catch (JsonException e)
+            {
+                events.Add(EventReadResult.Rejected(null, $"this line is not valid JSON ({Where(e)})"));
+            }
+        }
+
+        return (events, null);
+    }
+
+    private static string Where(JsonException e) =>
+        e.BytePositionInLine is { } position ? $"at line {(e.LineNumber ?? 0) + 1}, byte {position + 1}" : "unreadable";
+
+    private static BodyRefusal TooLarge(string detail) => new(StatusCodes.Status413PayloadTooLarge, "Batch too large", detail);
+
+    private static BodyRefusal Unreadable(string detail) => new(StatusCodes.Status400BadRequest, "Unreadable body", detail);
+}

@@ -1,0 +1,69 @@
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Monitor.Domain.Forces;
+using Monitor.Grains;
+using Monitor.Grains.Notifications;
+using Monitor.Grains.Storage;
+using Monitor.Server.Api;
+using Monitor.Server.Demo;
+using Monitor.Server.Hubs;
+using Monitor.Server.Live;
+
+namespace Monitor.Server.Hosting;
+
+/// <summary>The host's registrations, so that Program.cs reads as the list of what the process is.</summary>
+public static partial class MonitorHostingExtensions
+{
+    public static WebApplicationBuilder AddMonitor(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(MonitorOptions.Section).Get<MonitorOptions>() ?? new MonitorOptions();
+        builder.Services.Configure<MonitorOptions>(builder.Configuration.GetSection(MonitorOptions.Section));
+
+        var forces = ForceConfigurationLoader.LoadDirectory(options.ForcesPath ?? Path.Combine(AppContext.BaseDirectory, "config", "forces"));
+        builder.Services.AddMonitorGrainServices(forces);
+        builder.AddMonitorSilo(options);
+        builder.Services.AddMonitorApi();
+        builder.Services.AddMonitorHub();
+        builder.Services.AddSingleton<LiveSnapshotService>();
+
+        builder.Services.AddHealthChecks()
+            .AddCheck<ClusterReadinessCheck>("cluster", tags: ["ready"])
+            .AddCheck<StorageReadinessCheck>("storage", tags: ["ready"]);
+
+        if (options.Demo)
+        {
+            builder.Services.AddHostedService<DemoFeed>();
+        }
+
+        builder.Services.AddHostedService<StartupReport>();
+        return builder;
+    }
+
+    public static WebApplication MapMonitor(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapEventsApi();
+        app.MapForcesApi();
+        app.MapLiveApi();
+        app.MapHub<WallboardHub>("/hubs/wallboard");
+        return app;
+    }
+
+    private static void AddMonitorSilo(this WebApplicationBuilder builder, MonitorOptions options)
+    {
+        builder.Services.AddSingleton<IMeasureJournal, InMemoryMeasureJournal>();
+        builder.Services.AddSingleton<ITileNotifier, SignalRTileNotifier>();
+        builder.UseOrleans(silo =>
+        {
+            silo.UseLocalhostClustering(options.Orleans.SiloPort, options.Orleans.GatewayPort, serviceId: options.Orleans.ServiceId, clusterId: options.Orleans.ClusterId);
+            silo.AddMemoryGrainStorageAsDefault();
+            silo.UseInMemoryReminderService();
+        });
+    }
+}
