@@ -1,0 +1,89 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Monitor.Abstractions;
+using Monitor.Domain.Events;
+using Monitor.Domain.Forces;
+using Monitor.Grains;
+using Monitor.Grains.Ingest;
+using Monitor.Grains.Notifications;
+using Monitor.Grains.Storage;
+using Orleans.TestingHost;
+
+namespace Monitor.Grains.Tests;
+
+/// <summary>One in-process Orleans cluster shared by the grain tests, with the real force configuration.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    public FakeTimeProvider Clock { get; } = new(new DateTimeOffset(2026, 10, 26, 12, 0, 0, TimeSpan.Zero));
+
+    public InMemoryMeasureJournal Journal { get; } = new();
+
+    public RecordingNotifier Notifier { get; } = new();
+
+    public ForceCatalog Forces { get; } = ForceConfigurationLoader.LoadDirectory(ConfigDirectory());
+
+    public InProcessTestCluster Cluster { get; private set; } = null!;
+
+    public EventIngestor Ingestor => new(Cluster.Client, Forces, new IngestLimits(), Clock);
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
+        builder.ConfigureSilo((_, silo) => silo.ConfigureServices(services =>
+        {
+            services.AddMonitorGrainServices(Forces);
+            services.AddSingleton<TimeProvider>(Clock);
+            services.AddSingleton<IMeasureJournal>(Journal);
+            services.AddSingleton<ITileNotifier>(Notifier);
+        }));
+        Cluster = builder.Build();
+        await Cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    private static string ConfigDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "config", "forces");
+            if (File.Exists(Path.Combine(dir.FullName, "Monitor.sln")) && Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+
+        throw new DirectoryNotFoundException("config/forces not found above the test binaries");
+    }
+}
+
+/// <summary>Keeps every tile a grain published, as the hub would have received it.</summary>
+public sealed class RecordingNotifier : ITileNotifier
+{
+    private readonly List<MeasureTile> _tiles = [];
+
+    public void Publish(MeasureTile tile)
+    {
+        lock (_tiles)
+        {
+            _tiles.Add(tile);
+        }
+    }
+
+    public IReadOnlyList<MeasureTile> Published
+    {
+        get
+        {
+            lock (_tiles)
+            {
+                return [.. _tiles];
+            }
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
+{
+    public const string Name = "cluster";
+}
