@@ -11,6 +11,9 @@ public static class MonitorCli
     /// <summary>Exit code for bad usage or bad input (the process never shows a stack trace for these).</summary>
     public const int UsageError = 2;
 
+    /// <summary>Exit code for a defect in the monitor itself.</summary>
+    public const int InternalError = 1;
+
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
         new ChartCommand(),
@@ -32,7 +35,17 @@ public static class MonitorCli
             stderr.WriteLine($"monitor: unknown command '{args[0]}' (try: {string.Join(", ", Commands.Select(c => c.Name))})");
             return UsageError;
         }
-        return command.Run(args.Skip(1).ToList(), io);
+        try
+        {
+            return command.Run(args.Skip(1).ToList(), io);
+        }
+#pragma warning disable CA1031 // The last guard of the process: a defect is reported in one line, never as a stack trace.
+        catch (Exception e)
+#pragma warning restore CA1031
+        {
+            stderr.WriteLine($"monitor {command.Name}: internal error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
+            return InternalError;
+        }
     }
 
     private static void WriteUsage(TextWriter writer)

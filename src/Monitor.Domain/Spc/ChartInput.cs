@@ -58,19 +58,21 @@ public sealed record ChartInput
             var value = Values[i];
             if (!double.IsFinite(value))
                 return $"values[{i}] is not a finite number";
+            if (Math.Abs(value) > Largest)
+                return $"values[{i}] is {Format(value)}: too large to chart (the limit is ±1e100)";
             if (Kind.CountsEvents() && value < 0)
                 return $"values[{i}] is {Format(value)}: a {Kind.Name()} chart counts events, which cannot be negative";
             if (!Kind.NeedsDenominators())
                 continue;
             var denominator = Denominators![i];
-            if (!double.IsFinite(denominator) || denominator <= 0)
-                return $"denominators[{i}] is {Format(denominator)}: a sample size must be positive";
+            if (!double.IsFinite(denominator) || denominator <= 0 || denominator > Largest)
+                return $"denominators[{i}] is {Format(denominator)}: a sample size must be positive (and at most 1e100)";
             if (Kind.IsProportion() && value > denominator)
                 return $"values[{i}] ({Format(value)}) exceeds denominators[{i}] ({Format(denominator)}): a proportion cannot pass 1";
         }
 
-        if (Target is { } target && !double.IsFinite(target))
-            return "target is not a finite number";
+        if (Target is { } target && (!double.IsFinite(target) || Math.Abs(target) > Largest))
+            return "target is not a finite number of chartable size";
         foreach (var start in PhaseStarts ?? [])
         {
             if (start.Index < 0)
@@ -83,6 +85,9 @@ public sealed record ChartInput
         }
         return null;
     }
+
+    /// <summary>Beyond this, sums of squares and ranges could overflow to infinity, which JSON cannot hold.</summary>
+    private const double Largest = 1e100;
 
     private static string Format(double value) => value.ToString(CultureInfo.InvariantCulture);
 }
