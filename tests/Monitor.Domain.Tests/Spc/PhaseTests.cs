@@ -57,6 +57,22 @@ public class PhaseTests
     }
 
     [Fact]
+    public void Report_shaped_series_limits_are_the_worked_example_of_docs_spc_md()
+    {
+        var chart = Charts.Xmr([.. StableMonths, .. MonthsAbove]);
+
+        // Phase 0: mean 27, AMR 28/11 = 2.545455; 27 ± 2.66·AMR and 27 ± (2/3)·2.66·AMR.
+        Assert.Equal(20.229091, chart.Points[0].Lcl!.Value, 1e-6);
+        Assert.Equal(33.770909, chart.Points[0].Ucl!.Value, 1e-6);
+        Assert.Equal(22.486061, chart.Points[0].Lower2s!.Value, 1e-6);
+        Assert.Equal(31.513939, chart.Points[0].Upper2s!.Value, 1e-6);
+        // Phase 1 (trial, 8 points): mean 44.25, AMR 15/7 = 2.142857; limits 38.55 to 49.95.
+        Assert.Equal(38.55, chart.Points[24].Lcl!.Value, 1e-9);
+        Assert.Equal(49.95, chart.Points[24].Ucl!.Value, 1e-9);
+        Assert.Equal(Enumerable.Range(24, 8), chart.Events.Where(e => e.Kind == EventKind.BeyondUpper).Select(e => e.Index));
+    }
+
+    [Fact]
     public void Daily_series_never_rebaseline_and_the_run_goes_on()
     {
         var chart = Charts.Xmr(new SpcOptions { Rebaseline = false }, [.. StableMonths, .. MonthsAbove]);
