@@ -41,6 +41,7 @@ public static class Signals
     /// <summary>The order signals are listed in a point and in the log.</summary>
     public static IReadOnlyList<Signal> InOrder { get; } = Enum.GetValues<Signal>();
 
+    /// <summary>EventKind lists the signals first, in the same order, so a signal is logged as itself.</summary>
     public static EventKind AsEvent(this Signal signal) => (EventKind)(int)signal;
 
     /// <summary>Which side of the mean the signal points to: true for high.</summary>

@@ -64,6 +64,13 @@ public class JsonTests
     }
 
     [Fact]
+    public void Each_signal_is_logged_under_its_own_name()
+    {
+        Assert.All(Enum.GetValues<Signal>(), signal =>
+            Assert.Equal(JsonSerializer.Serialize(signal), JsonSerializer.Serialize(signal.AsEvent())));
+    }
+
+    [Fact]
     public void Options_left_out_take_the_defaults_and_given_ones_override()
     {
         var input = SpcJson.ReadInput("""{"kind":"pprime","values":[1],"denominators":[2],"options":{"runWarn":5,"rebaseline":false}}""");

@@ -56,6 +56,19 @@ public class PropertyTests
     }
 
     [Property(MaxTest = 200)]
+    public bool The_log_of_a_prefix_is_a_prefix_of_the_log(int[] raw, PositiveInt cut)
+    {
+        // What a live monitor wrote after k points can never depend on points k+1 onwards.
+        var values = raw.Select(v => (double)(v % 40)).ToArray();
+        var k = cut.Get % (values.Length + 1);
+
+        var whole = Charts.Xmr(values).Events;
+        var prefix = Charts.Xmr(values[..k]).Events;
+
+        return prefix.SequenceEqual(whole.Where(e => e.Index < k));
+    }
+
+    [Property(MaxTest = 200)]
     public bool Every_point_is_in_exactly_one_phase_and_phases_tile_the_series(int[] raw)
     {
         var values = raw.Select(v => (double)(v % 50)).ToArray();
