@@ -26,6 +26,18 @@ internal sealed class Series
 
     public bool IsGhost(int index) => GhostReason[index] is not null;
 
+    /// <summary>The totals a baseline's centre line is made of, over the non-ghosted points of [first, last].</summary>
+    public BaselineTotals Totals(int first, int last)
+    {
+        var totals = default(BaselineTotals);
+        for (var j = first; j <= last; j++)
+        {
+            if (!IsGhost(j))
+                totals = new BaselineTotals(totals.Points + 1, totals.Value + Value[j], totals.Count + Count[j], totals.Size + Size[j]);
+        }
+        return totals;
+    }
+
     public static Series From(ChartInput input)
     {
         var n = input.Values.Count;
@@ -49,3 +61,6 @@ internal sealed class Series
         return new Series(value, count, size, ghostReason);
     }
 }
+
+/// <summary>How many points, and the sums of their plotted values, counts and sample sizes.</summary>
+internal readonly record struct BaselineTotals(int Points, double Value, double Count, double Size);

@@ -12,15 +12,7 @@ internal sealed class CLimits : PhaseLimits
 
     public static CLimits? Fit(Series series, int first, int last)
     {
-        var sum = 0.0;
-        var points = 0;
-        for (var j = first; j <= last; j++)
-        {
-            if (series.IsGhost(j))
-                continue;
-            sum += series.Count[j];
-            points++;
-        }
-        return points == 0 ? null : new CLimits(sum / points);
+        var totals = series.Totals(first, last);
+        return totals.Points == 0 ? null : new CLimits(totals.Count / totals.Points);
     }
 }

@@ -21,7 +21,7 @@ internal sealed class LaneyLimits : PhaseLimits
 
     public override PointLimits? At(double size)
     {
-        var binomialSigma = Math.Sqrt(Mean * (1 - Mean) / size);
+        var binomialSigma = BinomialSigma(Mean, size);
         if (binomialSigma == 0)
             return PointLimits.Around(Mean, 0);
         if (_sigmaZ is not { } sigmaZ)
@@ -29,30 +29,24 @@ internal sealed class LaneyLimits : PhaseLimits
         return PointLimits.Around(Mean, binomialSigma * sigmaZ).ClampedToUnitInterval();
     }
 
+    /// <summary>σ_i = √(p̄(1−p̄)/n_i): the spread a proportion would have from binomial sampling alone.</summary>
+    private static double BinomialSigma(double pBar, double size) => Math.Sqrt(pBar * (1 - pBar) / size);
+
     public static LaneyLimits? Fit(Series series, int first, int last, bool laney)
     {
-        var defects = 0.0;
-        var sampled = 0.0;
-        for (var j = first; j <= last; j++)
-        {
-            if (series.IsGhost(j))
-                continue;
-            defects += series.Count[j];
-            sampled += series.Size[j];
-        }
-        if (sampled == 0)
+        var totals = series.Totals(first, last);
+        if (totals.Size == 0)
             return null;
 
-        var pBar = defects / sampled;
+        var pBar = totals.Count / totals.Size;
         if (!laney)
             return new LaneyLimits(pBar, 1, laney);
 
         // With p̄ at 0 or 1 there is no binomial spread, the z-scores are undefined and the limits collapse on p̄.
-        var spread = Math.Sqrt(pBar * (1 - pBar));
-        if (spread == 0)
+        if (pBar is 0 or 1)
             return new LaneyLimits(pBar, null, laney);
 
-        var ranges = MovingRanges.Of(series, first, last, j => (series.Value[j] - pBar) / (spread / Math.Sqrt(series.Size[j])));
+        var ranges = MovingRanges.Of(series, first, last, j => (series.Value[j] - pBar) / BinomialSigma(pBar, series.Size[j]));
         double? sigmaZ = ranges.Count == 0 ? null : ranges.Average() / D2;
         return new LaneyLimits(pBar, sigmaZ, laney);
     }

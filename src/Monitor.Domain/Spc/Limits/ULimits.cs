@@ -12,15 +12,7 @@ internal sealed class ULimits : PhaseLimits
 
     public static ULimits? Fit(Series series, int first, int last)
     {
-        var events = 0.0;
-        var exposure = 0.0;
-        for (var j = first; j <= last; j++)
-        {
-            if (series.IsGhost(j))
-                continue;
-            events += series.Count[j];
-            exposure += series.Size[j];
-        }
-        return exposure == 0 ? null : new ULimits(events / exposure);
+        var totals = series.Totals(first, last);
+        return totals.Size == 0 ? null : new ULimits(totals.Count / totals.Size);
     }
 }

@@ -23,20 +23,12 @@ internal sealed class XmrLimits : PhaseLimits
 
     public static XmrLimits? Fit(Series series, int first, int last, SpcOptions options)
     {
-        var sum = 0.0;
-        var points = 0;
-        for (var j = first; j <= last; j++)
-        {
-            if (series.IsGhost(j))
-                continue;
-            sum += series.Value[j];
-            points++;
-        }
-        if (points == 0)
+        var totals = series.Totals(first, last);
+        if (totals.Points == 0)
             return null;
 
         var ranges = MovingRanges.Of(series, first, last, j => series.Value[j]);
-        return new XmrLimits(sum / points, AverageMovingRange(ranges, options.Screen), options.Constant);
+        return new XmrLimits(totals.Value / totals.Points, AverageMovingRange(ranges, options.Screen), options.Constant);
     }
 
     /// <summary>
