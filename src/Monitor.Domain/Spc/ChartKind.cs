@@ -38,7 +38,7 @@ public static class ChartKinds
     {
         foreach (var candidate in Enum.GetValues<ChartKind>())
         {
-            if (string.Equals(candidate.Name(), name, StringComparison.Ordinal))
+            if (string.Equals(candidate.Name(), name, StringComparison.OrdinalIgnoreCase))
             {
                 kind = candidate;
                 return true;

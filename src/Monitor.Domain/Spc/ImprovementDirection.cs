@@ -15,7 +15,7 @@ public static class ImprovementDirections
 {
     public static bool TryParse(string? name, out ImprovementDirection direction)
     {
-        switch (name)
+        switch (name?.ToLowerInvariant())
         {
             case null or "neutral":
                 direction = ImprovementDirection.Neutral;

@@ -31,8 +31,9 @@ public sealed record SpcOptions
     /// <summary>Explains the first option that cannot be used, or null when all are usable.</summary>
     public string? Problem()
     {
-        if (BaselinePoints < 1)
-            return $"options.baselinePoints must be at least 1 (got {BaselinePoints})";
+        // One point has no moving range: an XmR or p′ phase would never get limits.
+        if (BaselinePoints < 2)
+            return $"options.baselinePoints must be at least 2 (got {BaselinePoints})";
         if (!double.IsFinite(Constant) || Constant <= 0)
             return $"options.constant must be a positive number (got {Constant})";
         if (RunWarn < 1)

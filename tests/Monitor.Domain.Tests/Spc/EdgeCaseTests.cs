@@ -67,7 +67,7 @@ public class EdgeCaseTests
     public void Unusable_options_are_refused_with_the_option_named()
     {
         var error = Assert.Throws<ChartInputException>(() =>
-            SpcEngine.Compute(new ChartInput(ChartKind.Xmr, [1, 2]) { Options = new SpcOptions { BaselinePoints = 0 } }));
+            SpcEngine.Compute(new ChartInput(ChartKind.Xmr, [1, 2]) { Options = new SpcOptions { BaselinePoints = 1 } }));
 
         Assert.Contains("options.baselinePoints", error.Message, StringComparison.Ordinal);
     }

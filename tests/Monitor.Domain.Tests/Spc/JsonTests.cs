@@ -80,6 +80,14 @@ public class JsonTests
     }
 
     [Fact]
+    public void Kind_and_direction_are_read_whatever_their_case()
+    {
+        var input = SpcJson.ReadInput("""{"kind":"PPrime","values":[],"direction":"Increase"}""");
+
+        Assert.Equal((ChartKind.PPrime, ImprovementDirection.Increase), (input.Kind, input.Direction));
+    }
+
+    [Fact]
     public void The_extensions_are_read()
     {
         var input = SpcJson.ReadInput("""
