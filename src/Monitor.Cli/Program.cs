@@ -1,1 +1,3 @@
-return 0;
+using Monitor.Cli;
+
+return MonitorCli.Run(args, Console.In, Console.Out, Console.Error);
