@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.RegularExpressions;
 using Monitor.Domain.Events;
 using Monitor.Domain.Measures;
+using Monitor.Domain.Spc;
 
 namespace Monitor.Domain.Forces;
 

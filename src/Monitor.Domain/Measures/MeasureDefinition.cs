@@ -1,3 +1,5 @@
+using Monitor.Domain.Spc;
+
 namespace Monitor.Domain.Measures;
 
 /// <summary>How a measure turns the facts that feed it into one figure per period.</summary>
@@ -11,14 +13,6 @@ public enum Aggregation
 
     /// <summary>The mean of a duration (seconds to answer, minutes to arrival).</summary>
     Mean,
-}
-
-/// <summary>Which way is better for a measure; signals map to improvement or concern through it.</summary>
-public enum ImprovementDirection
-{
-    Neutral,
-    Increase,
-    Decrease,
 }
 
 /// <summary>Where a measure exists: only at force level (telephony) or at district, area and force.</summary>
