@@ -80,7 +80,10 @@ public sealed record MeasureDefinition(
     /// <summary>
     /// What one fact adds to this measure's bucket, or null when the fact does not feed it.
     /// </summary>
-    public Contribution? ContributionOf(Fact fact)
+    public Contribution? ContributionOf(Fact fact) =>
+        fact.Retraction ? ContributionOfNew(fact)?.Negate() : ContributionOfNew(fact);
+
+    private Contribution? ContributionOfNew(Fact fact)
     {
         if (Feed.Matches(fact))
         {
@@ -109,4 +112,7 @@ public sealed record MeasureDefinition(
 }
 
 /// <summary>What a fact adds to a bucket: to its sum (numerator, total duration or count) and to its count.</summary>
-public readonly record struct Contribution(double Sum, long Count);
+public readonly record struct Contribution(double Sum, long Count)
+{
+    public Contribution Negate() => new(-Sum, -Count);
+}
