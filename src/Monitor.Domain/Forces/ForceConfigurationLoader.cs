@@ -24,8 +24,6 @@ public static partial class ForceConfigurationLoader
         ["incident.recorded"] = FactKind.IncidentRecorded,
     };
 
-    private static readonly string[] ChartKinds = ["xmr", "pprime", "p", "u", "c"];
-
     /// <summary>Loads every *.json file of the directory; throws listing every problem of every file.</summary>
     public static ForceCatalog LoadDirectory(string directory)
     {
@@ -358,10 +356,10 @@ public static partial class ForceConfigurationLoader
 
         CheckAggregation(file, aggregation, feed, path, problems);
 
-        var chart = file.Chart ?? (aggregation == Aggregation.Proportion ? "pprime" : "xmr");
-        if (!ChartKinds.Contains(chart))
+        var chartName = file.Chart ?? (aggregation == Aggregation.Proportion ? "pprime" : "xmr");
+        if (!ChartKinds.TryParse(chartName, out var chart))
         {
-            problems.Add(path + ".chart", $"'{chart}' is not one of {string.Join(", ", ChartKinds)}");
+            problems.Add(path + ".chart", $"'{chartName}' is not one of {string.Join(", ", Enum.GetValues<ChartKind>().Select(k => k.Name()))}");
         }
 
         if (file.Target is { } target && (double.IsNaN(target) || target < 0 || (aggregation == Aggregation.Proportion && target > 1)))

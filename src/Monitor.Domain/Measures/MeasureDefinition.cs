@@ -74,7 +74,7 @@ public sealed record MeasureDefinition(
     bool WithinTarget,
     ImprovementDirection Direction,
     double? Target,
-    string ChartKind,
+    ChartKind ChartKind,
     IReadOnlyList<PeriodKind> Periods)
 {
     /// <summary>
