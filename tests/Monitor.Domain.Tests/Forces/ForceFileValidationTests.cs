@@ -269,6 +269,22 @@ public sealed class ForceFileValidationTests
         Assert.Contains($"'{location[(location.LastIndexOf('/') + 1)..]}'", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/areas/3/population", "\"63000\"", "$.areas[3].population", "a whole number")]
+    [InlineData("/response/priority/targetMinutes", "\"60\"", "$.response.priority.targetMinutes", "a whole number")]
+    [InlineData("/measures/1/target", "\"0.9\"", "$.measures[1].target", "a number")]
+    [InlineData("/measures/2/withinTarget", "\"yes\"", "$.measures[2].withinTarget", "true or false")]
+    [InlineData("/name", "7", "$.name", "text (a string in quotes)")]
+    [InlineData("/areas/1/parent", "[]", "$.areas[1].parent", "text (a string in quotes)")]
+    [InlineData("/measures/0/periods", "\"day\"", "$.measures[0].periods", "a list [...]")]
+    [InlineData("/measures/0/feed", "\"crime.recorded\"", "$.measures[0].feed", "an object {...}")]
+    public void Value_of_the_wrong_type_names_its_path_and_the_type_expected(string location, string value, string path, string expected)
+    {
+        var problems = Problems(t => Add(t, location, JsonNode.Parse(value)));
+
+        Assert.Equal([$"x.json: {path} (line 1): wrong type: expected {expected}"], problems);
+    }
+
     [Fact]
     public void Syntax_error_names_the_line()
     {
