@@ -219,6 +219,19 @@ public sealed class PeriodCalendarTests
         Assert.Equal(label, London.PeriodOf(kind, Utc(2026, 3, 29, 11, 45)).Label);
 
     [Theory]
+    [InlineData(PeriodKind.Day, "2026-07-02")]
+    [InlineData(PeriodKind.Week, "2026-W28")]
+    [InlineData(PeriodKind.Month, "2026-08")]
+    public void Next_of_a_summer_period_written_in_utc_is_the_following_local_period(PeriodKind kind, string label)
+    {
+        var local = London.PeriodOf(kind, Utc(2026, 7, 1, 12));
+        var utc = local with { Start = local.Start.ToUniversalTime() };
+
+        Assert.Equal(label, London.Next(utc).Label);
+        Assert.Equal(London.Next(local), London.Next(utc));
+    }
+
+    [Theory]
     [MemberData(nameof(Kinds))]
     public void Next_and_previous_round_trip_across_both_clock_changes(PeriodKind kind)
     {
