@@ -295,6 +295,134 @@ public sealed class ForceFileValidationTests
     }
 
     [Fact]
+    public void Property_given_twice_is_refused_with_its_path()
+    {
+        var json = Text().Replace("\"timeZone\":\"Europe/London\"", "\"timeZone\":\"Europe/London\",\"timeZone\":\"Europe/Paris\"", StringComparison.Ordinal);
+
+        var line = Assert.Single(ProblemsOf(json));
+        Assert.StartsWith("x.json: $.timeZone (line 1): ", line, StringComparison.Ordinal);
+        Assert.Contains("'timeZone'", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Null_area_entry_is_refused()
+    {
+        var problems = Problems(t => t["areas"]!.AsArray().Add(null));
+
+        Assert.Equal(["x.json: $.areas[5]: must be an object, not null"], problems);
+    }
+
+    [Fact]
+    public void Two_forces_in_one_file_are_refused()
+    {
+        var problems = Problems(t => Area(t, 1)["level"] = "force");
+
+        Assert.Equal(
+            [
+                "x.json: $.areas: exactly one area must have level 'force', found 2",
+                "x.json: $.areas[1].parent: the force has no parent",
+                "x.json: $.areas[3].parent: the parent of a district must be a policing area; 'east' is a force",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void District_whose_parent_is_a_district_is_refused()
+    {
+        var problems = Problems(t => Area(t, 4)["parent"] = "harbour");
+
+        Assert.Equal(
+            [
+                "x.json: $.areas[4].parent: the parent of a district must be a policing area; 'harbour' is a district",
+                "x.json: $.areas[2]: 'west' has no district below it",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void Empty_measure_catalog_is_refused()
+    {
+        var problems = Problems(t => t["measures"] = new JsonArray());
+
+        Assert.Equal(["x.json: $.measures: the measure catalog must list at least one measure"], problems);
+    }
+
+    [Theory]
+    [InlineData(0, "aggregation", "\"sum\"", "x.json: $.measures[0].aggregation: 'sum' is not one of count, proportion, mean")]
+    [InlineData(0, "level", "\"district\"", "x.json: $.measures[0].level: 'district' is not one of force, all")]
+    [InlineData(0, "chart", "\"bar\"", "x.json: $.measures[0].chart: 'bar' is not one of xmr, pprime, p, u, c")]
+    [InlineData(0, "target", "-1", "x.json: $.measures[0].target: a target must not be negative")]
+    [InlineData(0, "withinSeconds", "10", "x.json: $.measures[0]: a count takes no denominator, withinSeconds or withinTarget")]
+    [InlineData(2, "withinTarget", "true", "x.json: $.measures[2]: a mean takes no denominator, withinSeconds or withinTarget")]
+    [InlineData(0, "feed", "null", "x.json: $.measures[0].feed: required: which facts feed the measure ({\"fact\": \"crime.recorded\", ...})")]
+    [InlineData(0, "title", "\" \"", "x.json: $.measures[0].title: required, and must not be empty")]
+    [InlineData(0, "id", "\"Total Crime\"", "x.json: $.measures[0].id: 'Total Crime' must be lower-case letters, digits and dashes (it is part of URLs and grain keys)")]
+    public void Measure_field_out_of_bounds_is_named(int measure, string field, string value, string problem)
+    {
+        var problems = Problems(t => Measure(t, measure)[field] = JsonNode.Parse(value));
+
+        Assert.Equal([problem], problems);
+    }
+
+    [Fact]
+    public void Within_seconds_applies_to_answered_calls_only()
+    {
+        var problems = Problems(t =>
+        {
+            Measure(t, 1).Remove("denominator");
+            Measure(t, 1)["withinSeconds"] = 10;
+        });
+
+        Assert.Equal(["x.json: $.measures[1].withinSeconds: applies to 'call.answered' feeds and must be above 0"], problems);
+    }
+
+    [Fact]
+    public void Within_target_applies_to_attended_incidents_only()
+    {
+        var problems = Problems(t =>
+        {
+            Measure(t, 1).Remove("denominator");
+            Measure(t, 1)["withinTarget"] = true;
+        });
+
+        Assert.Equal(["x.json: $.measures[1].withinTarget: applies to 'incident.attended' feeds only"], problems);
+    }
+
+    [Fact]
+    public void Grade_filter_on_a_call_is_refused_and_unknown_grade_on_an_incident_is_named()
+    {
+        var problems = Problems(t =>
+        {
+            Measure(t, 1)["feed"]!["grade"] = "emergency";
+            Measure(t, 0)["feed"] = new JsonObject { ["fact"] = "incident.created", ["grade"] = "urgent" };
+        });
+
+        Assert.Equal(
+            [
+                "x.json: $.measures[0].feed.grade: 'urgent' is not one of emergency, priority, scheduled",
+                "x.json: $.measures[1].feed.grade: filters incident.created and incident.attended only",
+            ],
+            problems);
+    }
+
+    [Fact]
+    public void Non_crime_category_on_a_crime_fact_is_refused()
+    {
+        var problems = Problems(t => Measure(t, 0)["feed"]!["category"] = "missing-person");
+
+        Assert.Single(problems);
+        Assert.StartsWith("x.json: $.measures[0].feed.category: 'missing-person' is not one of violence-with-injury, ", problems[0], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Urban_target_of_zero_is_refused()
+    {
+        var problems = Problems(t => t["response"]!["emergency"]!["urbanTargetMinutes"] = 0);
+
+        Assert.Equal(["x.json: $.response.emergency.urbanTargetMinutes: must be a whole number of minutes above 0 when given"], problems);
+    }
+
+    [Fact]
     public void Json_null_file_is_reported_as_empty() =>
         Assert.Equal(["x.json: $: the file is empty (null)"], ProblemsOf("null"));
 
