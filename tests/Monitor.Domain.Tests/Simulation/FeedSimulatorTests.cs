@@ -166,6 +166,38 @@ public sealed class FeedSimulatorTests
     }
 
     [Fact]
+    public void Advancing_to_an_earlier_time_returns_nothing_and_does_not_rewind_the_clock()
+    {
+        var simulator = Simulator(seed: 5);
+        var first = simulator.Advance(Start.AddHours(1));
+
+        var backwards = simulator.Advance(Start.AddMinutes(30));
+        var next = simulator.Advance(Start.AddHours(2));
+
+        Assert.Empty(backwards);
+        Assert.All(next, e => Assert.True(e.At >= Start.AddHours(1), $"{e.Id} at {e.At:O} repeats time already simulated"));
+        var reference = Simulator(seed: 5);
+        Assert.Equal(first.Select(EventJson.Serialize), reference.Advance(Start.AddHours(1)).Select(EventJson.Serialize));
+        Assert.Equal(next.Select(EventJson.Serialize), reference.Advance(Start.AddHours(2)).Select(EventJson.Serialize));
+    }
+
+    [Fact]
+    public void Second_by_second_advance_gives_the_profiles_volume()
+    {
+        // As the live demo feed does: one Advance a second, from 09:00 to 15:00.
+        var from = Start.AddHours(9);
+        var simulator = new FeedSimulator(Warwickshire.Force, Profile, 9, from);
+        var count = 0;
+        for (var at = from.AddSeconds(1); at <= from.AddHours(6); at = at.AddSeconds(1))
+        {
+            count += simulator.Advance(at).OfType<CallOffered>().Count();
+        }
+
+        // 999 and 101 together offer 838.3 calls a day; 09:00-15:00 holds 7.27 mean hours of the day's shape: 254.
+        Assert.InRange(count, 254 * 0.8, 254 * 1.2);
+    }
+
+    [Fact]
     public void Zero_intensity_produces_nothing()
     {
         var simulator = Simulator(seed: 1);
