@@ -66,6 +66,22 @@ public sealed class MeasureDefinitionTests
         Assert.Null(measure.ContributionOf(new Fact(FactKind.CallOffered, "k", At, null, Channel: "999")));
     }
 
+    [Fact]
+    public void Fact_in_both_numerator_and_denominator_counts_in_both()
+    {
+        // The share of recorded crime that is domestic abuse: a domestic-abuse crime is also a crime.
+        var share = Measure("total-recorded-crime") with
+        {
+            Id = "domestic-abuse-share",
+            Aggregation = Aggregation.Proportion,
+            Feed = new FactFilter(FactKind.CrimeRecorded, null, null, null, "domestic-abuse"),
+            Denominator = new FactFilter(FactKind.CrimeRecorded, null, null, null, null),
+        };
+
+        Assert.Equal(new Contribution(1, 1), share.ContributionOf(Crime("other-theft", "domestic-abuse")));
+        Assert.Equal(new Contribution(0, 1), share.ContributionOf(Crime("other-theft")));
+    }
+
     [Theory]
     [InlineData("total-recorded-crime", 7.0, 4L, 4.0)]
     [InlineData("calls-999-abandoned", 1.0, 4L, 0.25)]
