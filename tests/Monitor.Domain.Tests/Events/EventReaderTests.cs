@@ -49,6 +49,36 @@ public sealed class EventReaderTests
     }
 
     [Fact]
+    public void Serialized_array_and_lines_read_back_event_by_event()
+    {
+        MonitorEvent[] events = [.. EventTypes.All.Select(Expected)];
+
+        using var array = JsonDocument.Parse(EventJson.SerializeArray(events));
+        var lines = EventJson.SerializeLines(events).Split('\n');
+
+        Assert.Equal(events.Length, array.RootElement.GetArrayLength());
+        Assert.Equal(events.Length + 1, lines.Length);
+        Assert.Equal(string.Empty, lines[^1]);
+        for (var i = 0; i < events.Length; i++)
+        {
+            EventAssert.Same(events[i], EventReader.Read(array.RootElement[i]).Event);
+            EventAssert.Same(events[i], Read(lines[i]).Event);
+        }
+    }
+
+    [Fact]
+    public void Serialized_event_leaves_out_optional_fields_that_are_not_set()
+    {
+        var json = EventJson.Serialize(new IncidentCreated("e-1", "warwickshire", At, "I-1", "rugby", "priority", null));
+
+        using var document = JsonDocument.Parse(json);
+        Assert.False(document.RootElement.TryGetProperty("urban", out _));
+        Assert.Equal(
+            ["area", "at", "force", "grade", "id", "incidentId", "type"],
+            document.RootElement.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Event_time_keeps_the_offset_it_was_sent_with()
     {
         var at = Read(Of(EventTypes.CallOffered)).Event!.At;

@@ -287,6 +287,22 @@ public sealed class PeriodCalendarTests
         Assert.Equal(day.Start, santiago.EndOf(santiago.Previous(day)));
     }
 
+    [Fact]
+    public void A_day_whose_midnight_happens_twice_starts_at_the_first_one()
+    {
+        // Cuba moved its clocks from 01:00 back to 00:00 on 1 November 2026; on 8 March from 00:00 to 01:00.
+        var havana = new PeriodCalendar(TimeZoneInfo.FindSystemTimeZoneById("America/Havana"));
+
+        var autumn = havana.PeriodOf(PeriodKind.Day, Utc(2026, 11, 1, 18));
+        var spring = havana.PeriodOf(PeriodKind.Day, Utc(2026, 3, 8, 18));
+
+        Assert.Equal(Utc(2026, 11, 1, 4), autumn.Start);
+        Assert.Equal(TimeSpan.FromHours(25), havana.EndOf(autumn) - autumn.Start);
+        Assert.Equal(Utc(2026, 11, 1, 4), havana.PeriodOf(PeriodKind.Day, Utc(2026, 11, 1, 5, 30)).Start);
+        Assert.Equal(new DateTimeOffset(2026, 3, 8, 1, 0, 0, TimeSpan.FromHours(-4)), spring.Start);
+        Assert.Equal(TimeSpan.FromHours(23), havana.EndOf(spring) - spring.Start);
+    }
+
     private static List<Period> HoursOf(Period day)
     {
         var hours = new List<Period>();
