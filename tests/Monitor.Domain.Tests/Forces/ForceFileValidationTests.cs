@@ -452,6 +452,8 @@ public sealed class ForceFileValidationTests
     {
         var json = Text().Replace("\"id\":\"test\",", "// the force\n\"id\":\"test\",", StringComparison.Ordinal).Replace("}]}", "},]}", StringComparison.Ordinal);
 
+        Assert.Contains("// the force", json, StringComparison.Ordinal);
+        Assert.EndsWith("},]}", json, StringComparison.Ordinal);
         Assert.Equal("test", ForceConfigurationLoader.Parse(json, Source).Id);
     }
 
