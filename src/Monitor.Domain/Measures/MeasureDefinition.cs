@@ -91,7 +91,8 @@ public sealed record MeasureDefinition(
             {
                 Aggregation.Count => new Contribution(1, 1),
                 Aggregation.Mean => fact.Duration is { } d ? new Contribution(d, 1) : null,
-                Aggregation.Proportion when Denominator is not null => new Contribution(1, 0),
+                // A fact the denominator also takes (a domestic-abuse crime among all crimes) counts in both.
+                Aggregation.Proportion when Denominator is not null => new Contribution(1, Denominator.Matches(fact) ? 1 : 0),
                 Aggregation.Proportion when WithinTarget => fact.WithinTarget is { } hit ? new Contribution(hit ? 1 : 0, 1) : null,
                 Aggregation.Proportion => fact.Duration is { } d && WithinSeconds is { } limit
                     ? new Contribution(d <= limit ? 1 : 0, 1)
