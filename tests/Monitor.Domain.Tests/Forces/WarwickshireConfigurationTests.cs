@@ -1,3 +1,4 @@
+using Monitor.Domain.Spc;
 using Monitor.Domain.Forces;
 using Monitor.Domain.Measures;
 using Monitor.Domain.Tests.Support;
@@ -107,7 +108,7 @@ public sealed class WarwickshireConfigurationTests
         Assert.Equal(10, measure.WithinSeconds);
         Assert.Equal(0.9, measure.Target);
         Assert.Equal(ImprovementDirection.Increase, measure.Direction);
-        Assert.Equal("pprime", measure.ChartKind);
+        Assert.Equal(ChartKind.PPrime, measure.ChartKind);
         Assert.Equal([PeriodKind.Hour, PeriodKind.Day, PeriodKind.Week, PeriodKind.Month], measure.Periods);
     }
 
@@ -130,7 +131,7 @@ public sealed class WarwickshireConfigurationTests
         Assert.NotNull(measure);
         Assert.Equal(new FactFilter(FactKind.CrimeRecorded, null, null, null, "domestic-abuse"), measure.Feed);
         Assert.Equal([PeriodKind.Day, PeriodKind.Week, PeriodKind.Month], measure.Periods);
-        Assert.Equal("xmr", measure.ChartKind);
+        Assert.Equal(ChartKind.Xmr, measure.ChartKind);
     }
 
     [Fact]

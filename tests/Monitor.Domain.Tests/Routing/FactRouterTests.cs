@@ -43,7 +43,7 @@ public sealed class FactRouterTests
     [Fact]
     public void Call_offered_on_999_reaches_the_force_only_as_a_count_and_as_the_abandoned_denominator()
     {
-        var routed = Route(new CallOffered("e-1", "warwickshire", At, "C-1", "999"));
+        var routed = Route(new Fact(FactKind.CallOffered, "call:999:C-1:offered", At, null, Channel: "999"));
 
         Assert.Equal(
             [
@@ -56,7 +56,7 @@ public sealed class FactRouterTests
     [Fact]
     public void Call_abandoned_on_101_feeds_the_numerator_of_the_abandoned_share()
     {
-        var routed = Route(new CallAbandoned("e-1", "warwickshire", At, "C-1", "101"));
+        var routed = Route(new Fact(FactKind.CallAbandoned, "call:101:C-1:abandoned", At, null, Channel: "101"));
 
         Assert.Equal([new Routed(new MeasureKey("warwickshire", "warwickshire", "calls-101-abandoned"), new Contribution(1, 0))], routed);
     }
@@ -64,7 +64,7 @@ public sealed class FactRouterTests
     [Fact]
     public void Emergency_incident_created_in_stratford_reaches_emergency_incidents_at_stratford_south_and_the_force()
     {
-        var routed = Route(new IncidentCreated("e-1", "warwickshire", At, "I-1", "stratford", "emergency", true));
+        var routed = Route(new Fact(FactKind.IncidentCreated, "incident:I-1:created", At, "stratford", Grade: "emergency"));
 
         Assert.Equal(
             [
@@ -77,7 +77,7 @@ public sealed class FactRouterTests
 
     [Fact]
     public void Priority_incident_created_feeds_no_measure() =>
-        Assert.Empty(Route(new IncidentCreated("e-1", "warwickshire", At, "I-1", "stratford", "priority", null)));
+        Assert.Empty(Route(new Fact(FactKind.IncidentCreated, "incident:I-1:created", At, "stratford", Grade: "priority")));
 
     [Fact]
     public void Anti_social_behaviour_in_warwick_reaches_its_measure_at_warwick_south_and_the_force()
@@ -119,12 +119,15 @@ public sealed class FactRouterTests
     }
 
     [Theory]
+    [InlineData(EventTypes.CallOffered)]
     [InlineData(EventTypes.CallAnswered)]
+    [InlineData(EventTypes.CallAbandoned)]
+    [InlineData(EventTypes.IncidentCreated)]
     [InlineData(EventTypes.IncidentGraded)]
     [InlineData(EventTypes.IncidentDispatched)]
     [InlineData(EventTypes.IncidentArrived)]
     [InlineData(EventTypes.IncidentClosed)]
-    public void Lifecycle_events_are_no_facts_by_themselves(string type) =>
+    public void Call_and_incident_events_become_facts_only_through_their_pairing(string type) =>
         Assert.Null(FactRouter.FactOf(Events.WireEvent.Expected(type)));
 
     [Fact]
@@ -159,7 +162,9 @@ public sealed class FactRouterTests
     }
 
     private static List<Routed> Route(MonitorEvent e) =>
-        [.. FactRouter.Route(Warwickshire.Force, FactRouter.FactOf(e) ?? throw new InvalidOperationException($"{e.Type} is no fact."))];
+        Route(FactRouter.FactOf(e) ?? throw new InvalidOperationException($"{e.Type} is no fact."));
+
+    private static List<Routed> Route(Fact fact) => [.. FactRouter.Route(Warwickshire.Force, fact)];
 
     private static HashSet<MeasureKey> Keys(params (string Area, string Measure)[] keys) =>
         [.. keys.Select(k => new MeasureKey("warwickshire", k.Area, k.Measure))];
