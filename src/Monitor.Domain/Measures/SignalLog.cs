@@ -29,39 +29,36 @@ public sealed class SignalLog
 
     public List<RaisedSignal> Raised { get; init; } = [];
 
+    /// <summary>Every event of a chart as it would be raised now, with its period and meaning.</summary>
+    public static IReadOnlyList<RaisedSignal> Candidates(MeasureChartView view, ImprovementDirection direction, DateTimeOffset now) =>
+    [
+        .. view.Chart.Events.Select(e => new RaisedSignal(
+            view.Kind,
+            view.Periods[e.Index].Period.Start,
+            view.Periods[e.Index].Period.Label,
+            e.Kind,
+            SignalEffect.Of(e, view.Chart.Points[e.Index], direction),
+            view.Chart.Points[e.Index].Value,
+            e.FromMean,
+            e.ToMean,
+            now)),
+    ];
+
     /// <summary>
-    /// Raises the events of periods closed since the last evaluation. The first evaluation of a kind raises only
-    /// the latest closed period's events: older ones are history (imported or replayed), not news.
+    /// Raises the candidates of periods closed since the last evaluation of their kind, up to
+    /// <paramref name="latestClosed"/>. The first evaluation of a kind raises only the latest closed period's:
+    /// older events are history (imported or replayed), not news.
     /// </summary>
-    public IReadOnlyList<RaisedSignal> Record(MeasureChartView view, ImprovementDirection direction, DateTimeOffset now)
+    public IReadOnlyList<RaisedSignal> Record(PeriodKind kind, DateTimeOffset latestClosed, IReadOnlyList<RaisedSignal> candidates)
     {
-        if (view.Periods.Count == 0)
+        var since = EvaluatedThrough.TryGetValue(kind, out var through) ? through : latestClosed.AddTicks(-1);
+        if (latestClosed <= since)
         {
             return [];
         }
 
-        var latest = view.Periods[^1].Period.Start;
-        var since = EvaluatedThrough.TryGetValue(view.Kind, out var through) ? through : view.Periods[^1].Period.Start.AddTicks(-1);
-        if (latest <= since)
-        {
-            return [];
-        }
-
-        var raised = view.Chart.Events
-            .Where(e => view.Periods[e.Index].Period.Start > since)
-            .Select(e => new RaisedSignal(
-                view.Kind,
-                view.Periods[e.Index].Period.Start,
-                view.Periods[e.Index].Period.Label,
-                e.Kind,
-                SignalEffect.Of(e, view.Chart.Points[e.Index], direction),
-                view.Chart.Points[e.Index].Value,
-                e.FromMean,
-                e.ToMean,
-                now))
-            .ToList();
-
-        EvaluatedThrough[view.Kind] = latest;
+        var raised = candidates.Where(c => c.Kind == kind && c.PeriodStart > since && c.PeriodStart <= latestClosed).ToList();
+        EvaluatedThrough[kind] = latestClosed;
         Raised.AddRange(raised);
         if (Raised.Count > Keep)
         {

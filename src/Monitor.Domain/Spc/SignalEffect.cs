@@ -1,11 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace Monitor.Domain.Spc;
 
 /// <summary>What an event on a chart means for the measure, through its improvement direction.</summary>
+[JsonConverter(typeof(JsonStringEnumConverter<Effect>))]
 public enum Effect
 {
-    Neutral,
-    Improvement,
-    Concern,
+    [JsonStringEnumMemberName("neutral")] Neutral,
+    [JsonStringEnumMemberName("improvement")] Improvement,
+    [JsonStringEnumMemberName("concern")] Concern,
 }
 
 public static class SignalEffect

@@ -38,5 +38,6 @@ public sealed record LiveSnapshot(
 [JsonSerializable(typeof(MeasureTile))]
 [JsonSerializable(typeof(MeasureTile[]))]
 [JsonSerializable(typeof(CallQueueView))]
+[JsonSerializable(typeof(ChartResponse))]
 [JsonSerializable(typeof(OpenIncidentsView))]
 public sealed partial class MonitorJsonContext : JsonSerializerContext;

@@ -36,6 +36,7 @@ public static partial class MonitorHostingExtensions
         }
 
         builder.Services.AddHostedService<StartupReport>();
+        builder.Services.AddHostedService<PeriodCloserStarter>();
         return builder;
     }
 
@@ -51,6 +52,7 @@ public static partial class MonitorHostingExtensions
         app.MapEventsApi();
         app.MapForcesApi();
         app.MapLiveApi();
+        app.MapChartsApi();
         app.MapHub<WallboardHub>("/hubs/wallboard");
         return app;
     }
