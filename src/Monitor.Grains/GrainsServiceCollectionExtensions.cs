@@ -5,6 +5,7 @@ using Monitor.Domain.Forces;
 using Monitor.Domain.Measures;
 using Monitor.Grains.Ingest;
 using Orleans.Serialization;
+using Orleans.Serialization.Configuration;
 
 namespace Monitor.Grains;
 
@@ -27,6 +28,12 @@ public static class GrainsServiceCollectionExtensions
     /// stays free of Orleans attributes. Every silo and client of the cluster needs this.
     /// </summary>
     public static IServiceCollection AddMonitorSerialization(this IServiceCollection services) =>
-        services.AddSerializer(serializer => serializer.AddJsonSerializer(
-            isSupported: type => type.Namespace?.StartsWith("Monitor.Domain", StringComparison.Ordinal) == true));
+        services
+            .AddSerializer(serializer => serializer.AddJsonSerializer(isSupported: IsDomainType))
+
+            // Between silos a type travels by name, and only names on the allow list are accepted: the domain
+            // assembly's types (events, lifecycles) and collections of them are ours.
+            .Configure<TypeManifestOptions>(options => options.AddAllowedAssembly(typeof(Domain.Measures.Fact).Assembly));
+
+    private static bool IsDomainType(Type type) => type.Namespace?.StartsWith("Monitor.Domain", StringComparison.Ordinal) == true;
 }
