@@ -1,0 +1,47 @@
+using Monitor.Abstractions;
+
+namespace Monitor.Grains.Tests;
+
+[Collection(ClusterCollection.Name)]
+public sealed class SnapshotTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task After_64_batches_the_grain_snapshots_and_a_new_activation_restores_the_same_figures_from_snapshot_and_tail()
+    {
+        const string key = "warwickshire/warwick/rural-crime";
+        var grain = fixture.Cluster.Client.GetGrain<IMeasureGrain>(key);
+        var at = fixture.Clock.GetUtcNow().AddHours(-3);
+        for (var i = 0; i < 70; i++)
+        {
+            var outcome = await grain.Apply(new MeasureBatch
+            {
+                Fingerprints = [(ulong)(1000 + i), (ulong)(5000 + i)],
+                AtUtcTicks = [at.AddMinutes(i).UtcTicks, at.AddDays(-1).AddMinutes(i).UtcTicks],
+                Sums = [1, 1],
+                Counts = [1, 1],
+            });
+            Assert.Empty(outcome.Duplicates);
+        }
+
+        var stored = await fixture.Journal.LoadAsync(key);
+        Assert.NotNull(stored.Snapshot);
+        Assert.Equal(128, stored.Snapshot.Version);
+        Assert.Equal(6, stored.Tail.Count);
+
+        var before = await grain.GetTile();
+        Assert.Equal(140, before.Version);
+
+        // Every activation is collected; the next call activates the grain again from the journal alone.
+        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.FromMilliseconds(1));
+        var after = await grain.GetTile();
+
+        Assert.Equal(before.Version, after.Version);
+        Assert.Equal(before.Today, after.Today);
+        Assert.Equal(before.MonthToDate, after.MonthToDate);
+        Assert.Equal(before.Days, after.Days);
+        Assert.Equal(70, after.Today.N);
+
+        var resent = await grain.Apply(new MeasureBatch { Fingerprints = [1000, 5069], AtUtcTicks = [at.UtcTicks, at.AddDays(-1).AddMinutes(69).UtcTicks], Sums = [1, 1], Counts = [1, 1] });
+        Assert.Equal([0, 1], resent.Duplicates);
+    }
+}
