@@ -32,9 +32,14 @@ public sealed class RedisDurabilityTests
 
             before = await TilesAsync(api);
             Assert.Equal(350, await api.Count("warwickshire", "total-recorded-crime", "2026-11"));
+
+            // One multiplexer serves clustering, storage, reminders, the backplane and the journals: its one
+            // interactive and one subscription connection are all the server holds open to Redis.
+            Assert.Equal(2, (await ServerClientsAsync(redis)).Count);
         }
 
-        var db = (await ConnectionMultiplexer.ConnectAsync(redis.Configuration)).GetDatabase();
+        await using var probe = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        var db = probe.GetDatabase();
         const string tag = "monitor:{monitor-test/warwickshire/warwickshire/total-recorded-crime}";
         Assert.True(await db.KeyExistsAsync(tag + ":snapshot"));
         Assert.Equal(6, await db.ListLengthAsync(tag + ":journal"));
@@ -117,6 +122,16 @@ public sealed class RedisDurabilityTests
             var at = now.AddHours(-1 - ((seed + i) % 5 * 24)).AddMinutes(-i);
             return (JsonNode)Events.Crime($"{prefix}-{i}", Districts[(seed + i) % Districts.Length], i % 2 == 0 ? "shoplifting" : "residential-burglary", at, i % 3 == 0 ? ["domestic-abuse"] : []);
         }));
+
+    private static async Task<List<ClientInfo>> ServerClientsAsync(RedisServerFixture redis)
+    {
+        var options = ConfigurationOptions.Parse(redis.Configuration);
+        options.ClientName = "test-probe";
+        options.AllowAdmin = true;
+        await using var probe = await ConnectionMultiplexer.ConnectAsync(options);
+        var clients = await probe.GetServer(probe.GetEndPoints()[0]).ClientListAsync();
+        return [.. clients.Where(c => c.Name != "test-probe")];
+    }
 
     private static async Task<Dictionary<string, JsonNode>> TilesAsync(MonitorApi api)
     {
