@@ -11,7 +11,7 @@ public sealed class RedisDurabilityTests
     private static readonly string[] Districts = ["north-warwickshire", "nuneaton-bedworth", "rugby", "stratford", "warwick"];
     private static readonly string[] Areas = [.. Districts, "north", "south", "warwickshire"];
 
-    [Fact]
+    [Fact(Timeout = 45_000)]
     public async Task After_every_process_restarts_on_the_same_redis_the_figures_are_exactly_what_they_were_and_a_resend_counts_as_duplicates()
     {
         await using var redis = await RedisServerFixture.StartNewAsync();
@@ -22,6 +22,8 @@ public sealed class RedisDurabilityTests
         await using (var first = new RedisMonitorAppFactory(redis.Configuration, cluster, "monitor-test"))
         {
             var api = new MonitorApi(first.CreateClient());
+            Assert.Contains($"Storage: durable (Redis at {redis.Configuration})", first.Logs.Messages);
+            Assert.DoesNotContain(first.Logs.Messages, m => m.Contains("VOLATILE", StringComparison.Ordinal));
 
             // 70 posts: the force-level grains journal 70 batches, so each has saved a snapshot and keeps a tail of 6.
             foreach (var batch in batches)
@@ -61,7 +63,7 @@ public sealed class RedisDurabilityTests
         Assert.All(Areas, area => Assert.True(JsonNode.DeepEquals(before[area], unchanged[area]), area));
     }
 
-    [Fact]
+    [Fact(Timeout = 45_000)]
     public async Task With_redis_down_ingest_answers_503_and_once_redis_is_back_everything_acknowledged_is_counted_and_ingest_resumes()
     {
         await using var redis = await RedisServerFixture.StartNewAsync();

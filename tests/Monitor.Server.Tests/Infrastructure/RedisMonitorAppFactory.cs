@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Monitor.Server.Tests.Infrastructure;
@@ -33,6 +34,8 @@ public sealed class RedisMonitorAppFactory : WebApplicationFactory<Program>
 
     public DateTimeOffset Now => Clock.GetUtcNow();
 
+    public CapturedLogs Logs { get; } = new();
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Monitor:Redis", _redis);
@@ -41,6 +44,7 @@ public sealed class RedisMonitorAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Monitor:Orleans:AdvertisedAddress", "127.0.0.1");
         builder.UseSetting("Monitor:Orleans:ClusterId", _clusterId);
         builder.UseSetting("Monitor:Orleans:ServiceId", _serviceId);
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
 }
