@@ -4,6 +4,7 @@ using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
 using Monitor.Domain.Measures;
 using Monitor.Grains.Ingest;
+using Orleans.Serialization;
 
 namespace Monitor.Grains;
 
@@ -16,7 +17,16 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new SeriesRetention());
         services.TryAddSingleton(new IngestLimits());
+        services.AddSingleton<FactDispatcher>();
         services.AddSingleton<EventIngestor>();
-        return services;
+        return services.AddMonitorSerialization();
     }
+
+    /// <summary>
+    /// Domain types (events, lifecycles) cross grain calls and sit in grain state as JSON, so Monitor.Domain
+    /// stays free of Orleans attributes. Every silo and client of the cluster needs this.
+    /// </summary>
+    public static IServiceCollection AddMonitorSerialization(this IServiceCollection services) =>
+        services.AddSerializer(serializer => serializer.AddJsonSerializer(
+            isSupported: type => type.Namespace?.StartsWith("Monitor.Domain", StringComparison.Ordinal) == true));
 }

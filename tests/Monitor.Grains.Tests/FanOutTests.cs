@@ -23,7 +23,7 @@ public sealed class FanOutTests(ClusterFixture fixture)
         var after = await TodayAsync(keys);
         Assert.All(keys, key => Assert.Equal(before[key] + 1, after[key]));
 
-        var untouched = await fixture.Cluster.Client.GetGrain<IMeasureGrain>("warwickshire/south/residential-burglary").GetTile();
+        var untouched = await fixture.Grains.GetGrain<IMeasureGrain>("warwickshire/south/residential-burglary").GetTile();
         Assert.Equal(0, untouched.Today.N);
         Assert.Contains(fixture.Notifier.Published, t => t.Area == "north" && t.Measure == "domestic-abuse" && t.Today.N == after["warwickshire/north/domestic-abuse"]);
     }
@@ -33,7 +33,7 @@ public sealed class FanOutTests(ClusterFixture fixture)
         var figures = new Dictionary<string, long>();
         foreach (var key in keys)
         {
-            figures[key] = (await fixture.Cluster.Client.GetGrain<IMeasureGrain>(key).GetTile()).Today.N;
+            figures[key] = (await fixture.Grains.GetGrain<IMeasureGrain>(key).GetTile()).Today.N;
         }
 
         return figures;
@@ -54,7 +54,7 @@ public sealed class FanOutTests(ClusterFixture fixture)
         var result = await fixture.Ingestor.IngestAsync([.. events.Select(e => new EventReadResult(e, e.Id, null))]);
         Assert.Equal(4, result.Accepted);
 
-        var tile = await fixture.Cluster.Client.GetGrain<IMeasureGrain>("warwickshire/rugby/emergency-incidents").GetTile();
+        var tile = await fixture.Grains.GetGrain<IMeasureGrain>("warwickshire/rugby/emergency-incidents").GetTile();
         var days = tile.Days.ToDictionary(d => d.Label, d => d.N);
         Assert.Equal(0, days["2026-10-24"]);
         Assert.Equal(3, days["2026-10-25"]);
@@ -68,10 +68,10 @@ public sealed class FanOutTests(ClusterFixture fixture)
         var at = fixture.Clock.GetUtcNow().AddHours(-1);
         var crime = new CrimeRecorded("journal-1", "warwickshire", at, "R-9", "stratford", "shoplifting", []);
         await fixture.Ingestor.IngestAsync([new EventReadResult(crime, crime.Id, null)]);
-        var grain = fixture.Cluster.Client.GetGrain<IMeasureGrain>("warwickshire/stratford/shoplifting");
+        var grain = fixture.Grains.GetGrain<IMeasureGrain>("warwickshire/stratford/shoplifting");
         var before = await grain.GetTile();
 
-        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         var after = await grain.GetTile();
         var resend = await fixture.Ingestor.IngestAsync([new EventReadResult(crime, crime.Id, null)]);
 

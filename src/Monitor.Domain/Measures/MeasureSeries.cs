@@ -94,10 +94,10 @@ public sealed class MeasureSeries
         return Measure.ValueOf(bucket.Sum, bucket.Count);
     }
 
-    /// <summary>Every kept bucket of a kind, oldest first.</summary>
+    /// <summary>Every kept bucket of a kind, oldest first, its period read in the force's zone (local date and label).</summary>
     public IEnumerable<(Period Period, Bucket Bucket)> Buckets(PeriodKind kind) =>
         _buckets.TryGetValue(kind, out var buckets)
-            ? buckets.Select(b => (new Period(kind, new DateTimeOffset(b.Key, TimeSpan.Zero)), b.Value))
+            ? buckets.Select(b => (_calendar.PeriodOf(kind, new DateTimeOffset(b.Key, TimeSpan.Zero)), b.Value))
             : [];
 
     /// <summary>Everything this series holds, copied out: buckets per kind and fingerprints per day, oldest first.</summary>

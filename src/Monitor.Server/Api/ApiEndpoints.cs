@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
+using Monitor.Domain.Spc;
 using Monitor.Grains.Ingest;
 using Monitor.Server.Live;
 
@@ -65,7 +66,7 @@ public static partial class ApiEndpoints
         force.TimeZone.Id,
         [.. force.Areas.Select(a => new AreaDescription(a.Id, a.Name, Wire(a.Level), a.ParentId, force.PopulationOf(a.Id)))],
         [.. force.Measures.Select(m => new MeasureDescription(
-            m.Id, m.Title, m.Unit, Wire(m.Level), Wire(m.Aggregation), Wire(m.Direction), m.Target, m.ChartKind, [.. m.Periods.Select(Wire)]))]);
+            m.Id, m.Title, m.Unit, Wire(m.Level), Wire(m.Aggregation), Wire(m.Direction), m.Target, m.ChartKind.Name(), [.. m.Periods.Select(Wire)]))]);
 
     private static string Wire<T>(T value) where T : struct, Enum => value switch
     {
