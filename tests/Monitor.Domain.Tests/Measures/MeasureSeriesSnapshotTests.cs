@@ -11,7 +11,7 @@ public sealed class MeasureSeriesSnapshotTests
     private static readonly MeasureDefinition Measure = new(
         "answer-seconds", "Mean time to answer", "s", MeasureLevel.Force, Aggregation.Mean,
         new FactFilter(FactKind.CallAnswered, "999", null, null, null), null, null, false,
-        ImprovementDirection.Decrease, null, "xmr", [PeriodKind.Hour, PeriodKind.Day, PeriodKind.Week, PeriodKind.Month]);
+        ImprovementDirection.Decrease, null, ChartKind.Xmr, [PeriodKind.Hour, PeriodKind.Day, PeriodKind.Week, PeriodKind.Month]);
 
     private static readonly DateTimeOffset Start = new(2026, 10, 20, 9, 0, 0, TimeSpan.Zero);
 
