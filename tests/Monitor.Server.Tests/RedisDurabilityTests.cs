@@ -32,7 +32,20 @@ public sealed class RedisDurabilityTests
                 Assert.Equal(5, (int)result["accepted"]!);
             }
 
-            before = await TilesAsync(api);
+            // Open incidents and callers waiting live in grain state (Redis grain storage), not in the journals.
+            var lifecycle = await api.PostOk(Events.Array(
+            [
+                Events.EmergencyIncident("restart-incident-1", "rugby", first.Now.AddMinutes(-20)),
+                Events.EmergencyIncident("restart-incident-2", "warwick", first.Now.AddMinutes(-5)),
+                Events.CallOffered("restart-call-1", "999", first.Now.AddSeconds(-40)),
+                Events.CallOffered("restart-call-2", "101", first.Now.AddSeconds(-90)),
+            ]));
+            Assert.Equal(4, (int)lifecycle["accepted"]!);
+
+            before = await LiveAsync(api);
+            Assert.Equal(2, before["warwickshire"]["openIncidents"]!.AsArray().Count);
+            Assert.Equal(2, before["warwickshire"]["queues"]!.AsArray().Sum(q => (int)q!["waiting"]!));
+            Assert.Equal("durable", (string)before["warwickshire"]["storage"]!);
             Assert.Equal(350, await api.Count("warwickshire", "total-recorded-crime", "2026-11"));
 
             // One multiplexer serves clustering, storage, reminders, the backplane and the journals: its one
@@ -49,7 +62,7 @@ public sealed class RedisDurabilityTests
         await using var second = new RedisMonitorAppFactory(redis.Configuration, cluster, "monitor-test");
         var again = new MonitorApi(second.CreateClient());
 
-        var after = await TilesAsync(again);
+        var after = await LiveAsync(again);
         Assert.Equal(before.Keys, after.Keys);
         foreach (var area in Areas)
         {
@@ -59,7 +72,7 @@ public sealed class RedisDurabilityTests
         var resent = await again.PostOk(new JsonArray([.. batches.SelectMany(b => b).Take(200).Select(e => e!.DeepClone())]));
         Assert.Equal(0, (int)resent["accepted"]!);
         Assert.Equal(200, (int)resent["duplicates"]!);
-        var unchanged = await TilesAsync(again);
+        var unchanged = await LiveAsync(again);
         Assert.All(Areas, area => Assert.True(JsonNode.DeepEquals(before[area], unchanged[area]), area));
     }
 
@@ -135,14 +148,15 @@ public sealed class RedisDurabilityTests
         return [.. clients.Where(c => c.Name != "test-probe")];
     }
 
-    private static async Task<Dictionary<string, JsonNode>> TilesAsync(MonitorApi api)
+    /// <summary>The whole live snapshot of every area: tiles, lines, open incidents, service level.</summary>
+    private static async Task<Dictionary<string, JsonNode>> LiveAsync(MonitorApi api)
     {
-        var tiles = new Dictionary<string, JsonNode>();
+        var live = new Dictionary<string, JsonNode>();
         foreach (var area in Areas)
         {
-            tiles[area] = (await api.Live(area))["tiles"]!;
+            live[area] = await api.Live(area);
         }
 
-        return tiles;
+        return live;
     }
 }
