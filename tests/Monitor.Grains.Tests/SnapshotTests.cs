@@ -41,7 +41,14 @@ public sealed class SnapshotTests(ClusterFixture fixture)
         Assert.Equal(before.Days, after.Days);
         Assert.Equal(70, after.Today.N);
 
-        var resent = await grain.Apply(new MeasureBatch { Fingerprints = [1000, 5069], AtUtcTicks = [at.UtcTicks, at.AddDays(-1).AddMinutes(69).UtcTicks], Sums = [1, 1], Counts = [1, 1] });
-        Assert.Equal([0, 1], resent.Duplicates);
+        // A batch only the store knows about shows once the grain is activated again: proof it reloads from the journal.
+        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.FromMilliseconds(1));
+        await fixture.Journal.AppendAsync(key, new MeasureBatch { Fingerprints = [9999], AtUtcTicks = [at.UtcTicks], Sums = [1], Counts = [1] });
+        var reloaded = await grain.GetTile();
+        Assert.Equal(141, reloaded.Version);
+        Assert.Equal(71, reloaded.Today.N);
+
+        var resent = await grain.Apply(new MeasureBatch { Fingerprints = [1000, 5069, 9999], AtUtcTicks = [at.UtcTicks, at.AddDays(-1).AddMinutes(69).UtcTicks, at.UtcTicks], Sums = [1, 1, 1], Counts = [1, 1, 1] });
+        Assert.Equal([0, 1, 2], resent.Duplicates);
     }
 }
