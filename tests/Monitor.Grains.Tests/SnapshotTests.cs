@@ -51,4 +51,37 @@ public sealed class SnapshotTests(ClusterFixture fixture)
         var resent = await grain.Apply(new MeasureBatch { Fingerprints = [1000, 5069, 9999], AtUtcTicks = [at.UtcTicks, at.AddDays(-1).AddMinutes(69).UtcTicks, at.UtcTicks], Sums = [1, 1, 1], Counts = [1, 1, 1] });
         Assert.Equal([0, 1, 2], resent.Duplicates);
     }
+
+    [Fact]
+    public async Task A_journal_written_by_another_activation_is_not_overwritten_by_a_snapshot_and_the_grain_reloads_it()
+    {
+        const string key = "warwickshire/warwick/cyber-crime";
+        var grain = fixture.Cluster.Client.GetGrain<IMeasureGrain>(key);
+        var at = fixture.Clock.GetUtcNow().AddHours(-2);
+        MeasureBatch One(ulong fingerprint) => new() { Fingerprints = [fingerprint], AtUtcTicks = [at.UtcTicks], Sums = [1], Counts = [1] };
+
+        for (var i = 0; i < 60; i++)
+        {
+            await grain.Apply(One((ulong)i));
+        }
+
+        // A second activation elsewhere (during a cluster change) stored a batch this one never saw.
+        await fixture.Journal.AppendAsync(key, One(777));
+        for (var i = 60; i < 64; i++)
+        {
+            await grain.Apply(One((ulong)i));
+        }
+
+        var stored = await fixture.Journal.LoadAsync(key);
+        Assert.Null(stored.Snapshot);
+        Assert.Equal(65, stored.Tail.Count);
+
+        var reloaded = await grain.GetTile();
+        Assert.Equal(65, reloaded.Today.N);
+
+        await grain.Apply(One(64));
+        stored = await fixture.Journal.LoadAsync(key);
+        Assert.Equal(66, stored.Snapshot?.Version);
+        Assert.Empty(stored.Tail);
+    }
 }

@@ -57,37 +57,54 @@ public sealed class RedisMeasureJournalTests(RedisServerFixture redis) : IClassF
         }
 
         var snapshot = Snapshot();
-        await _journal.SaveSnapshotAsync(_key, snapshot, coveredBatches: 3);
+        Assert.True(await _journal.SaveSnapshotAsync(_key, snapshot, coveredBatches: 5));
         await _journal.AppendAsync(_key, Batch(50, 1));
+        await _journal.AppendAsync(_key, Batch(60, 2));
 
         var stored = await _journal.LoadAsync(_key);
 
         AssertSame(snapshot, stored.Snapshot!);
-        Assert.Equal(3, stored.Tail.Count);
-        AssertSame(Batch(30, 2), stored.Tail[0]);
-        AssertSame(Batch(40, 2), stored.Tail[1]);
-        AssertSame(Batch(50, 1), stored.Tail[2]);
+        Assert.Equal(2, stored.Tail.Count);
+        AssertSame(Batch(50, 1), stored.Tail[0]);
+        AssertSame(Batch(60, 2), stored.Tail[1]);
 
         var (journalKey, snapshotKey) = _journal.Keys(_key);
         var db = _connection.GetDatabase();
-        Assert.Equal(3, await db.ListLengthAsync(journalKey));
+        Assert.Equal(2, await db.ListLengthAsync(journalKey));
         Assert.Equal(MeasureJournalEncoding.EncodeSnapshot(snapshot), (byte[])(await db.StringGetAsync(snapshotKey))!);
     }
 
     [Fact]
-    public async Task A_later_snapshot_replaces_the_earlier_and_may_cover_every_batch()
+    public async Task A_later_snapshot_replaces_the_earlier()
     {
         await _journal.AppendAsync(_key, Batch(0, 1));
-        await _journal.SaveSnapshotAsync(_key, Snapshot() with { Version = 1 }, 1);
+        Assert.True(await _journal.SaveSnapshotAsync(_key, Snapshot() with { Version = 1 }, 1));
         await _journal.AppendAsync(_key, Batch(1, 1));
         await _journal.AppendAsync(_key, Batch(2, 1));
-
-        // More than the list holds: a retried snapshot after one that Redis ran but never confirmed.
-        await _journal.SaveSnapshotAsync(_key, Snapshot() with { Version = 77 }, 5);
+        Assert.True(await _journal.SaveSnapshotAsync(_key, Snapshot() with { Version = 77 }, 2));
 
         var stored = await _journal.LoadAsync(_key);
         Assert.Equal(77, stored.Snapshot!.Version);
         Assert.Empty(stored.Tail);
+    }
+
+    [Fact]
+    public async Task A_snapshot_built_from_other_batches_than_the_journal_holds_changes_nothing()
+    {
+        await _journal.AppendAsync(_key, Batch(0, 1));
+        Assert.True(await _journal.SaveSnapshotAsync(_key, Snapshot() with { Version = 1 }, 1));
+        await _journal.AppendAsync(_key, Batch(1, 1));
+        await _journal.AppendAsync(_key, Batch(2, 1));
+
+        // Built from one batch, but another writer appended a second: replacing both would lose that writer's facts.
+        Assert.False(await _journal.SaveSnapshotAsync(_key, Snapshot() with { Version = 77 }, 1));
+        Assert.False(await _journal.SaveSnapshotAsync(_key, Snapshot() with { Version = 77 }, 3));
+
+        var stored = await _journal.LoadAsync(_key);
+        Assert.Equal(1, stored.Snapshot!.Version);
+        Assert.Equal(2, stored.Tail.Count);
+        AssertSame(Batch(1, 1), stored.Tail[0]);
+        AssertSame(Batch(2, 1), stored.Tail[1]);
     }
 
     [Fact]

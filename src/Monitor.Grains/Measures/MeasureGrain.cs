@@ -115,8 +115,17 @@ public sealed partial class MeasureGrain(
     {
         try
         {
-            await journal.SaveSnapshotAsync(_keyText, _series.Export(), _batchesAfterSnapshot);
-            _batchesAfterSnapshot = 0;
+            if (await journal.SaveSnapshotAsync(_keyText, _series.Export(), _batchesAfterSnapshot))
+            {
+                _batchesAfterSnapshot = 0;
+            }
+            else
+            {
+                // Someone else wrote this grain's journal (two activations during a cluster change): memory may
+                // miss their facts, so the next call activates afresh from the store, which holds both.
+                LogJournalChanged(logger, _keyText);
+                DeactivateOnIdle();
+            }
         }
         catch (Exception e)
         {
@@ -183,6 +192,9 @@ public sealed partial class MeasureGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Measure {Key} activated (snapshot: {FromSnapshot}) replaying {Batches} journal batches, at version {Version}")]
     private static partial void LogActivated(ILogger logger, string key, bool fromSnapshot, int batches, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Measure {Key} found its journal changed by another writer; the activation is dropped and reloads from the store")]
+    private static partial void LogJournalChanged(ILogger logger, string key);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Measure {Key} could not save a snapshot; its journal is complete, the next batch tries again")]
     private static partial void LogSnapshotFailed(ILogger logger, Exception exception, string key);

@@ -20,10 +20,13 @@ public interface IMeasureJournal
     Task AppendAsync(string grainKey, MeasureBatch counted);
 
     /// <summary>
-    /// Stores the snapshot and drops the oldest <paramref name="coveredBatches"/> journal batches, which it already
-    /// holds, as one atomic step: a reader sees either the old snapshot and every batch, or the new one and the rest.
+    /// Stores the snapshot and drops the <paramref name="coveredBatches"/> journal batches it holds, as one atomic
+    /// step: a reader sees either the old snapshot and every batch, or the new one and the batches after it.
+    /// Only when the journal holds exactly <paramref name="coveredBatches"/> batches after the current snapshot;
+    /// otherwise another writer (a second activation during a cluster change) appended or trimmed, nothing is
+    /// changed and the answer is false.
     /// </summary>
-    Task SaveSnapshotAsync(string grainKey, MeasureSeriesSnapshot snapshot, int coveredBatches);
+    Task<bool> SaveSnapshotAsync(string grainKey, MeasureSeriesSnapshot snapshot, int coveredBatches);
 
     /// <summary>Throws when the store cannot be reached.</summary>
     Task PingAsync();

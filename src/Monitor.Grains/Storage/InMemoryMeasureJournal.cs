@@ -35,17 +35,22 @@ public sealed class InMemoryMeasureJournal : IMeasureJournal
         return Task.CompletedTask;
     }
 
-    public Task SaveSnapshotAsync(string grainKey, MeasureSeriesSnapshot snapshot, int coveredBatches)
+    public Task<bool> SaveSnapshotAsync(string grainKey, MeasureSeriesSnapshot snapshot, int coveredBatches)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(coveredBatches);
         var journal = _journals.GetOrAdd(grainKey, _ => new Journal());
         lock (journal)
         {
+            if (journal.Batches.Count != coveredBatches)
+            {
+                return Task.FromResult(false);
+            }
+
             journal.Snapshot = snapshot;
-            journal.Batches.RemoveRange(0, Math.Min(coveredBatches, journal.Batches.Count));
+            journal.Batches.Clear();
         }
 
-        return Task.CompletedTask;
+        return Task.FromResult(true);
     }
 
     public Task PingAsync() => Task.CompletedTask;

@@ -49,22 +49,25 @@ public sealed class RedisMeasureJournal(IConnectionMultiplexer redis, string ser
         }
     }
 
-    public async Task SaveSnapshotAsync(string grainKey, MeasureSeriesSnapshot snapshot, int coveredBatches)
+    public async Task<bool> SaveSnapshotAsync(string grainKey, MeasureSeriesSnapshot snapshot, int coveredBatches)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(coveredBatches);
         var (journalKey, snapshotKey) = Keys(grainKey);
         try
         {
+            // WATCH + MULTI: the snapshot replaces the batches only if they are exactly the ones it was built from.
             var transaction = redis.GetDatabase().CreateTransaction();
+            transaction.AddCondition(Condition.ListLengthEqual(journalKey, coveredBatches));
             var set = transaction.StringSetAsync(snapshotKey, MeasureJournalEncoding.EncodeSnapshot(snapshot));
             var trim = transaction.ListTrimAsync(journalKey, coveredBatches, -1);
             if (!await transaction.ExecuteAsync())
             {
-                throw new MeasureJournalException($"Redis did not execute the snapshot of '{grainKey}'.");
+                return false;
             }
 
             await set;
             await trim;
+            return true;
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
