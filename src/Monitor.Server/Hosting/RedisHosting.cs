@@ -19,6 +19,10 @@ public static class RedisHosting
     public static ConfigurationOptions Configuration(string configuration)
     {
         var options = ConfigurationOptions.Parse(configuration);
+        if (options.EndPoints.Count == 0)
+        {
+            throw new InvalidOperationException($"Monitor:Redis names no Redis endpoint; expected host:port, as in 127.0.0.1:6379.");
+        }
 
         // While Redis is unreachable a command fails at once instead of queueing: ingest answers 503 straight
         // away and the feed keeps the batch, rather than every request hanging for the command timeout.
