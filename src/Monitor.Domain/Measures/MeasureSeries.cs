@@ -107,6 +107,43 @@ public sealed class MeasureSeries
                 .Select(period => (period, BucketOf(period)))
             : [];
 
+    /// <summary>Everything this series holds, copied out: buckets per kind and fingerprints per day, oldest first.</summary>
+    public MeasureSeriesSnapshot Export() => new(
+        Version,
+        [.. _buckets.OrderBy(b => b.Key).Select(b => new KindBuckets(b.Key, [.. b.Value.Select(p => new PeriodBucket(p.Key, p.Value))]))],
+        [.. _seenByDay.Select(d => new DayFingerprints(d.Key, [.. d.Value.Order()]))]);
+
+    /// <summary>
+    /// Replaces this series' state with a snapshot's. Buckets of a period kind the measure no longer keeps are
+    /// dropped: the force file decides what is kept, not the store.
+    /// </summary>
+    public void Restore(MeasureSeriesSnapshot snapshot)
+    {
+        foreach (var buckets in _buckets.Values)
+        {
+            buckets.Clear();
+        }
+
+        foreach (var kind in snapshot.Buckets)
+        {
+            if (_buckets.TryGetValue(kind.Kind, out var buckets))
+            {
+                foreach (var bucket in kind.Buckets)
+                {
+                    buckets[bucket.StartUtcTicks] = bucket.Bucket;
+                }
+            }
+        }
+
+        _seenByDay.Clear();
+        foreach (var day in snapshot.FingerprintsByDay)
+        {
+            _seenByDay[day.DayStartUtcTicks] = [.. day.Fingerprints];
+        }
+
+        Version = snapshot.Version;
+    }
+
     /// <summary>Forgets buckets and fingerprints older than the retention allows, counting back from now.</summary>
     public void Prune(DateTimeOffset now)
     {

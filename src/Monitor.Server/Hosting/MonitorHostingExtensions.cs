@@ -59,8 +59,14 @@ public static partial class MonitorHostingExtensions
 
     private static void AddMonitorSilo(this WebApplicationBuilder builder, MonitorOptions options)
     {
-        builder.Services.AddSingleton<IMeasureJournal, InMemoryMeasureJournal>();
         builder.Services.AddSingleton<ITileNotifier, SignalRTileNotifier>();
+        if (!string.IsNullOrWhiteSpace(options.Redis))
+        {
+            builder.AddMonitorRedis(options, RedisHosting.Configuration(options.Redis));
+            return;
+        }
+
+        builder.Services.AddSingleton<IMeasureJournal, InMemoryMeasureJournal>();
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(options.Orleans.SiloPort, options.Orleans.GatewayPort, serviceId: options.Orleans.ServiceId, clusterId: options.Orleans.ClusterId);
