@@ -53,6 +53,7 @@ public static partial class MonitorHostingExtensions
         app.MapForcesApi();
         app.MapLiveApi();
         app.MapChartsApi();
+        app.MapHistoryApi();
         app.MapHub<WallboardHub>("/hubs/wallboard");
         return app;
     }
