@@ -7,8 +7,8 @@ using Monitor.Server.Tests.Infrastructure;
 
 namespace Monitor.Server.Tests;
 
-[Collection(IngestCollection.Name)]
-public sealed class ReplayTests(MonitorAppFactory app) : IDisposable
+/// <summary>A server of its own: a year of history would show in every other test's charts.</summary>
+public sealed class ReplayTests(MonitorAppFactory app) : IClassFixture<MonitorAppFactory>, IDisposable
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"monitor-replay-{Guid.NewGuid():N}.ndjson");
 
