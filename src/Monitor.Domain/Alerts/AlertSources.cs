@@ -98,7 +98,7 @@ public static class AlertSources
         var level = value < bar ? AlertLevel.Breach : AlertLevel.None;
         var message = string.Create(
             CultureInfo.InvariantCulture,
-            $"{lastHour.Measure}: {value:P1} in the last hour (target {lastHour.Target:P0}, {lastHour.Answered} answered)");
+            $"{lastHour.Measure}: {value * 100:0.0}% in the last hour (target {lastHour.Target * 100:0.#}%, {lastHour.Answered} answered)");
         return new AlertCondition(key, AlertSource.ServiceLevel, level, value, message);
     }
 
