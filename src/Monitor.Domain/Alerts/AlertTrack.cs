@@ -151,6 +151,13 @@ public sealed class AlertTrack
         return run.Done(null);
     }
 
+    /// <summary>
+    /// The severity of the alert while its condition is on (active or shelved), else none: what a source with a
+    /// clear margin (<see cref="AlertSources.ServiceLevel"/>) needs to know.
+    /// </summary>
+    public AlertLevel ActiveLevel() =>
+        Current is { State: AlertState.ActiveUnacknowledged or AlertState.ActiveAcknowledged or AlertState.Shelved } alert ? alert.Severity : AlertLevel.None;
+
     /// <summary>The next instant time alone will change this track (a clear holding, a shelf expiring, an escalation), if any.</summary>
     public DateTimeOffset? NextDue(AlertOptions options) => Due(options)?.At;
 
@@ -324,7 +331,7 @@ public sealed class AlertTrack
     {
         if (Current is null || Current.Id != alertId)
         {
-            return Current is not null && alertId.StartsWith(Key.AlertId(0)[..^1], StringComparison.Ordinal)
+            return Current is not null && AlertKey.TryParseAlertId(alertId, out var key, out var sequence) && key == Key && sequence < Sequence
                 ? $"alert {alertId} is resolved (the current alert of {Key} is {Current.Id})"
                 : $"alert {alertId} does not exist";
         }

@@ -75,7 +75,7 @@ public sealed class HysteresisTests
         foreach (var value in lastHour)
         {
             var level = ServiceLevel.From("calls-999-answered-10s", value * 200, 200, 0.9);
-            bench.Observe(AlertSources.ServiceLevel("warwickshire", level, bench.Track.Current is { State: not AlertState.Resolved } a ? a.Severity : AlertLevel.None, bench.Options));
+            bench.Observe(AlertSources.ServiceLevel("warwickshire", level, bench.Track.ActiveLevel(), bench.Options));
             if (bench.Alert.State == AlertState.ActiveUnacknowledged)
             {
                 bench.Acknowledge();
@@ -89,5 +89,19 @@ public sealed class HysteresisTests
 
         bench.Observe(AlertSources.ServiceLevel("warwickshire", ServiceLevel.From("calls-999-answered-10s", 185, 200, 0.9), AlertLevel.Breach, bench.Options));
         Assert.Equal(AlertBench.Start.AddMinutes(8), bench.Alert.ClearingSince);
+    }
+
+    [Fact]
+    public void The_active_level_is_the_open_alerts_severity_and_none_once_it_has_returned_or_resolved()
+    {
+        var bench = new AlertBench(AlertKey.ForServiceLevel("warwickshire", "calls-999-answered-10s"), AlertSource.ServiceLevel, AlertOptions.Default with { ClearHoldSeconds = 0 });
+        Assert.Equal(AlertLevel.None, bench.Track.ActiveLevel());
+
+        bench.Observe(AlertLevel.Breach);
+        Assert.Equal(AlertLevel.Breach, bench.Track.ActiveLevel());
+
+        bench.Observe(AlertLevel.None);
+        Assert.Equal(AlertState.ReturnedUnacknowledged, bench.Alert.State);
+        Assert.Equal(AlertLevel.None, bench.Track.ActiveLevel());
     }
 }

@@ -31,6 +31,7 @@ public sealed class RefusedActionTests
         { "resolved", "shelve-resolved" },
         { "resolved", "resolve-resolved" },
         { "superseded", "acknowledge-old-id" },
+        { "superseded", "acknowledge-future-id" },
     };
 
     [Theory]
@@ -109,6 +110,7 @@ public sealed class RefusedActionTests
         "shelve-without-note" => bench.Shelve(note: "   "),
         "shelve-as-inspector" => bench.Shelve(role: "inspector"),
         "resolve-resolved" => bench.Resolve(alertId: Id),
+        "acknowledge-future-id" => bench.Acknowledge(alertId: "rugby:residential-burglary:month.beyond-upper:3"),
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 
@@ -131,6 +133,7 @@ public sealed class RefusedActionTests
         "shelve-resolved" => $"alert {Id} is resolved: there is nothing to shelve",
         "resolve-resolved" => $"alert {Id} is already resolved",
         "acknowledge-old-id" => $"alert {Id} is resolved (the current alert of rugby/residential-burglary/month.beyond-upper is rugby:residential-burglary:month.beyond-upper:2)",
+        "acknowledge-future-id" => "alert rugby:residential-burglary:month.beyond-upper:3 does not exist",
         _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
     };
 }
