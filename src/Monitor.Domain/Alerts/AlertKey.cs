@@ -23,7 +23,10 @@ public sealed record AlertKey(string Area, string Measure, string Rule)
 
     /// <summary>A chart signal of one period kind: rule <c>{period}.{event}</c> (month.beyond-upper), so a month's and a day's signal are separate alerts.</summary>
     public static AlertKey ForSignal(string area, string measure, PeriodKind kind, EventKind e) =>
-        new(area, measure, $"{PeriodName(kind)}.{JsonSerializer.Serialize(e).Trim('"')}");
+        new(area, measure, SignalRulePrefix(kind) + JsonSerializer.Serialize(e).Trim('"'));
+
+    /// <summary>What every signal rule of one period kind starts with (<c>month.</c>).</summary>
+    public static string SignalRulePrefix(PeriodKind kind) => PeriodName(kind) + ".";
 
     /// <summary>
     /// An emergency or priority incident not attended: the measure slot holds <c>incident-{id}</c> and the rule is

@@ -140,7 +140,7 @@ public static class AlertSources
     {
         var assessed = raised.Where(r => r.Kind == kind).Select(r => Signal(area, measure, r)).ToList();
         var conditions = assessed.Where(a => a.Alert is not null).Select(a => a.Alert!).ToList();
-        var prefix = AlertKey.ForSignal(area, measure, kind, EventKind.BeyondUpper).Rule.Split('.')[0] + ".";
+        var prefix = AlertKey.SignalRulePrefix(kind);
         var clears = openSignalKeys
             .Where(k => k.Area == area && k.Measure == measure && k.Rule.StartsWith(prefix, StringComparison.Ordinal))
             .Where(k => conditions.All(c => c.Key != k))
