@@ -17,6 +17,8 @@ public static class MonitorCli
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
         new ChartCommand(),
+        new KeysCommand(),
+        new TokenCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
