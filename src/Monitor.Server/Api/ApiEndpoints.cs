@@ -1,7 +1,9 @@
-using Microsoft.Extensions.Options;
+using System.Security.Claims;
 using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
 using Monitor.Grains.Ingest;
+using Monitor.Security;
+using Monitor.Server.Auth;
 using Monitor.Server.Live;
 
 namespace Monitor.Server.Api;
@@ -17,17 +19,27 @@ public static partial class ApiEndpoints
     }
 
     public static void MapEventsApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/events", async (HttpRequest request, EventIngestor ingestor, IngestLimits limits, ILogger<EventIngestor> logger) =>
+        app.MapPost("/api/events", async (HttpRequest request, ClaimsPrincipal feed, FeedKeyStore keys, EventIngestor ingestor, IngestLimits limits, ILogger<EventIngestor> logger) =>
         {
+            if (!EventBodyReader.IsAcceptedContentType(request.ContentType))
+            {
+                return Results.Problem(
+                    title: "Unsupported media type",
+                    detail: "Send Content-Type application/json (a JSON array of events) or application/x-ndjson (one event per line).",
+                    statusCode: StatusCodes.Status415UnsupportedMediaType);
+            }
+
             var (events, refusal) = await EventBodyReader.ReadAsync(request, limits);
             if (refusal is not null)
             {
                 return Results.Problem(title: refusal.Title, detail: refusal.Detail, statusCode: refusal.Status);
             }
 
+            // The Feed policy guarantees the key's id; the key's scope turns foreign events into rejections.
+            var scope = keys.FindById(feed.FindFirst(MonitorClaims.FeedKey)!.Value)!;
             try
             {
-                var result = await ingestor.IngestAsync(events!);
+                var result = await ingestor.IngestAsync([.. events!.Select(e => WithinScope(e, scope))]);
                 return Results.Ok(new IngestResponse(result.Accepted, result.Duplicates, result.Rejected));
             }
             catch (Exception e) when (StorageFailure.IsStorageFailure(e))
@@ -38,15 +50,19 @@ public static partial class ApiEndpoints
                     detail: "The events could not be stored; none of this batch is acknowledged. Send it again later.",
                     statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        });
+        }).RequireAuthorization(MonitorPolicies.Feed);
 
     public static void MapForcesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/forces", (ForceCatalog forces) => Results.Ok(forces.All.Select(f => f.Id).Order(StringComparer.Ordinal).ToArray()));
+        // Only the caller's own force is listed: a token for one force learns nothing of the others.
+        app.MapGet("/api/forces", (ClaimsPrincipal user, ForceCatalog forces) => Results.Ok(
+                forces.All.Where(f => ForceScope.Allows(user, f.Id)).Select(f => f.Id).Order(StringComparer.Ordinal).ToArray()))
+            .RequireAuthorization(MonitorPolicies.Read);
         app.MapGet("/api/forces/{force}", (string force, ForceCatalog forces) =>
-            forces.Find(force) is { } definition
-                ? Results.Ok(Describe(definition))
-                : UnknownForce(force));
+                forces.Find(force) is { } definition
+                    ? Results.Ok(Describe(definition))
+                    : UnknownForce(force))
+            .RequireAuthorization(MonitorPolicies.Read);
     }
 
     public static void MapLiveApi(this IEndpointRouteBuilder app) =>
@@ -54,7 +70,18 @@ public static partial class ApiEndpoints
         {
             var problem = live.Problem(force, area);
             return problem is null ? Results.Ok(await live.GetAsync(force, area)) : Results.Problem(detail: problem, statusCode: StatusCodes.Status404NotFound, title: "Not found");
-        });
+        }).RequireAuthorization(MonitorPolicies.Read);
+
+    /// <summary>An event for another force, or of a type the key was not issued for, is that event's rejection.</summary>
+    private static EventReadResult WithinScope(EventReadResult read, FeedScope scope) => read.Event switch
+    {
+        null => read,
+        { } e when !string.Equals(e.Force, scope.Force, StringComparison.Ordinal) =>
+            EventReadResult.Rejected(read.Id, $"force '{e.Force}' is outside this feed key's scope (it posts for '{scope.Force}')"),
+        { } e when !scope.AllowsType(e.Type) =>
+            EventReadResult.Rejected(read.Id, $"event type '{e.Type}' is outside this feed key's scope (it posts {string.Join(", ", scope.Types)})"),
+        _ => read,
+    };
 
     private static IResult UnknownForce(string force) =>
         Results.Problem(detail: $"Force '{force}' is not configured.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
