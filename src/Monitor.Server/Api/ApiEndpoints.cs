@@ -14,7 +14,12 @@ public static partial class ApiEndpoints
     public static IServiceCollection AddMonitorApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, MonitorJsonContext.Default));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, MonitorJsonContext.Default);
+            // Rejections quote what a feed sent; HTML-sensitive characters go out escaped (\u003C), never as markup.
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default;
+        });
         return services;
     }
 
