@@ -10,7 +10,8 @@ namespace Monitor.Server.Tests.Infrastructure;
 /// <summary>
 /// What the figures must become from the events the server said it accepted, and nothing else: each event's
 /// fact routed to its measures, counted once per measure grain (as the grains de-duplicate). Compared with the
-/// month figures (n and sum) of every measure in every area, before and after.
+/// month figures (n and sum) of every measure in every area, before and after. Like the grains, it treats a
+/// fact as already counted only on the same local day: the same type and id stamped on another day counts again.
 /// </summary>
 public sealed class FigureOracle(ForceDefinition force)
 {
@@ -54,7 +55,8 @@ public sealed class FigureOracle(ForceDefinition force)
                     _seen.Add(routed.Key, keys);
                 }
 
-                if (!keys.Add(fact.Key))
+                var day = TimeZoneInfo.ConvertTime(fact.At, force.TimeZone).Date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+                if (!keys.Add(day + "|" + fact.Key))
                 {
                     seenBefore++;
                     continue;
