@@ -89,6 +89,27 @@ function signIn(reason: string): string {
 
 let token = "";
 
+// Seconds since the epoch at which a JWT expires, or null when it cannot be read (the server decides anyway).
+function expiryOf(jwt: string): number | null {
+  try {
+    const payload = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const exp = (JSON.parse(atob(payload)) as { exp?: unknown }).exp;
+    return typeof exp === "number" ? exp : null;
+  } catch {
+    return null;
+  }
+}
+
+// The hub asks for the token on every (re)connect: an expired one is replaced before it is refused.
+function currentToken(): string {
+  const exp = expiryOf(token);
+  if (exp !== null && exp * 1000 <= Date.now() + 5_000) {
+    sessionStorage.removeItem(tokenKey);
+    token = signIn("Your sign-in has expired.");
+  }
+  return token;
+}
+
 // Every API call carries the token; a 401 (missing, expired or bad token) asks for a new one once.
 async function api<T>(path: string): Promise<T> {
   for (let attempt = 0; ; attempt++) {
@@ -118,7 +139,7 @@ async function main(): Promise<void> {
   for (const a of force.areas) select.add(new Option(a.name, a.id, false, a.id === area));
 
   const connection = new HubConnectionBuilder()
-    .withUrl("/hubs/wallboard", { accessTokenFactory: () => token })
+    .withUrl("/hubs/wallboard", { accessTokenFactory: currentToken })
     .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(30_000, 500 * 2 ** Math.min(ctx.previousRetryCount, 6)) })
     .configureLogging(LogLevel.Warning)
     .build();
@@ -149,7 +170,13 @@ async function main(): Promise<void> {
   for (let attempt = 0; connection.state !== HubConnectionState.Connected; attempt++) {
     try {
       await connection.start();
-    } catch {
+    } catch (e) {
+      // A refused token is not an outage: ask for another instead of retrying the same one forever.
+      if ((e as { statusCode?: number }).statusCode === 401) {
+        sessionStorage.removeItem(tokenKey);
+        token = signIn("Your sign-in was refused.");
+        continue;
+      }
       setStatus("server unreachable, retrying", false);
       await new Promise(r => setTimeout(r, Math.min(30_000, 500 * 2 ** Math.min(attempt, 6))));
     }
