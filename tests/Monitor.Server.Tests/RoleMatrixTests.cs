@@ -254,6 +254,17 @@ public sealed class RoleMatrixTests(MonitorAppFactory app)
         Assert.DoesNotContain("<script>", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("style=", html, StringComparison.OrdinalIgnoreCase);
         Assert.DoesNotContain("<style", html, StringComparison.OrdinalIgnoreCase);
+
+        // The bundle renders outside text as text only, and sends the token to the API and the hub.
+        var script = await app.CreateClient().GetStringAsync("/dist/live.js");
+        foreach (var sink in new[] { "innerHTML", "outerHTML", "insertAdjacentHTML", "document.write" })
+        {
+            Assert.DoesNotContain(sink, script, StringComparison.Ordinal);
+        }
+
+        Assert.Contains("sessionStorage", script, StringComparison.Ordinal);
+        Assert.Contains("Bearer ", script, StringComparison.Ordinal);
+        Assert.Contains("accessTokenFactory", script, StringComparison.Ordinal);
     }
 
     [Fact]
