@@ -62,10 +62,33 @@ public sealed record MeasureTile(
     [property: Id(8)] IReadOnlyList<PeriodFigure> Months);
 
 /// <summary>One measure in one area (key <c>{force}/{area}/{measure}</c>): counts facts per period, once each.</summary>
-public interface IMeasureGrain : IGrainWithStringKey
+public interface IMeasureGrain : IMeasureChartGrain
 {
     /// <summary>Counts the batch; returns only after the counted facts are stored.</summary>
     Task<ApplyOutcome> Apply(MeasureBatch batch);
 
     Task<MeasureTile> GetTile();
+}
+
+/// <summary>A measure's chart over one period kind, as the API serves it (closed periods, the open one, the signals raised).</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record MeasureChartSnapshot(
+    [property: Id(0)] string Force,
+    [property: Id(1)] string Area,
+    [property: Id(2)] string Measure,
+    [property: Id(3)] long Version,
+    [property: Id(4)] Monitor.Domain.Measures.MeasureChartView View,
+    [property: Id(5)] IReadOnlyList<Monitor.Domain.Measures.RaisedSignal> Raised);
+
+/// <summary>The control-chart side of a measure grain.</summary>
+public interface IMeasureChartGrain : IGrainWithStringKey
+{
+    Task<MeasureChartSnapshot> GetChart(Monitor.Domain.Measures.PeriodKind kind);
+
+    /// <summary>The signals this measure raised, oldest first, each once.</summary>
+    Task<IReadOnlyList<Monitor.Domain.Measures.RaisedSignal>> GetSignals();
+
+    /// <summary>Charts every closed period and raises the signals of periods closed since the last call.</summary>
+    Task<IReadOnlyList<Monitor.Domain.Measures.RaisedSignal>> Evaluate();
 }

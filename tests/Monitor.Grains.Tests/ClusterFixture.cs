@@ -24,7 +24,13 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InProcessTestCluster Cluster { get; private set; } = null!;
 
-    public EventIngestor Ingestor => new(Cluster.Client, Forces, new IngestLimits(), Clock);
+    /// <summary>The ingest path as the server runs it: inside a silo, with that silo's grain factory and serializers.</summary>
+    public EventIngestor Ingestor => Silo.GetRequiredService<EventIngestor>();
+
+    /// <summary>The grain factory of the first silo (the co-hosted server's view).</summary>
+    public IGrainFactory Grains => Silo.GetRequiredService<IGrainFactory>();
+
+    private IServiceProvider Silo => Cluster.GetSiloServiceProvider(Cluster.Silos[0].SiloAddress);
 
     public async Task InitializeAsync()
     {
@@ -35,14 +41,15 @@ public sealed class ClusterFixture : IAsyncLifetime
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IMeasureJournal>(Journal);
             services.AddSingleton<ITileNotifier>(Notifier);
-        }));
+        }).AddMemoryGrainStorageAsDefault());
+        builder.ConfigureClient(client => client.Services.AddMonitorSerialization());
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
 
-    private static string ConfigDirectory()
+    public static string ConfigDirectory()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
@@ -57,27 +64,36 @@ public sealed class ClusterFixture : IAsyncLifetime
     }
 }
 
-/// <summary>Keeps every tile a grain published, as the hub would have received it.</summary>
+/// <summary>Keeps everything the grains published, as the hub would have received it.</summary>
 public sealed class RecordingNotifier : ITileNotifier
 {
-    private readonly List<MeasureTile> _tiles = [];
+    private readonly List<object> _published = [];
 
-    public void Publish(MeasureTile tile)
+    public IReadOnlyList<MeasureTile> Published => Of<MeasureTile>();
+
+    public IReadOnlyList<CallQueueView> Queues => Of<CallQueueView>();
+
+    public IReadOnlyList<OpenIncidentsView> Incidents => Of<OpenIncidentsView>();
+
+    public void Publish(MeasureTile tile) => Record(tile);
+
+    public void Publish(CallQueueView queue) => Record(queue);
+
+    public void Publish(OpenIncidentsView incidents) => Record(incidents);
+
+    private void Record(object item)
     {
-        lock (_tiles)
+        lock (_published)
         {
-            _tiles.Add(tile);
+            _published.Add(item);
         }
     }
 
-    public IReadOnlyList<MeasureTile> Published
+    private List<T> Of<T>()
     {
-        get
+        lock (_published)
         {
-            lock (_tiles)
-            {
-                return [.. _tiles];
-            }
+            return [.. _published.OfType<T>()];
         }
     }
 }

@@ -23,17 +23,19 @@ public sealed class FanOutTests(ClusterFixture fixture)
         var after = await TodayAsync(keys);
         Assert.All(keys, key => Assert.Equal(before[key] + 1, after[key]));
 
-        var untouched = await fixture.Cluster.Client.GetGrain<IMeasureGrain>("warwickshire/south/residential-burglary").GetTile();
+        var untouched = await fixture.Grains.GetGrain<IMeasureGrain>("warwickshire/south/residential-burglary").GetTile();
         Assert.Equal(0, untouched.Today.N);
         Assert.Contains(fixture.Notifier.Published, t => t.Area == "north" && t.Measure == "domestic-abuse" && t.Today.N == after["warwickshire/north/domestic-abuse"]);
     }
+
+    private static CrimeRecorded Theft(string id, DateTimeOffset at) => new(id, "warwickshire", at, "R-" + id, "rugby", "theft-from-person", []);
 
     private async Task<Dictionary<string, long>> TodayAsync(IEnumerable<string> keys)
     {
         var figures = new Dictionary<string, long>();
         foreach (var key in keys)
         {
-            figures[key] = (await fixture.Cluster.Client.GetGrain<IMeasureGrain>(key).GetTile()).Today.N;
+            figures[key] = (await fixture.Grains.GetGrain<IMeasureGrain>(key).GetTile()).Today.N;
         }
 
         return figures;
@@ -45,16 +47,16 @@ public sealed class FanOutTests(ClusterFixture fixture)
         // 2026-10-25 is 25 hours long in Europe/London: 00:30 UTC is 01:30 BST, 23:30 UTC is 23:30 GMT.
         var events = new MonitorEvent[]
         {
-            new IncidentCreated("dst-1", "warwickshire", new DateTimeOffset(2026, 10, 24, 23, 30, 0, TimeSpan.Zero), "I-1", "rugby", "emergency", null),
-            new IncidentCreated("dst-2", "warwickshire", new DateTimeOffset(2026, 10, 25, 0, 30, 0, TimeSpan.Zero), "I-2", "rugby", "emergency", null),
-            new IncidentCreated("dst-3", "warwickshire", new DateTimeOffset(2026, 10, 25, 23, 30, 0, TimeSpan.Zero), "I-3", "rugby", "emergency", null),
-            new IncidentCreated("dst-4", "warwickshire", new DateTimeOffset(2026, 10, 26, 0, 30, 0, TimeSpan.Zero), "I-4", "rugby", "emergency", null),
+            Theft("dst-1", new DateTimeOffset(2026, 10, 24, 23, 30, 0, TimeSpan.Zero)),
+            Theft("dst-2", new DateTimeOffset(2026, 10, 25, 0, 30, 0, TimeSpan.Zero)),
+            Theft("dst-3", new DateTimeOffset(2026, 10, 25, 23, 30, 0, TimeSpan.Zero)),
+            Theft("dst-4", new DateTimeOffset(2026, 10, 26, 0, 30, 0, TimeSpan.Zero)),
         };
 
         var result = await fixture.Ingestor.IngestAsync([.. events.Select(e => new EventReadResult(e, e.Id, null))]);
         Assert.Equal(4, result.Accepted);
 
-        var tile = await fixture.Cluster.Client.GetGrain<IMeasureGrain>("warwickshire/rugby/emergency-incidents").GetTile();
+        var tile = await fixture.Grains.GetGrain<IMeasureGrain>("warwickshire/rugby/theft-from-person").GetTile();
         var days = tile.Days.ToDictionary(d => d.Label, d => d.N);
         Assert.Equal(0, days["2026-10-24"]);
         Assert.Equal(3, days["2026-10-25"]);
@@ -68,10 +70,10 @@ public sealed class FanOutTests(ClusterFixture fixture)
         var at = fixture.Clock.GetUtcNow().AddHours(-1);
         var crime = new CrimeRecorded("journal-1", "warwickshire", at, "R-9", "stratford", "shoplifting", []);
         await fixture.Ingestor.IngestAsync([new EventReadResult(crime, crime.Id, null)]);
-        var grain = fixture.Cluster.Client.GetGrain<IMeasureGrain>("warwickshire/stratford/shoplifting");
+        var grain = fixture.Grains.GetGrain<IMeasureGrain>("warwickshire/stratford/shoplifting");
         var before = await grain.GetTile();
 
-        await fixture.Cluster.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
         var after = await grain.GetTile();
         var resend = await fixture.Ingestor.IngestAsync([new EventReadResult(crime, crime.Id, null)]);
 

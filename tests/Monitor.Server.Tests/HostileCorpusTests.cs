@@ -2,9 +2,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.DependencyInjection;
-using Monitor.Domain.Forces;
-using Monitor.Security;
 using Monitor.Server.Tests.Infrastructure;
 
 namespace Monitor.Server.Tests;
@@ -12,20 +9,18 @@ namespace Monitor.Server.Tests;
 /// <summary>
 /// Corpus/hostile.jsonl: one hostile request a line (name, content type, body as text or base64 bytes, and the
 /// answer it must get). Each gets its 4xx or its per-event rejections, never a 5xx; afterwards the figures are
-/// exactly those of the events the server accepted, and the server logged no error.
+/// exactly those of the events the server accepted (<see cref="MirroredServers"/>), and it logged no error.
 /// </summary>
-[Collection(IngestCollection.Name)]
-public sealed class HostileCorpusTests(MonitorAppFactory app)
+[Collection(HostileCollection.Name)]
+public sealed class HostileCorpusTests(MirroredServers servers)
 {
     [Fact]
     public async Task Every_hostile_input_gets_its_clear_answer_and_only_the_valid_events_count()
     {
-        var force = app.Services.GetRequiredService<ForceCatalog>().Get(MonitorAppFactory.Force);
-        var reader = new MonitorApi(app.CreateUserClient(MonitorRoles.Inspector));
+        var app = servers.Target;
         using var feed = app.CreateFeedClient();
-        var oracle = new FigureOracle(force);
+        using var referenceFeed = servers.Reference.CreateFeedClient();
         var errorsBefore = app.Logs.Errors.Count;
-        var before = await FigureOracle.SnapshotAsync(reader, force);
         var failures = new List<string>();
         var cases = File.ReadAllLines(Path.Combine(AppContext.BaseDirectory, "Corpus", "hostile.jsonl"))
             .Where(l => l.Length > 0)
@@ -81,7 +76,7 @@ public sealed class HostileCorpusTests(MonitorAppFactory app)
             }
 
             var answer = JsonNode.Parse(text)!.AsObject();
-            var rejected = FigureOracle.RejectedIndexes(answer);
+            var rejected = answer["rejected"]!.AsArray().Select(r => (int)r!["index"]!).ToHashSet();
             var expectedRejected = expect["rejected"]!.AsArray().Select(i => (int)i!).ToHashSet();
             if (!rejected.SetEquals(expectedRejected))
             {
@@ -103,17 +98,15 @@ public sealed class HostileCorpusTests(MonitorAppFactory app)
                 }
             }
 
-            var (accepted, duplicates) = (oracle.Accepted, oracle.Duplicates);
-            oracle.ApplyAccepted(body, contentType?.StartsWith("application/x-ndjson", StringComparison.Ordinal) == true, rejected);
-            if (oracle.Accepted - accepted != (int)answer["accepted"]! || oracle.Duplicates - duplicates != (int)answer["duplicates"]!)
+            var ndjson = contentType?.StartsWith("application/x-ndjson", StringComparison.Ordinal) == true;
+            if (await MirroredServers.ReplayAcceptedAsync(referenceFeed, body, ndjson, answer) is { } mismatch)
             {
-                failures.Add($"{name}: the oracle counts {oracle.Accepted - accepted} accepted and {oracle.Duplicates - duplicates} duplicates");
+                failures.Add($"{name}: {mismatch}");
             }
         }
 
-        var after = await FigureOracle.SnapshotAsync(reader, force);
-        failures.AddRange(oracle.Mismatches(before, after));
-        Assert.True(after.Any(f => f.Value != before.GetValueOrDefault(f.Key)), "the valid events of the corpus moved no figure: the comparison would prove nothing");
+        failures.AddRange(await servers.DifferencesAsync());
+        Assert.True(await servers.TargetHasFiguresAsync(), "the valid events of the corpus moved no figure: the comparison would prove nothing");
         failures.AddRange(app.Logs.Errors.Skip(errorsBefore).Select(e => $"logged an error: {e.Category}: {e.Message} {e.Exception?.GetType().Name}"));
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }

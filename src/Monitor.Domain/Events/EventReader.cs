@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 
 namespace Monitor.Domain.Events;
 
@@ -14,7 +15,7 @@ public readonly record struct EventReadResult(MonitorEvent? Event, string? Id, s
 /// strings within their limits, no duplicated field. Unknown fields are ignored. Force-specific checks
 /// (force, district, time) are <see cref="EventValidator"/>'s.
 /// </summary>
-public static class EventReader
+public static partial class EventReader
 {
     public const int MaxIdLength = 128;
     public const int MaxNameLength = 64;
@@ -106,6 +107,7 @@ public static class EventReader
         JsonValueKind.Number => "a number",
         JsonValueKind.True or JsonValueKind.False => "a boolean",
         JsonValueKind.Null => "null",
+        JsonValueKind.Object => "an object",
         _ => kind.ToString().ToLowerInvariant(),
     };
 
@@ -156,7 +158,7 @@ public static class EventReader
             }
 
             // The offset is required: an event time without one cannot be placed in a day.
-            if (!HasOffset(text)
+            if (!IsoTimestamp().IsMatch(text)
                 || !DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var at))
             {
                 Fail($"'{name}' must be an ISO-8601 timestamp with an offset (e.g. 2026-03-29T01:30:00+01:00), not '{text}'");
@@ -197,7 +199,7 @@ public static class EventReader
                 var value = marker.GetString()!;
                 if (!Vocabulary.Markers.Contains(value))
                 {
-                    Fail($"marker '{Truncate(value)}' is unknown, expected one of {string.Join(", ", Vocabulary.Markers)}");
+                    Fail($"'markers' holds unknown marker '{Truncate(value)}', expected one of {string.Join(", ", Vocabulary.Markers)}");
                     return [];
                 }
 
@@ -258,17 +260,9 @@ public static class EventReader
         private void Fail(string error) => Error ??= error;
 
         private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
-
-        private static bool HasOffset(string text)
-        {
-            if (text.EndsWith('Z') || text.EndsWith('z'))
-            {
-                return true;
-            }
-
-            // ±hh:mm or ±hhmm after the time part.
-            var t = text.IndexOf('T', StringComparison.OrdinalIgnoreCase);
-            return t > 0 && text.AsSpan(t).IndexOfAny('+', '-') > 0;
-        }
     }
+
+    /// <summary>ISO-8601 date and time with an offset (Z, ±hh:mm or ±hhmm) at the end; anything else is refused.</summary>
+    [GeneratedRegex(@"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]+)?)?(Z|[+-][0-9]{2}:?[0-9]{2})\z", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    private static partial Regex IsoTimestamp();
 }

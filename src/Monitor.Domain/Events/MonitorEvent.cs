@@ -38,6 +38,7 @@ public static class EventTypes
 [JsonDerivedType(typeof(IncidentRecorded), EventTypes.IncidentRecorded)]
 public abstract record MonitorEvent(string Id, string Force, DateTimeOffset At)
 {
+    // Every override repeats [JsonIgnore]: the serializer reads the override, whose name would clash with the discriminator.
     [JsonIgnore]
     public abstract string Type { get; }
 
@@ -53,18 +54,21 @@ public abstract record CallEvent(string Id, string Force, DateTimeOffset At, str
 public sealed record CallOffered(string Id, string Force, DateTimeOffset At, string CallId, string Channel)
     : CallEvent(Id, Force, At, CallId, Channel)
 {
+    [JsonIgnore]
     public override string Type => EventTypes.CallOffered;
 }
 
 public sealed record CallAnswered(string Id, string Force, DateTimeOffset At, string CallId, string Channel)
     : CallEvent(Id, Force, At, CallId, Channel)
 {
+    [JsonIgnore]
     public override string Type => EventTypes.CallAnswered;
 }
 
 public sealed record CallAbandoned(string Id, string Force, DateTimeOffset At, string CallId, string Channel)
     : CallEvent(Id, Force, At, CallId, Channel)
 {
+    [JsonIgnore]
     public override string Type => EventTypes.CallAbandoned;
 }
 
@@ -75,30 +79,35 @@ public abstract record IncidentEvent(string Id, string Force, DateTimeOffset At,
 public sealed record IncidentCreated(string Id, string Force, DateTimeOffset At, string IncidentId, string Area, string Grade, bool? Urban)
     : IncidentEvent(Id, Force, At, IncidentId)
 {
+    [JsonIgnore]
     public override string Type => EventTypes.IncidentCreated;
 }
 
 public sealed record IncidentGraded(string Id, string Force, DateTimeOffset At, string IncidentId, string Grade)
     : IncidentEvent(Id, Force, At, IncidentId)
 {
+    [JsonIgnore]
     public override string Type => EventTypes.IncidentGraded;
 }
 
 public sealed record IncidentDispatched(string Id, string Force, DateTimeOffset At, string IncidentId)
     : IncidentEvent(Id, Force, At, IncidentId)
 {
+    [JsonIgnore]
     public override string Type => EventTypes.IncidentDispatched;
 }
 
 public sealed record IncidentArrived(string Id, string Force, DateTimeOffset At, string IncidentId)
     : IncidentEvent(Id, Force, At, IncidentId)
 {
+    [JsonIgnore]
     public override string Type => EventTypes.IncidentArrived;
 }
 
 public sealed record IncidentClosed(string Id, string Force, DateTimeOffset At, string IncidentId)
     : IncidentEvent(Id, Force, At, IncidentId)
 {
+    [JsonIgnore]
     public override string Type => EventTypes.IncidentClosed;
 }
 
@@ -106,6 +115,7 @@ public sealed record IncidentClosed(string Id, string Force, DateTimeOffset At, 
 public sealed record CrimeRecorded(string Id, string Force, DateTimeOffset At, string RecordId, string Area, string Category, IReadOnlyList<string> Markers)
     : MonitorEvent(Id, Force, At)
 {
+    [JsonIgnore]
     public override string Type => EventTypes.CrimeRecorded;
 }
 
@@ -113,5 +123,6 @@ public sealed record CrimeRecorded(string Id, string Force, DateTimeOffset At, s
 public sealed record IncidentRecorded(string Id, string Force, DateTimeOffset At, string RecordId, string Area, string Category, string? Subtype, IReadOnlyList<string> Markers)
     : MonitorEvent(Id, Force, At)
 {
+    [JsonIgnore]
     public override string Type => EventTypes.IncidentRecorded;
 }

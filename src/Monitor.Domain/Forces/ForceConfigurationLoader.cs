@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
 using Monitor.Domain.Events;
 using Monitor.Domain.Measures;
@@ -23,8 +24,6 @@ public static partial class ForceConfigurationLoader
         ["crime.recorded"] = FactKind.CrimeRecorded,
         ["incident.recorded"] = FactKind.IncidentRecorded,
     };
-
-    private static readonly string[] ChartKinds = ["xmr", "pprime", "p", "u", "c"];
 
     /// <summary>Loads every *.json file of the directory; throws listing every problem of every file.</summary>
     public static ForceCatalog LoadDirectory(string directory)
@@ -79,7 +78,8 @@ public static partial class ForceConfigurationLoader
         catch (JsonException e)
         {
             var where = e.LineNumber is { } line ? $" (line {line + 1})" : string.Empty;
-            throw new ForceConfigurationException($"{source}: {e.Path ?? "$"}{where}: {FirstSentence(e.Message)}", e);
+            var path = e.Path ?? "$";
+            throw new ForceConfigurationException($"{source}: {path}{where}: {Reason(e, path)}", e);
         }
 
         var problems = new Problems(source);
@@ -358,10 +358,10 @@ public static partial class ForceConfigurationLoader
 
         CheckAggregation(file, aggregation, feed, path, problems);
 
-        var chart = file.Chart ?? (aggregation == Aggregation.Proportion ? "pprime" : "xmr");
-        if (!ChartKinds.Contains(chart))
+        var chartName = file.Chart ?? (aggregation == Aggregation.Proportion ? "pprime" : "xmr");
+        if (!ChartKinds.TryParse(chartName, out var chart))
         {
-            problems.Add(path + ".chart", $"'{chart}' is not one of {string.Join(", ", ChartKinds)}");
+            problems.Add(path + ".chart", $"'{chartName}' is not one of {string.Join(", ", Enum.GetValues<ChartKind>().Select(k => k.Name()))}");
         }
 
         if (file.Target is { } target && (double.IsNaN(target) || target < 0 || (aggregation == Aggregation.Proportion && target > 1)))
@@ -524,6 +524,49 @@ public static partial class ForceConfigurationLoader
         _ => "district",
     };
 
+    /// <summary>
+    /// The serializer blames the record it could not build ("could not be converted to ...AreaFile"), not the
+    /// value; for a value of the wrong type, say instead what the path expects.
+    /// </summary>
+    private static string Reason(JsonException e, string path) =>
+        e.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) && ExpectedAt(path) is { } expected
+            ? $"wrong type: expected {expected}"
+            : FirstSentence(e.Message);
+
+    private static string? ExpectedAt(string path)
+    {
+        if (path.Contains('\'', StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        JsonTypeInfo info = ForceFileJsonContext.Default.ForceFile;
+        foreach (Match segment in PathSegment().Matches(path))
+        {
+            var type = segment.Groups["name"].Success
+                ? info.Properties.FirstOrDefault(p => p.Name == segment.Groups["name"].Value)?.PropertyType
+                : info.ElementType;
+            if (type is null || ForceFileJsonContext.Default.GetTypeInfo(type) is not { } next)
+            {
+                return null;
+            }
+
+            info = next;
+        }
+
+        var value = Nullable.GetUnderlyingType(info.Type) ?? info.Type;
+        return info.Kind switch
+        {
+            JsonTypeInfoKind.Enumerable => "a list [...]",
+            JsonTypeInfoKind.Object => "an object {...}",
+            _ when value == typeof(int) => "a whole number",
+            _ when value == typeof(double) => "a number",
+            _ when value == typeof(bool) => "true or false",
+            _ when value == typeof(string) => "text (a string in quotes)",
+            _ => null,
+        };
+    }
+
     private static string FirstSentence(string message)
     {
         var cut = message.IndexOf(". Path:", StringComparison.Ordinal);
@@ -532,6 +575,9 @@ public static partial class ForceConfigurationLoader
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$", RegexOptions.CultureInvariant)]
     private static partial Regex IdPattern();
+
+    [GeneratedRegex(@"\.(?<name>[A-Za-z0-9_]+)|\[[0-9]+\]", RegexOptions.CultureInvariant)]
+    private static partial Regex PathSegment();
 
     private sealed class Problems(string source)
     {

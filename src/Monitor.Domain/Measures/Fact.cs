@@ -17,7 +17,14 @@ public sealed record Fact(
     string? Category = null,
     IReadOnlyList<string>? MarkerList = null,
     double? Duration = null,
-    bool? WithinTarget = null)
+    bool? WithinTarget = null,
+    bool Retraction = false)
 {
     public IReadOnlyList<string> Markers => MarkerList ?? [];
+
+    /// <summary>
+    /// The fact that takes this one back out of every figure it was counted in: a corrected response time
+    /// retracts the old fact and adds the new one, so nothing is ever counted twice.
+    /// </summary>
+    public Fact Retract() => this with { Key = Key + ":retracted", Retraction = true };
 }

@@ -74,13 +74,16 @@ public sealed record MeasureDefinition(
     bool WithinTarget,
     ImprovementDirection Direction,
     double? Target,
-    string ChartKind,
+    ChartKind ChartKind,
     IReadOnlyList<PeriodKind> Periods)
 {
     /// <summary>
     /// What one fact adds to this measure's bucket, or null when the fact does not feed it.
     /// </summary>
-    public Contribution? ContributionOf(Fact fact)
+    public Contribution? ContributionOf(Fact fact) =>
+        fact.Retraction ? ContributionOfNew(fact)?.Negate() : ContributionOfNew(fact);
+
+    private Contribution? ContributionOfNew(Fact fact)
     {
         if (Feed.Matches(fact))
         {
@@ -88,7 +91,8 @@ public sealed record MeasureDefinition(
             {
                 Aggregation.Count => new Contribution(1, 1),
                 Aggregation.Mean => fact.Duration is { } d ? new Contribution(d, 1) : null,
-                Aggregation.Proportion when Denominator is not null => new Contribution(1, 0),
+                // A fact the denominator also takes (a domestic-abuse crime among all crimes) counts in both.
+                Aggregation.Proportion when Denominator is not null => new Contribution(1, Denominator.Matches(fact) ? 1 : 0),
                 Aggregation.Proportion when WithinTarget => fact.WithinTarget is { } hit ? new Contribution(hit ? 1 : 0, 1) : null,
                 Aggregation.Proportion => fact.Duration is { } d && WithinSeconds is { } limit
                     ? new Contribution(d <= limit ? 1 : 0, 1)
@@ -109,4 +113,7 @@ public sealed record MeasureDefinition(
 }
 
 /// <summary>What a fact adds to a bucket: to its sum (numerator, total duration or count) and to its count.</summary>
-public readonly record struct Contribution(double Sum, long Count);
+public readonly record struct Contribution(double Sum, long Count)
+{
+    public Contribution Negate() => new(-Sum, -Count);
+}

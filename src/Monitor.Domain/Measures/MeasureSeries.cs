@@ -6,6 +6,8 @@ namespace Monitor.Domain.Measures;
 public readonly record struct Bucket(double Sum, long Count)
 {
     public Bucket Add(Contribution c) => new(Sum + c.Sum, Count + c.Count);
+
+    public Bucket Add(Bucket other) => new(Sum + other.Sum, Count + other.Count);
 }
 
 /// <summary>How much history a measure keeps: bounded memory beyond it.</summary>
@@ -41,6 +43,7 @@ public sealed class MeasureSeries
     private readonly SeriesRetention _retention;
     private readonly Dictionary<PeriodKind, SortedDictionary<long, Bucket>> _buckets;
     private readonly SortedDictionary<long, HashSet<ulong>> _seenByDay = [];
+    private readonly Dictionary<PeriodKind, SortedDictionary<long, Bucket>> _history = [];
 
     public MeasureSeries(MeasureDefinition measure, PeriodCalendar calendar, SeriesRetention retention)
     {
@@ -83,9 +86,11 @@ public sealed class MeasureSeries
         return true;
     }
 
-    /// <summary>The bucket of a period, empty when nothing was counted in it.</summary>
+    /// <summary>The bucket of a period (what was counted live plus what was imported as history), empty when nothing was.</summary>
     public Bucket BucketOf(Period period) =>
-        _buckets.TryGetValue(period.Kind, out var buckets) ? buckets.GetValueOrDefault(period.Start.UtcTicks) : default;
+        _buckets.TryGetValue(period.Kind, out var buckets)
+            ? buckets.GetValueOrDefault(period.Start.UtcTicks).Add(History(period.Kind).GetValueOrDefault(period.Start.UtcTicks))
+            : default;
 
     /// <summary>The figure of a period: a count, a proportion or a mean; null when there is nothing to divide.</summary>
     public double? ValueOf(Period period)
@@ -94,11 +99,50 @@ public sealed class MeasureSeries
         return Measure.ValueOf(bucket.Sum, bucket.Count);
     }
 
-    /// <summary>Every kept bucket of a kind, oldest first.</summary>
+    /// <summary>Every kept bucket of a kind, oldest first, its period read in the force's zone (local date and label).</summary>
     public IEnumerable<(Period Period, Bucket Bucket)> Buckets(PeriodKind kind) =>
         _buckets.TryGetValue(kind, out var buckets)
-            ? buckets.Select(b => (new Period(kind, new DateTimeOffset(b.Key, TimeSpan.Zero)), b.Value))
+            ? buckets.Keys.Union(History(kind).Keys).Order()
+                .Select(start => _calendar.PeriodOf(kind, new DateTimeOffset(start, TimeSpan.Zero)))
+                .Select(period => (period, BucketOf(period)))
             : [];
+
+    /// <summary>Everything this series holds, copied out: buckets per kind and fingerprints per day, oldest first.</summary>
+    public MeasureSeriesSnapshot Export() => new(
+        Version,
+        [.. _buckets.OrderBy(b => b.Key).Select(b => new KindBuckets(b.Key, [.. b.Value.Select(p => new PeriodBucket(p.Key, p.Value))]))],
+        [.. _seenByDay.Select(d => new DayFingerprints(d.Key, [.. d.Value.Order()]))]);
+
+    /// <summary>
+    /// Replaces this series' state with a snapshot's. Buckets of a period kind the measure no longer keeps are
+    /// dropped: the force file decides what is kept, not the store.
+    /// </summary>
+    public void Restore(MeasureSeriesSnapshot snapshot)
+    {
+        foreach (var buckets in _buckets.Values)
+        {
+            buckets.Clear();
+        }
+
+        foreach (var kind in snapshot.Buckets)
+        {
+            if (_buckets.TryGetValue(kind.Kind, out var buckets))
+            {
+                foreach (var bucket in kind.Buckets)
+                {
+                    buckets[bucket.StartUtcTicks] = bucket.Bucket;
+                }
+            }
+        }
+
+        _seenByDay.Clear();
+        foreach (var day in snapshot.FingerprintsByDay)
+        {
+            _seenByDay[day.DayStartUtcTicks] = [.. day.Fingerprints];
+        }
+
+        Version = snapshot.Version;
+    }
 
     /// <summary>Forgets buckets and fingerprints older than the retention allows, counting back from now.</summary>
     public void Prune(DateTimeOffset now)
@@ -112,10 +156,49 @@ public sealed class MeasureSeries
             }
 
             RemoveBefore(buckets, oldest.Start.UtcTicks);
+            RemoveBefore(History(kind), oldest.Start.UtcTicks);
         }
 
         var firstDay = _calendar.PeriodOf(PeriodKind.Day, now - TimeSpan.FromDays(_retention.DedupeDays)).Start.UtcTicks;
         RemoveBefore(_seenByDay, firstDay);
+    }
+
+    /// <summary>
+    /// Sets a period's imported history: what was counted before the monitor went live, loaded as totals
+    /// (a replay, a spreadsheet of months). Setting the same period again replaces it, so an import can be
+    /// repeated; live facts add on top, so history must cover only what the live feed never sent.
+    /// Returns false for a period kind the measure does not keep.
+    /// </summary>
+    public bool ImportHistory(PeriodKind kind, DateTimeOffset start, Bucket bucket)
+    {
+        if (!_buckets.ContainsKey(kind))
+        {
+            return false;
+        }
+
+        var period = _calendar.PeriodOf(kind, start);
+        if (bucket == default)
+        {
+            History(kind).Remove(period.Start.UtcTicks);
+        }
+        else
+        {
+            History(kind)[period.Start.UtcTicks] = bucket;
+        }
+
+        Version++;
+        return true;
+    }
+
+    private SortedDictionary<long, Bucket> History(PeriodKind kind)
+    {
+        if (!_history.TryGetValue(kind, out var history))
+        {
+            history = [];
+            _history.Add(kind, history);
+        }
+
+        return history;
     }
 
     private static void RemoveBefore<T>(SortedDictionary<long, T> map, long first)

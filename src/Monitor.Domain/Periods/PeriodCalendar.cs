@@ -44,14 +44,20 @@ public sealed class PeriodCalendar(TimeZoneInfo zone)
     }
 
     /// <summary>The period that follows the given one.</summary>
-    public Period Next(Period period) => period.Kind switch
+    public Period Next(Period period)
     {
-        PeriodKind.Hour => PeriodOf(PeriodKind.Hour, period.Start.AddHours(1)),
-        PeriodKind.Day => new Period(period.Kind, StartOfDay(period.StartDate.AddDays(1))),
-        PeriodKind.Week => new Period(period.Kind, StartOfDay(period.StartDate.AddDays(7))),
-        PeriodKind.Month => new Period(period.Kind, StartOfDay(period.StartDate.AddMonths(1))),
-        _ => throw new ArgumentOutOfRangeException(nameof(period), period.Kind, "Unknown period kind."),
-    };
+        // Read the start in this zone first: a period whose start was written at another offset (UTC, say)
+        // would otherwise step from the wrong local date.
+        var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(period.Start, Zone).DateTime);
+        return period.Kind switch
+        {
+            PeriodKind.Hour => PeriodOf(PeriodKind.Hour, period.Start.AddHours(1)),
+            PeriodKind.Day => new Period(period.Kind, StartOfDay(date.AddDays(1))),
+            PeriodKind.Week => new Period(period.Kind, StartOfDay(date.AddDays(7))),
+            PeriodKind.Month => new Period(period.Kind, StartOfDay(date.AddMonths(1))),
+            _ => throw new ArgumentOutOfRangeException(nameof(period), period.Kind, "Unknown period kind."),
+        };
+    }
 
     /// <summary>The period before the given one.</summary>
     public Period Previous(Period period) => PeriodOf(period.Kind, period.Start.AddTicks(-1));

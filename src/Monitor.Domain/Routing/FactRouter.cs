@@ -49,12 +49,12 @@ public static class FactRouter
         }
     }
 
-    /// <summary>The facts a raw event is by itself. Pairs (answer times, response times) come from their own grains.</summary>
+    /// <summary>
+    /// The fact a recorded crime or incident is by itself. Calls and incident lifecycles become facts through
+    /// their pairing (<see cref="Calls.CallBook"/>, <see cref="Incidents.IncidentLifecycle"/>).
+    /// </summary>
     public static Fact? FactOf(MonitorEvent e) => e switch
     {
-        CallOffered call => new Fact(FactKind.CallOffered, e.Key, e.At, null, Channel: call.Channel),
-        CallAbandoned call => new Fact(FactKind.CallAbandoned, e.Key, e.At, null, Channel: call.Channel),
-        IncidentCreated created => new Fact(FactKind.IncidentCreated, e.Key, e.At, created.Area, Grade: created.Grade),
         CrimeRecorded crime => new Fact(FactKind.CrimeRecorded, e.Key, e.At, crime.Area, Category: crime.Category, MarkerList: crime.Markers),
         IncidentRecorded recorded => new Fact(FactKind.IncidentRecorded, e.Key, e.At, recorded.Area, Category: recorded.Category, MarkerList: recorded.Markers),
         _ => null,

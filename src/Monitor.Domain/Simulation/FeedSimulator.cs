@@ -41,6 +41,13 @@ public sealed class FeedSimulator
     /// <summary>Every event with a time in [now, until), in time order; the simulator's clock moves to <paramref name="until"/>.</summary>
     public IReadOnlyList<MonitorEvent> Advance(DateTimeOffset until)
     {
+        // A clock that steps back (a wall clock corrected by NTP) must not rewind the simulation: the minutes
+        // since would be simulated twice, and their events returned again out of order.
+        if (until <= _now)
+        {
+            return [];
+        }
+
         for (var minute = _now; minute < until; minute = minute.AddMinutes(1))
         {
             var end = minute.AddMinutes(1) < until ? minute.AddMinutes(1) : until;

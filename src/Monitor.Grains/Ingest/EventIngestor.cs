@@ -1,7 +1,6 @@
 using Monitor.Abstractions;
 using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
-using Monitor.Domain.Measures;
 using Monitor.Domain.Routing;
 
 namespace Monitor.Grains.Ingest;
@@ -13,11 +12,12 @@ public sealed record Rejection(int Index, string? Id, string Error);
 public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<Rejection> Rejected);
 
 /// <summary>
-/// The ingest path after parsing: validate each event, fan its fact out to every measure grain it feeds
-/// (one sub-batch per grain, all in parallel), and return only once every grain has stored its part.
-/// An event is a duplicate when every grain it reached had already counted it.
+/// The ingest path after parsing: validate each event, then send it where it is understood, all in parallel:
+/// call events to their line's queue, lifecycle events to their incident, recorded crimes and incidents
+/// straight to the measures they feed. Returns only once every grain has stored its part. An event is a
+/// duplicate when it told its grains nothing new.
 /// </summary>
-public sealed class EventIngestor(IGrainFactory grains, ForceCatalog forces, IngestLimits limits, TimeProvider time)
+public sealed class EventIngestor(IGrainFactory grains, FactDispatcher dispatcher, ForceCatalog forces, IngestLimits limits, TimeProvider time)
 {
     private readonly EventValidator _validator = new(forces, limits);
 
@@ -25,10 +25,9 @@ public sealed class EventIngestor(IGrainFactory grains, ForceCatalog forces, Ing
     {
         var now = time.GetUtcNow();
         var rejected = new List<Rejection>();
-        var targets = new int[events.Count];
-        var duplicateHits = new int[events.Count];
-        var valid = 0;
-        var batches = new Dictionary<MeasureKey, BatchBuilder>();
+        var calls = new Dictionary<(string Force, string Channel), List<(int Index, CallEvent Event)>>();
+        var incidents = new Dictionary<(string Force, string IncidentId), List<(int Index, IncidentEvent Event)>>();
+        var records = new Dictionary<string, List<(int Index, MonitorEvent Event)>>(StringComparer.Ordinal);
 
         for (var index = 0; index < events.Count; index++)
         {
@@ -40,78 +39,52 @@ public sealed class EventIngestor(IGrainFactory grains, ForceCatalog forces, Ing
                 continue;
             }
 
-            valid++;
-            var e = read.Event!;
-            if (FactRouter.FactOf(e) is not { } fact)
+            switch (read.Event!)
             {
-                continue;
-            }
-
-            var fingerprint = FactKey.Hash(fact.Key);
-            foreach (var routed in FactRouter.Route(forces.Get(e.Force), fact))
-            {
-                if (!batches.TryGetValue(routed.Key, out var builder))
-                {
-                    builder = new BatchBuilder();
-                    batches.Add(routed.Key, builder);
-                }
-
-                builder.Add(index, fingerprint, fact.At, routed.Contribution);
-                targets[index]++;
+                case CallEvent call:
+                    Add(calls, (call.Force, call.Channel), (index, call));
+                    break;
+                case IncidentEvent incident:
+                    Add(incidents, (incident.Force, incident.IncidentId), (index, incident));
+                    break;
+                case var e:
+                    Add(records, e.Force, (index, e));
+                    break;
             }
         }
 
-        var calls = batches.Select(async pair =>
-        {
-            var outcome = await grains.GetGrain<IMeasureGrain>(pair.Key.ToString()).Apply(pair.Value.Build());
-            return (pair.Value, outcome);
-        });
+        var work = new List<Task<IEnumerable<int>>>();
+        work.AddRange(calls.Select(async pair =>
+            Positions(pair.Value, await grains.GetGrain<ICallQueueGrain>($"{pair.Key.Force}/{pair.Key.Channel}").Apply([.. pair.Value.Select(v => v.Event)]))));
+        work.AddRange(incidents.Select(async pair =>
+            Positions(pair.Value, await grains.GetGrain<IIncidentGrain>($"{pair.Key.Force}/{pair.Key.IncidentId}").Apply([.. pair.Value.Select(v => v.Event)]))));
+        work.AddRange(records.Select(async pair => await RecordAsync(pair.Key, pair.Value)));
 
-        foreach (var (builder, outcome) in await Task.WhenAll(calls))
-        {
-            foreach (var position in outcome.Duplicates)
-            {
-                duplicateHits[builder.EventIndexAt(position)]++;
-            }
-        }
-
-        var duplicates = 0;
-        for (var index = 0; index < events.Count; index++)
-        {
-            if (targets[index] > 0 && duplicateHits[index] == targets[index])
-            {
-                duplicates++;
-            }
-        }
-
+        var duplicates = (await Task.WhenAll(work)).Sum(d => d.Count());
+        var valid = events.Count - rejected.Count;
         return new IngestResult(valid - duplicates, duplicates, rejected);
     }
 
-    private sealed class BatchBuilder
+    /// <summary>Recorded crimes and incidents are facts by themselves: a duplicate is one every measure had counted.</summary>
+    private async Task<IEnumerable<int>> RecordAsync(string force, List<(int Index, MonitorEvent Event)> events)
     {
-        private readonly List<int> _eventIndexes = [];
-        private readonly List<ulong> _fingerprints = [];
-        private readonly List<long> _at = [];
-        private readonly List<double> _sums = [];
-        private readonly List<long> _counts = [];
+        var facts = events.Select(e => FactRouter.FactOf(e.Event)!).ToList();
+        var outcome = await dispatcher.DispatchAsync(force, facts);
+        return events.Where((_, i) => outcome[i].Reached > 0 && outcome[i].Duplicates == outcome[i].Reached).Select(e => e.Index);
+    }
 
-        public void Add(int eventIndex, ulong fingerprint, DateTimeOffset at, Contribution contribution)
+    private static IEnumerable<int> Positions<T>(List<(int Index, T Event)> sent, int[] duplicatePositions) =>
+        duplicatePositions.Select(p => sent[p].Index);
+
+    private static void Add<TKey, TValue>(Dictionary<TKey, List<TValue>> groups, TKey key, TValue value)
+        where TKey : notnull
+    {
+        if (!groups.TryGetValue(key, out var list))
         {
-            _eventIndexes.Add(eventIndex);
-            _fingerprints.Add(fingerprint);
-            _at.Add(at.UtcTicks);
-            _sums.Add(contribution.Sum);
-            _counts.Add(contribution.Count);
+            list = [];
+            groups.Add(key, list);
         }
 
-        public int EventIndexAt(int position) => _eventIndexes[position];
-
-        public MeasureBatch Build() => new()
-        {
-            Fingerprints = [.. _fingerprints],
-            AtUtcTicks = [.. _at],
-            Sums = [.. _sums],
-            Counts = [.. _counts],
-        };
+        list.Add(value);
     }
 }

@@ -25,11 +25,19 @@ public sealed partial class MeasureGrain(
     private const int RecentDays = 8;
     private const int RecentMonths = 3;
 
+    /// <summary>
+    /// Journal batches after the snapshot that trigger a new one. A snapshot rewrites the whole state (kilobytes),
+    /// a batch is a few dozen bytes a fact: every 64 batches keeps snapshot writes a small share of the bytes
+    /// written while bounding what an activation replays to 63 batches.
+    /// </summary>
+    private const int SnapshotAfterBatches = 64;
+
     private MeasureKey _key;
     private string _keyText = string.Empty;
     private ForceDefinition _force = null!;
     private MeasureSeries _series = null!;
     private DateTimeOffset _prunedAt;
+    private int _batchesAfterSnapshot;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -40,14 +48,20 @@ public sealed partial class MeasureGrain(
             ?? throw new InvalidOperationException($"Measure '{_key.Measure}' is not in the catalog of '{_key.Force}'.");
         _series = new MeasureSeries(measure, _force.Calendar, retention);
 
-        var batches = await journal.LoadAsync(_keyText);
-        foreach (var batch in batches)
+        var stored = await journal.LoadAsync(_keyText);
+        if (stored.Snapshot is { } snapshot)
+        {
+            _series.Restore(snapshot);
+        }
+
+        foreach (var batch in stored.Tail)
         {
             CountAll(batch);
         }
 
+        _batchesAfterSnapshot = stored.Tail.Count;
         Prune();
-        LogActivated(logger, _keyText, batches.Count, _series.Version);
+        LogActivated(logger, _keyText, stored.Snapshot is not null, stored.Tail.Count, _series.Version);
     }
 
     public async Task<ApplyOutcome> Apply(MeasureBatch batch)
@@ -82,7 +96,13 @@ public sealed partial class MeasureGrain(
                 throw;
             }
 
+            _batchesAfterSnapshot++;
             Prune();
+            if (_batchesAfterSnapshot >= SnapshotAfterBatches)
+            {
+                await SaveSnapshot();
+            }
+
             notifier.Publish(BuildTile());
         }
 
@@ -90,6 +110,29 @@ public sealed partial class MeasureGrain(
     }
 
     public Task<MeasureTile> GetTile() => Task.FromResult(BuildTile());
+
+    private async Task SaveSnapshot()
+    {
+        try
+        {
+            if (await journal.SaveSnapshotAsync(_keyText, _series.Export(), _batchesAfterSnapshot))
+            {
+                _batchesAfterSnapshot = 0;
+            }
+            else
+            {
+                // Someone else wrote this grain's journal (two activations during a cluster change): memory may
+                // miss their facts, so the next call activates afresh from the store, which holds both.
+                LogJournalChanged(logger, _keyText);
+                DeactivateOnIdle();
+            }
+        }
+        catch (Exception e)
+        {
+            // The journal still holds every batch, so nothing is lost: the next append tries again.
+            LogSnapshotFailed(logger, e, _keyText);
+        }
+    }
 
     private void CountAll(MeasureBatch batch)
     {
@@ -147,8 +190,14 @@ public sealed partial class MeasureGrain(
         return periods;
     }
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Measure {Key} activated from {Batches} journal batches at version {Version}")]
-    private static partial void LogActivated(ILogger logger, string key, int batches, long version);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Measure {Key} activated (snapshot: {FromSnapshot}) replaying {Batches} journal batches, at version {Version}")]
+    private static partial void LogActivated(ILogger logger, string key, bool fromSnapshot, int batches, long version);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Measure {Key} found its journal changed by another writer; the activation is dropped and reloads from the store")]
+    private static partial void LogJournalChanged(ILogger logger, string key);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Measure {Key} could not save a snapshot; its journal is complete, the next batch tries again")]
+    private static partial void LogSnapshotFailed(ILogger logger, Exception exception, string key);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Measure {Key} could not store a batch; the activation is dropped so memory matches the store")]
     private static partial void LogAppendFailed(ILogger logger, Exception exception, string key);

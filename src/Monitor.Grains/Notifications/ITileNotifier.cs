@@ -9,4 +9,8 @@ namespace Monitor.Grains.Notifications;
 public interface ITileNotifier
 {
     void Publish(MeasureTile tile);
+
+    void Publish(CallQueueView queue);
+
+    void Publish(OpenIncidentsView incidents);
 }

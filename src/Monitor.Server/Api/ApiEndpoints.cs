@@ -1,6 +1,10 @@
 using System.Security.Claims;
 using Monitor.Domain.Events;
+using Monitor.Abstractions;
 using Monitor.Domain.Forces;
+using Monitor.Domain.Measures;
+using Monitor.Domain.Routing;
+using Monitor.Domain.Spc;
 using Monitor.Grains.Ingest;
 using Monitor.Security;
 using Monitor.Server.Auth;
@@ -88,6 +92,44 @@ public static partial class ApiEndpoints
         _ => read,
     };
 
+    public static void MapChartsApi(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/charts/{force}/{area}/{measure}", async (string force, string area, string measure, string? period, DateTimeOffset? from, DateTimeOffset? to, ForceCatalog forces, IGrainFactory grains) =>
+        {
+            var definition = forces.Find(force);
+            if (definition?.FindArea(area) is null)
+            {
+                return NotFound(definition is null ? $"Force '{force}' is not configured." : $"Area '{area}' is not part of force '{force}'.");
+            }
+
+            var measureDefinition = definition.MeasuresAt(area).FirstOrDefault(m => m.Id == measure);
+            if (measureDefinition is null)
+            {
+                return NotFound($"Measure '{measure}' does not exist in area '{area}' of force '{force}'.");
+            }
+
+            PeriodKind? kind = (period ?? "month") switch
+            {
+                "hour" => PeriodKind.Hour,
+                "day" => PeriodKind.Day,
+                "week" => PeriodKind.Week,
+                "month" => PeriodKind.Month,
+                _ => null,
+            };
+            if (kind is null || !measureDefinition.Periods.Contains(kind.Value))
+            {
+                return Results.Problem(
+                    title: "Bad period",
+                    detail: $"'period' must be one of {string.Join(", ", measureDefinition.Periods.Select(p => p.ToString().ToLowerInvariant()))} for '{measure}'.",
+                    statusCode: StatusCodes.Status400BadRequest);
+            }
+
+            var snapshot = await grains.GetGrain<IMeasureGrain>(new MeasureKey(force, area, measure).ToString()).GetChart(kind.Value);
+            return Results.Ok(ChartResponses.From(snapshot, measureDefinition, from, to));
+        }).RequireAuthorization(MonitorPolicies.Read);
+
+    private static IResult NotFound(string detail) =>
+        Results.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+
     private static IResult UnknownForce(string force) =>
         Results.Problem(detail: $"Force '{force}' is not configured.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
 
@@ -97,7 +139,7 @@ public static partial class ApiEndpoints
         force.TimeZone.Id,
         [.. force.Areas.Select(a => new AreaDescription(a.Id, a.Name, Wire(a.Level), a.ParentId, force.PopulationOf(a.Id)))],
         [.. force.Measures.Select(m => new MeasureDescription(
-            m.Id, m.Title, m.Unit, Wire(m.Level), Wire(m.Aggregation), Wire(m.Direction), m.Target, m.ChartKind, [.. m.Periods.Select(Wire)]))]);
+            m.Id, m.Title, m.Unit, Wire(m.Level), Wire(m.Aggregation), Wire(m.Direction), m.Target, m.ChartKind.Name(), [.. m.Periods.Select(Wire)]))]);
 
     private static string Wire<T>(T value) where T : struct, Enum => value switch
     {

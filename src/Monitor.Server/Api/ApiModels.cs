@@ -1,6 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Monitor.Abstractions;
+using Monitor.Domain.Calls;
+using Monitor.Domain.Incidents;
 using Monitor.Grains.Ingest;
 
 namespace Monitor.Server.Api;
@@ -17,7 +19,16 @@ public sealed record MeasureDescription(
     string Id, string Title, string Unit, string Level, string Aggregation, string Direction, double? Target, string Chart, IReadOnlyList<string> Periods);
 
 /// <summary>What a wallboard starts from for one area: every measure's tile, and the time it was taken.</summary>
-public sealed record LiveSnapshot(string Force, string Area, string AreaName, DateTimeOffset AsOf, string Storage, IReadOnlyList<MeasureTile> Tiles);
+public sealed record LiveSnapshot(
+    string Force,
+    string Area,
+    string AreaName,
+    DateTimeOffset AsOf,
+    string Storage,
+    IReadOnlyList<MeasureTile> Tiles,
+    IReadOnlyList<CallQueueView> Queues,
+    IReadOnlyList<OpenIncident> OpenIncidents,
+    ServiceLevel? ServiceLevel999);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(IngestResponse))]
@@ -26,4 +37,7 @@ public sealed record LiveSnapshot(string Force, string Area, string AreaName, Da
 [JsonSerializable(typeof(LiveSnapshot))]
 [JsonSerializable(typeof(MeasureTile))]
 [JsonSerializable(typeof(MeasureTile[]))]
+[JsonSerializable(typeof(CallQueueView))]
+[JsonSerializable(typeof(ChartResponse))]
+[JsonSerializable(typeof(OpenIncidentsView))]
 public sealed partial class MonitorJsonContext : JsonSerializerContext;

@@ -15,6 +15,7 @@ namespace Monitor.Server.Demo;
 public sealed partial class DemoFeed(
     EventIngestor ingestor,
     ForceCatalog forces,
+    IngestLimits limits,
     IOptions<MonitorOptions> options,
     TimeProvider time,
     ILogger<DemoFeed> logger) : BackgroundService
@@ -26,7 +27,7 @@ public sealed partial class DemoFeed(
         var profiles = forces.All
             .Select(force => (force, path: Path.Combine(AppContext.BaseDirectory, "config", "simulation", $"{force.Id}.json")))
             .Where(p => File.Exists(p.path))
-            .Select(p => new FeedSimulator(p.force, SimulationProfile.Load(p.path), seed: 2017, start: time.GetUtcNow().AddDays(-7)))
+            .Select(p => new FeedSimulator(p.force, SimulationProfile.Load(p.path), seed: 2017, start: HistoryStart()))
             .ToList();
         if (profiles.Count == 0)
         {
@@ -64,6 +65,9 @@ public sealed partial class DemoFeed(
         }
     }
 
+    /// <summary>As far back as live ingest accepts, less an hour so the oldest events are still inside the horizon when they arrive.</summary>
+    private DateTimeOffset HistoryStart() => time.GetUtcNow() - limits.Horizon + TimeSpan.FromHours(1);
+
     private async Task IngestAsync(IReadOnlyList<MonitorEvent> events)
     {
         if (events.Count == 0)
@@ -88,7 +92,7 @@ public sealed partial class DemoFeed(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo feed: no config/simulation profile for any configured force; nothing to feed")]
     private static partial void LogNoProfile(ILogger logger);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo feed: the last 7 days loaded ({Count} events); now live")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo feed: the last days loaded ({Count} events); now live")]
     private static partial void LogBackfilled(ILogger logger, int count);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo feed: {Count} events rejected, first: {Error}")]

@@ -38,6 +38,7 @@ public static partial class MonitorHostingExtensions
         }
 
         builder.Services.AddHostedService<StartupReport>();
+        builder.Services.AddHostedService<PeriodCloserStarter>();
         return builder;
     }
 
@@ -57,14 +58,21 @@ public static partial class MonitorHostingExtensions
         app.MapEventsApi();
         app.MapForcesApi();
         app.MapLiveApi();
+        app.MapChartsApi();
         app.MapWallboardHub();
         return app;
     }
 
     private static void AddMonitorSilo(this WebApplicationBuilder builder, MonitorOptions options)
     {
-        builder.Services.AddSingleton<IMeasureJournal, InMemoryMeasureJournal>();
         builder.Services.AddSingleton<ITileNotifier, SignalRTileNotifier>();
+        if (!string.IsNullOrWhiteSpace(options.Redis))
+        {
+            builder.AddMonitorRedis(options, RedisHosting.Configuration(options.Redis));
+            return;
+        }
+
+        builder.Services.AddSingleton<IMeasureJournal, InMemoryMeasureJournal>();
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(options.Orleans.SiloPort, options.Orleans.GatewayPort, serviceId: options.Orleans.ServiceId, clusterId: options.Orleans.ClusterId);

@@ -16,6 +16,13 @@ public sealed class MonitorOptions
     /// <summary>How many times faster than real time the demo feed runs.</summary>
     public double DemoSpeed { get; set; } = 30;
 
+    /// <summary>
+    /// A StackExchange.Redis configuration string (<c>127.0.0.1:6379</c>, <c>redis:6379,password=...</c>). Set, the
+    /// process keeps everything in Redis: cluster membership, grain state, reminders, measure journals, and the
+    /// SignalR backplane. Unset, everything is in this process's memory.
+    /// </summary>
+    public string? Redis { get; set; }
+
     public OrleansOptions Orleans { get; set; } = new();
 
     /// <summary>How people's bearer tokens are checked (docs/security.md).</summary>
@@ -95,4 +102,10 @@ public sealed class OrleansOptions
     public string ClusterId { get; set; } = "monitor";
 
     public string ServiceId { get; set; } = "monitor";
+
+    /// <summary>
+    /// The address other silos reach this one at, with Redis clustering. Unset: the address this host's name
+    /// resolves to. Copies on one machine (or in tests) use 127.0.0.1.
+    /// </summary>
+    public string? AdvertisedAddress { get; set; }
 }

@@ -19,6 +19,10 @@ public sealed partial class StartupReport(
         {
             LogVolatile(logger);
         }
+        else
+        {
+            LogDurable(logger, options.Value.Redis is { } redis ? $"Redis at {RedisHosting.Describe(redis)}" : journal.GetType().Name);
+        }
 
         if (options.Value.Demo)
         {
@@ -35,6 +39,9 @@ public sealed partial class StartupReport(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "STORAGE IS IN-MEMORY AND VOLATILE: every figure is lost when this process stops. Set Monitor:Redis for durable storage.")]
     private static partial void LogVolatile(ILogger logger);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Storage: durable ({Where})")]
+    private static partial void LogDurable(ILogger logger, string where);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: a built-in feed is posting simulated events at {Speed}x real time. These figures are not real.")]
     private static partial void LogDemo(ILogger logger, double speed);

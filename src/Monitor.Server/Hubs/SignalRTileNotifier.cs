@@ -1,55 +1,37 @@
 using Microsoft.AspNetCore.SignalR;
 using Monitor.Abstractions;
+using Monitor.Domain.Forces;
 using Monitor.Grains.Notifications;
 
 namespace Monitor.Server.Hubs;
 
 /// <summary>
-/// Sends tile changes to the area's SignalR group, at most one push per tile per 250 ms: the first change
-/// goes at once (a quiet board hears of an event without delay), changes within the window are folded into
-/// one trailing push carrying the newest figures.
+/// Sends changes to the areas' SignalR groups, at most one push per item per 250 ms: the first change goes
+/// at once (a quiet board hears of an event without delay), changes within the window fold into one trailing
+/// push carrying the newest state. Every push carries an item's whole state, so folding loses nothing.
 /// </summary>
-public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, TimeProvider time, ILogger<SignalRTileNotifier> logger)
+public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, ForceCatalog forces, TimeProvider time, ILogger<SignalRTileNotifier> logger)
     : ITileNotifier, IDisposable
 {
     public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(250);
 
-    private readonly Dictionary<(string Group, string Measure), Slot> _slots = [];
+    private readonly Dictionary<(string Group, string Item), Slot> _slots = [];
     private readonly Lock _lock = new();
 
-    public void Publish(MeasureTile tile)
+    public void Publish(MeasureTile tile) =>
+        Throttle(WallboardHub.GroupOf(tile.Force, tile.Area), "tile:" + tile.Measure, new Push("tiles", new[] { tile }, tile.Version));
+
+    public void Publish(CallQueueView queue)
     {
-        var group = WallboardHub.GroupOf(tile.Force, tile.Area);
-        var key = (group, tile.Measure);
-        var now = time.GetTimestamp();
-        lock (_lock)
+        // Calls are force-wide: every board of the force shows the lines.
+        foreach (var area in forces.Find(queue.Force)?.Areas ?? [])
         {
-            if (!_slots.TryGetValue(key, out var slot))
-            {
-                slot = new Slot();
-                _slots.Add(key, slot);
-            }
-
-            if (slot.Pending is not null)
-            {
-                // A trailing push is already due: it will carry this newer figure.
-                slot.Pending = Newer(slot.Pending, tile);
-                return;
-            }
-
-            var since = slot.LastSent is { } last ? time.GetElapsedTime(last, now) : Window;
-            if (since >= Window)
-            {
-                slot.LastSent = now;
-                Send(group, tile);
-                return;
-            }
-
-            slot.Pending = tile;
-            slot.Timer?.Dispose();
-            slot.Timer = time.CreateTimer(_ => Flush(key), null, Window - since, Timeout.InfiniteTimeSpan);
+            Throttle(WallboardHub.GroupOf(queue.Force, area.Id), "queue:" + queue.Channel, new Push("queue", queue, queue.AsOf.UtcTicks));
         }
     }
+
+    public void Publish(OpenIncidentsView incidents) =>
+        Throttle(WallboardHub.GroupOf(incidents.Force, incidents.Area), "incidents", new Push("incidents", incidents, incidents.AsOf.UtcTicks));
 
     public void Dispose()
     {
@@ -64,9 +46,42 @@ public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, T
         }
     }
 
-    private void Flush((string Group, string Measure) key)
+    private void Throttle(string group, string item, Push push)
     {
-        MeasureTile? tile;
+        var key = (group, item);
+        var now = time.GetTimestamp();
+        lock (_lock)
+        {
+            if (!_slots.TryGetValue(key, out var slot))
+            {
+                slot = new Slot();
+                _slots.Add(key, slot);
+            }
+
+            if (slot.Pending is not null)
+            {
+                // A trailing push is already due: it will carry this newer state.
+                slot.Pending = push.Order >= slot.Pending.Order ? push : slot.Pending;
+                return;
+            }
+
+            var since = slot.LastSent is { } last ? time.GetElapsedTime(last, now) : Window;
+            if (since >= Window)
+            {
+                slot.LastSent = now;
+                _ = SendAsync(group, push);
+                return;
+            }
+
+            slot.Pending = push;
+            slot.Timer?.Dispose();
+            slot.Timer = time.CreateTimer(_ => Flush(key), null, Window - since, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private void Flush((string Group, string Item) key)
+    {
+        Push? push;
         lock (_lock)
         {
             if (!_slots.TryGetValue(key, out var slot) || slot.Pending is null)
@@ -74,40 +89,37 @@ public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, T
                 return;
             }
 
-            tile = slot.Pending;
+            push = slot.Pending;
             slot.Pending = null;
             slot.LastSent = time.GetTimestamp();
         }
 
-        Send(key.Group, tile);
+        _ = SendAsync(key.Group, push);
     }
 
-    private static MeasureTile Newer(MeasureTile a, MeasureTile b) => b.Version >= a.Version ? b : a;
-
-    private void Send(string group, MeasureTile tile) =>
-        _ = SendAsync(group, tile);
-
-    private async Task SendAsync(string group, MeasureTile tile)
+    private async Task SendAsync(string group, Push push)
     {
         try
         {
-            await hub.Clients.Group(group).SendAsync("tiles", new[] { tile });
+            await hub.Clients.Group(group).SendAsync(push.Message, push.Payload);
         }
         catch (Exception e)
         {
-            // A board that misses a push sees the version gap on the next one and re-snapshots.
-            LogSendFailed(logger, e, group);
+            // The next push of the same item carries its whole state and repairs the board.
+            LogSendFailed(logger, e, push.Message, group);
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not push tiles to {Group}")]
-    private static partial void LogSendFailed(ILogger logger, Exception exception, string group);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not push {Message} to {Group}")]
+    private static partial void LogSendFailed(ILogger logger, Exception exception, string message, string group);
+
+    private sealed record Push(string Message, object Payload, long Order);
 
     private sealed class Slot
     {
         public long? LastSent { get; set; }
 
-        public MeasureTile? Pending { get; set; }
+        public Push? Pending { get; set; }
 
         public ITimer? Timer { get; set; }
     }

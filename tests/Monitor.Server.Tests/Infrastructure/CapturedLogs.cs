@@ -3,15 +3,20 @@ using Microsoft.Extensions.Logging;
 
 namespace Monitor.Server.Tests.Infrastructure;
 
-/// <summary>One log entry the server wrote, kept so tests can assert that nothing went wrong unseen.</summary>
+/// <summary>One log entry the server wrote.</summary>
 public sealed record CapturedLog(LogLevel Level, string Category, string Message, Exception? Exception);
 
-/// <summary>Keeps every entry at Warning or above that the server logs.</summary>
+/// <summary>
+/// Keeps every Information-or-worse entry of a server, so a test can read what it said at start-up and assert
+/// that nothing went wrong unseen (no Error entries).
+/// </summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
     private readonly ConcurrentQueue<CapturedLog> _entries = new();
 
     public IReadOnlyList<CapturedLog> Entries => [.. _entries];
+
+    public IReadOnlyCollection<string> Messages => [.. _entries.Select(e => e.Message)];
 
     public IReadOnlyList<CapturedLog> Errors => [.. _entries.Where(e => e.Level >= LogLevel.Error)];
 
@@ -23,9 +28,10 @@ public sealed class CapturedLogs : ILoggerProvider
 
     private sealed class Logger(string category, ConcurrentQueue<CapturedLog> entries) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {

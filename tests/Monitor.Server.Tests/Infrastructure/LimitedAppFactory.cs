@@ -1,7 +1,8 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
-using Monitor.Abstractions;
 using Monitor.Grains.Storage;
 
 namespace Monitor.Server.Tests.Infrastructure;
@@ -13,7 +14,7 @@ public sealed class LimitedAppFactory : MonitorAppFactory
 
     public const int SubscriptionLimit = 3;
 
-    public DefectiveJournal Journal { get; } = new();
+    public DefectiveJournal Journal { get; } = DefectiveJournal.Create();
 
     protected override int UserRequestsPerMinute => UserLimit;
 
@@ -21,23 +22,46 @@ public sealed class LimitedAppFactory : MonitorAppFactory
     {
         base.ConfigureWebHost(builder);
         builder.UseSetting("Monitor:Hub:MaxSubscriptionsPerConnection", SubscriptionLimit.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        builder.ConfigureTestServices(services => services.AddSingleton<IMeasureJournal>(Journal));
+        builder.ConfigureTestServices(services => services.AddSingleton(Journal.AsJournal()));
     }
 
-    /// <summary>The in-memory journal, except that <see cref="IsDurable"/> throws while <see cref="Broken"/>: a defect, not an outage.</summary>
-    public sealed class DefectiveJournal : IMeasureJournal
+    /// <summary>
+    /// The in-memory journal, except that <c>IsDurable</c> throws while <see cref="Broken"/>: a defect, not an
+    /// outage. A proxy forwards every other member, so the journal's interface may grow without touching this.
+    /// </summary>
+    public class DefectiveJournal : DispatchProxy
     {
-        private readonly InMemoryMeasureJournal _inner = new();
+        private IMeasureJournal _inner = new InMemoryMeasureJournal();
 
         public bool Broken { get; set; }
 
-        public bool IsDurable => Broken ? throw new InvalidOperationException("simulated defect: secret internal detail") : _inner.IsDurable;
+        public static DefectiveJournal Create()
+        {
+            var proxy = (DefectiveJournal)(object)Create<IMeasureJournal, DefectiveJournal>();
+            proxy._inner = new InMemoryMeasureJournal();
+            return proxy;
+        }
 
-        public Task<IReadOnlyList<MeasureBatch>> LoadAsync(string grainKey) => _inner.LoadAsync(grainKey);
+        public IMeasureJournal AsJournal() => (IMeasureJournal)(object)this;
 
-        public Task AppendAsync(string grainKey, MeasureBatch counted) => _inner.AppendAsync(grainKey, counted);
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
+        {
+            ArgumentNullException.ThrowIfNull(targetMethod);
+            if (Broken && targetMethod.Name == "get_" + nameof(IMeasureJournal.IsDurable))
+            {
+                throw new InvalidOperationException("simulated defect: secret internal detail");
+            }
 
-        public Task PingAsync() => _inner.PingAsync();
+            try
+            {
+                return targetMethod.Invoke(_inner, args);
+            }
+            catch (TargetInvocationException e) when (e.InnerException is not null)
+            {
+                ExceptionDispatchInfo.Capture(e.InnerException).Throw();
+                throw;
+            }
+        }
     }
 }
 

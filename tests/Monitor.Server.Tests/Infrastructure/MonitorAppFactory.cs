@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -61,39 +60,9 @@ public class MonitorAppFactory : WebApplicationFactory<Program>
     protected virtual int UserRequestsPerMinute => 1_000_000;
 
     /// <summary>
-    /// A client for tests about the contract, not about credentials: POST /api/events carries
-    /// <see cref="FeedKey"/>, every other request a token of <paramref name="role"/> for <paramref name="force"/>.
-    /// Converting a test written before authentication: <c>app.CreateClient()</c> becomes <c>app.CreateAuthenticatedClient()</c>.
+    /// For <c>new HubConnectionBuilder().WithUrl(url, MonitorAppFactory.WithToken(token))</c>: the hub reads the
+    /// token from <c>access_token</c>, as the page sends it. <c>app.WithAccessToken()</c> mints one.
     /// </summary>
-    public HttpClient CreateAuthenticatedClient(string role = MonitorRoles.Supervisor, string force = Force) =>
-        CreateDefaultClient(ClientOptions.BaseAddress, new CredentialsHandler(FeedKey, MintToken(role, force)));
-
-    /// <summary>A feed's client: every request carries the key in X-Api-Key.</summary>
-    public HttpClient CreateFeedClient(string key = FeedKey)
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Add("X-Api-Key", key);
-        return client;
-    }
-
-    /// <summary>A person's client: every request carries a fresh bearer token.</summary>
-    public HttpClient CreateUserClient(string role, string force = Force, string? name = null) => CreateBearerClient(MintToken(role, force, name));
-
-    public HttpClient CreateBearerClient(string token)
-    {
-        var client = CreateClient();
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
-
-    /// <summary>
-    /// For <c>new HubConnectionBuilder().WithUrl(url, app.WithAccessToken())</c>: the hub reads the token from
-    /// <c>access_token</c>, as the page sends it.
-    /// </summary>
-    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Read as app.WithAccessToken() beside app.CreateClient().")]
-    public Action<HttpConnectionOptions> WithAccessToken(string role = MonitorRoles.Wallboard, string force = Force) =>
-        WithToken(MintToken(role, force));
-
     public static Action<HttpConnectionOptions> WithToken(string token) =>
         o => o.AccessTokenProvider = () => Task.FromResult<string?>(token);
 
@@ -107,18 +76,27 @@ public class MonitorAppFactory : WebApplicationFactory<Program>
             issuedAt ?? DateTimeOffset.UtcNow,
             lifetime ?? TimeSpan.FromHours(1));
 
+    /// <summary>
+    /// The credentials every test server is configured with, as an operator would set them: the signing key,
+    /// feed keys by hash, and rate limits high enough that only the tests about them meet them.
+    /// </summary>
+    public static void ConfigureCredentials(IWebHostBuilder builder, int userRequestsPerMinute = 1_000_000)
+    {
+        builder.UseSetting("Monitor:Auth:SigningKey", SigningKey);
+        builder.UseSetting("Monitor:RateLimits:FeedRequestsPerMinute", "1000000");
+        builder.UseSetting("Monitor:RateLimits:UserRequestsPerMinute", userRequestsPerMinute.ToString(CultureInfo.InvariantCulture));
+        Feed(builder, 0, "all-types", FeedKey);
+        Feed(builder, 1, "calls-only", CallsOnlyFeedKey, EventTypesCallsOnly);
+        Feed(builder, 2, "flood", FloodFeedKey);
+        builder.UseSetting("Monitor:Feeds:2:RequestsPerMinute", FloodFeedRequestsPerMinute.ToString(CultureInfo.InvariantCulture));
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Monitor:Orleans:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Monitor:Orleans:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Monitor:Orleans:ClusterId", "test-" + Guid.NewGuid().ToString("N"));
-        builder.UseSetting("Monitor:Auth:SigningKey", SigningKey);
-        builder.UseSetting("Monitor:RateLimits:FeedRequestsPerMinute", "1000000");
-        builder.UseSetting("Monitor:RateLimits:UserRequestsPerMinute", UserRequestsPerMinute.ToString(CultureInfo.InvariantCulture));
-        Feed(builder, 0, "all-types", FeedKey);
-        Feed(builder, 1, "calls-only", CallsOnlyFeedKey, EventTypesCallsOnly);
-        Feed(builder, 2, "flood", FloodFeedKey);
-        builder.UseSetting("Monitor:Feeds:2:RequestsPerMinute", FloodFeedRequestsPerMinute.ToString(CultureInfo.InvariantCulture));
+        ConfigureCredentials(builder, UserRequestsPerMinute);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
@@ -133,24 +111,6 @@ public class MonitorAppFactory : WebApplicationFactory<Program>
         for (var t = 0; t < (types?.Length ?? 0); t++)
         {
             builder.UseSetting($"Monitor:Feeds:{index}:Types:{t}", types![t]);
-        }
-    }
-
-    /// <summary>Sends the feed key where a feed would, the person's token everywhere else.</summary>
-    private sealed class CredentialsHandler(string feedKey, string token) : DelegatingHandler
-    {
-        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            if (request.Method == HttpMethod.Post && request.RequestUri?.AbsolutePath == "/api/events")
-            {
-                request.Headers.Add("X-Api-Key", feedKey);
-            }
-            else
-            {
-                request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
-            }
-
-            return base.SendAsync(request, cancellationToken);
         }
     }
 }

@@ -1,0 +1,48 @@
+using Monitor.Domain.Events;
+using Monitor.Domain.Incidents;
+
+namespace Monitor.Abstractions;
+
+/// <summary>A line's queue as the board shows it: callers waiting now, and since when the longest has waited.</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record CallQueueView(
+    [property: Id(0)] string Force,
+    [property: Id(1)] string Channel,
+    [property: Id(2)] int Waiting,
+    [property: Id(3)] DateTimeOffset? LongestWaitingSince,
+    [property: Id(4)] DateTimeOffset AsOf);
+
+/// <summary>The open emergency and priority incidents of one area, each with its clock start.</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record OpenIncidentsView(
+    [property: Id(0)] string Force,
+    [property: Id(1)] string Area,
+    [property: Id(2)] IReadOnlyList<OpenIncident> Incidents,
+    [property: Id(3)] DateTimeOffset AsOf);
+
+/// <summary>One line of a force (key <c>{force}/{channel}</c>): pairs call events into facts, keeps the queue.</summary>
+public interface ICallQueueGrain : IGrainWithStringKey
+{
+    /// <summary>Applies the events in order; returns the positions that told nothing new. Returns once stored.</summary>
+    Task<int[]> Apply(IReadOnlyList<CallEvent> events);
+
+    Task<CallQueueView> GetQueue();
+}
+
+/// <summary>One incident (key <c>{force}/{incidentId}</c>): its lifecycle in any order, its response clock.</summary>
+public interface IIncidentGrain : IGrainWithStringKey
+{
+    /// <summary>Applies the events; returns the positions that told nothing new. Returns once stored.</summary>
+    Task<int[]> Apply(IReadOnlyList<IncidentEvent> events);
+}
+
+/// <summary>A force's open emergency and priority incidents (key <c>{force}</c>), listed per area.</summary>
+public interface IOpenIncidentsGrain : IGrainWithStringKey
+{
+    /// <summary>Records an incident as open (with its clock) or, with null, as attended or closed.</summary>
+    Task Set(string incidentId, OpenIncident? open);
+
+    Task<OpenIncidentsView> GetOpen(string area);
+}

@@ -1,0 +1,99 @@
+using Monitor.Domain.Events;
+using Monitor.Domain.Measures;
+
+namespace Monitor.Domain.Calls;
+
+/// <summary>What is known of one call: when it was offered, and how it ended (answered or abandoned), if it has.</summary>
+public sealed record CallRecord(DateTimeOffset? Offered, DateTimeOffset? Answered, DateTimeOffset? Abandoned)
+{
+    public bool Ended => Answered is not null || Abandoned is not null;
+
+    /// <summary>When the monitor last heard of this call: what its retention counts from.</summary>
+    public DateTimeOffset LastHeard => new[] { Offered, Answered, Abandoned }.Max() ?? DateTimeOffset.MinValue;
+}
+
+/// <summary>A caller still waiting on a line: offered, neither answered nor abandoned.</summary>
+public sealed record WaitingCall(string CallId, DateTimeOffset Offered);
+
+/// <summary>The result of one call event: whether it told nothing new, and the facts it completed.</summary>
+public sealed record CallOutcome(bool Duplicate, IReadOnlyList<Fact> Facts);
+
+/// <summary>
+/// The calls of one line (a force's 999 or 101), paired into facts whatever order their events arrive in.
+/// A call's facts are keyed by its call id, so a resent event, even under another event id, counts once; the
+/// first ending heard (answered or abandoned) is the call's ending, and a contradicting later one is ignored.
+/// </summary>
+public sealed class CallBook
+{
+    /// <summary>Ended calls are kept this long after last heard of, to recognise late resends.</summary>
+    public static readonly TimeSpan EndedRetention = TimeSpan.FromHours(26);
+
+    /// <summary>A call not ended after this long is taken to have lost its ending and leaves the queue.</summary>
+    public static readonly TimeSpan WaitingRetention = TimeSpan.FromHours(2);
+
+    public required string Channel { get; init; }
+
+    public Dictionary<string, CallRecord> Calls { get; init; } = new(StringComparer.Ordinal);
+
+    public CallOutcome Apply(CallEvent e)
+    {
+        var before = Calls.GetValueOrDefault(e.CallId) ?? new CallRecord(null, null, null);
+        var after = e switch
+        {
+            CallOffered => before with { Offered = before.Offered ?? e.At },
+            CallAnswered when !before.Ended => before with { Answered = e.At },
+            CallAbandoned when !before.Ended => before with { Abandoned = e.At },
+            _ => before,
+        };
+
+        if (after == before)
+        {
+            return new CallOutcome(true, []);
+        }
+
+        Calls[e.CallId] = after;
+        var facts = new List<Fact>(2);
+        if (before.Offered is null && after.Offered is { } offered)
+        {
+            facts.Add(new Fact(FactKind.CallOffered, FactKey(e.CallId, "offered"), offered, null, Channel: Channel));
+        }
+
+        if (after.Abandoned is { } abandoned && before.Abandoned is null)
+        {
+            facts.Add(new Fact(FactKind.CallAbandoned, FactKey(e.CallId, "abandoned"), abandoned, null, Channel: Channel));
+        }
+
+        // An answer counts once its offer is known too, whichever came first; it belongs to the period the call was offered in.
+        if (after is { Answered: { } answered, Offered: { } start } && (before.Answered is null || before.Offered is null))
+        {
+            var seconds = Math.Max(0, (answered - start).TotalSeconds);
+            facts.Add(new Fact(FactKind.CallAnswered, FactKey(e.CallId, "answered"), start, null, Channel: Channel, Duration: seconds));
+        }
+
+        return new CallOutcome(false, facts);
+    }
+
+    /// <summary>Callers waiting now, longest first.</summary>
+    public IReadOnlyList<WaitingCall> Waiting(DateTimeOffset now) =>
+    [
+        .. Calls
+            .Where(c => c.Value is { Offered: { } offered, Ended: false } && offered <= now && now - offered < WaitingRetention)
+            .Select(c => new WaitingCall(c.Key, c.Value.Offered!.Value))
+            .OrderBy(c => c.Offered),
+    ];
+
+    /// <summary>Forgets ended calls past their retention and waiting calls that never heard their ending.</summary>
+    public void Prune(DateTimeOffset now)
+    {
+        foreach (var (callId, call) in Calls.ToList())
+        {
+            var retention = call.Ended ? EndedRetention : WaitingRetention;
+            if (now - call.LastHeard > retention)
+            {
+                Calls.Remove(callId);
+            }
+        }
+    }
+
+    private string FactKey(string callId, string what) => $"call:{Channel}:{callId}:{what}";
+}

@@ -1,0 +1,53 @@
+using Microsoft.Extensions.Logging;
+using Monitor.Abstractions;
+using Monitor.Domain.Forces;
+using Monitor.Domain.Routing;
+
+namespace Monitor.Grains.Measures;
+
+/// <summary>Closes a force's periods on the clock: charts are evaluated and signals raised when an hour ends.</summary>
+public interface IPeriodCloserGrain : IGrainWithStringKey, IRemindable
+{
+    /// <summary>Makes sure the hourly reminder exists (idempotent; called at every start-up).</summary>
+    Task Start();
+
+    /// <summary>Evaluates every measure of every area of the force now; returns how many signals were raised.</summary>
+    Task<int> CloseNow();
+}
+
+/// <summary>
+/// Periods close with time, not with events: a quiet district still has a closed day. A durable reminder
+/// (in Redis when configured) fires just after each hour, which is every period boundary of a force whose
+/// offset from UTC is whole hours; every measure grain then charts its closed periods and raises what is new.
+/// </summary>
+[GrainType("period-closer")]
+public sealed partial class PeriodCloserGrain(ForceCatalog forces, TimeProvider time, ILogger<PeriodCloserGrain> logger) : Grain, IPeriodCloserGrain
+{
+    private const string ReminderName = "close-periods";
+
+    /// <summary>Late enough after the hour for the last events of the closing hour to have arrived.</summary>
+    private static readonly TimeSpan AfterTheHour = TimeSpan.FromSeconds(30);
+
+    public async Task Start()
+    {
+        var now = time.GetUtcNow();
+        var nextHour = new DateTimeOffset(now.Year, now.Month, now.Day, now.Hour, 0, 0, TimeSpan.Zero).AddHours(1);
+        await this.RegisterOrUpdateReminder(ReminderName, nextHour + AfterTheHour - now, TimeSpan.FromHours(1));
+    }
+
+    public async Task<int> CloseNow()
+    {
+        var force = forces.Get(this.GetPrimaryKeyString());
+        var evaluations = force.Areas
+            .SelectMany(area => force.MeasuresAt(area.Id).Select(m => new MeasureKey(force.Id, area.Id, m.Id)))
+            .Select(key => GrainFactory.GetGrain<IMeasureGrain>(key.ToString()).Evaluate());
+        var raised = (await Task.WhenAll(evaluations)).Sum(r => r.Count);
+        LogClosed(logger, force.Id, raised);
+        return raised;
+    }
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => CloseNow();
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Periods closed for {Force}: {Raised} signals raised")]
+    private static partial void LogClosed(ILogger logger, string force, int raised);
+}

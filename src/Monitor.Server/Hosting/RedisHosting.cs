@@ -1,0 +1,110 @@
+using System.Net;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
+using Monitor.Grains.Storage;
+using Monitor.Server.Storage;
+using Orleans.Clustering.Redis;
+using Orleans.Configuration;
+using Orleans.Persistence;
+using StackExchange.Redis;
+
+namespace Monitor.Server.Hosting;
+
+/// <summary>
+/// The durable set-up: one <see cref="IConnectionMultiplexer"/> for the whole process, handed to Orleans
+/// clustering, grain storage and reminders, the SignalR backplane and the measure journals.
+/// </summary>
+public static class RedisHosting
+{
+    /// <summary>Reads <c>Monitor:Redis</c> and sets what the monitor relies on whatever the operator wrote.</summary>
+    public static ConfigurationOptions Configuration(string configuration)
+    {
+        var options = ConfigurationOptions.Parse(configuration);
+        if (options.EndPoints.Count == 0)
+        {
+            throw new InvalidOperationException($"Monitor:Redis names no Redis endpoint; expected host:port, as in 127.0.0.1:6379.");
+        }
+
+        // While Redis is unreachable a command fails at once instead of queueing: ingest answers 503 straight
+        // away and the feed keeps the batch, rather than every request hanging for the command timeout.
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+
+        // Reconnect within about two seconds of Redis coming back (the default backs off to ten), since ingest
+        // refuses everything until it does.
+        options.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 2000);
+        return options;
+    }
+
+    /// <summary>Where the configuration points, for the start-up report: endpoints only, never a password.</summary>
+    public static string Describe(string configuration) =>
+        string.Join(", ", ConfigurationOptions.Parse(configuration).EndPoints.Select(e => e switch
+        {
+            DnsEndPoint dns => $"{dns.Host}:{dns.Port}",
+            _ => e.ToString() ?? string.Empty,
+        }));
+
+    public static void AddMonitorRedis(this WebApplicationBuilder builder, MonitorOptions options, ConfigurationOptions redis)
+    {
+        var services = builder.Services;
+
+        // The one connection. The container disposes it after the silo and the hub have stopped.
+        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis.Clone()));
+        services.AddSingleton<IMeasureJournal>(sp => new RedisMeasureJournal(sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId));
+
+        services.AddSignalR().AddStackExchangeRedis(o =>
+        {
+            o.Configuration = redis.Clone();
+
+            // Services sharing one Redis must not see each other's pushes.
+            o.Configuration.ChannelPrefix = RedisChannel.Literal($"monitor:{options.Orleans.ServiceId}:");
+        });
+        services.AddOptions<RedisOptions>().Configure<IServiceProvider>((o, sp) =>
+            o.ConnectionFactory = _ => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()));
+
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o =>
+            {
+                o.ClusterId = options.Orleans.ClusterId;
+                o.ServiceId = options.Orleans.ServiceId;
+            });
+            var advertised = options.Orleans.AdvertisedAddress is { Length: > 0 } address ? IPAddress.Parse(address) : null;
+            if (advertised is null)
+            {
+                silo.ConfigureEndpoints(options.Orleans.SiloPort, options.Orleans.GatewayPort, listenOnAnyHostAddress: true);
+            }
+            else
+            {
+                silo.ConfigureEndpoints(advertised, options.Orleans.SiloPort, options.Orleans.GatewayPort, listenOnAnyHostAddress: true);
+            }
+
+            silo.Configure<ClusterMembershipOptions>(o =>
+            {
+                // A killed process is declared dead after three missed one-second probes, about 3 to 5 s with
+                // the vote, instead of about 15 s with the defaults (5 s probes); its grains then answer from
+                // another copy. Probe timeouts still adapt per silo between 0.5 s and 4 s.
+                o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                o.NumMissedProbesLimit = 3;
+
+                // A dead silo that never wrote its death is also caught by its stale heartbeat: 10 s × 3.
+                o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(10);
+                o.NumMissedTableIAmAliveLimit = 3;
+            });
+
+            // The packages' validators insist on ConfigurationOptions even when CreateMultiplexer supplies the
+            // connection, so both are set; IsShared tells them not to dispose it.
+            silo.UseRedisClustering(o => o.ConfigurationOptions = redis.Clone());
+            silo.Services.AddOptions<RedisClusteringOptions>().Configure<IServiceProvider>((o, sp) =>
+                o.CreateMultiplexer = _ => Task.FromResult((sp.GetRequiredService<IConnectionMultiplexer>(), true)));
+
+            silo.AddRedisGrainStorageAsDefault(storage => storage.Configure<IServiceProvider>((o, sp) =>
+            {
+                o.ConfigurationOptions = redis.Clone();
+                o.CreateMultiplexer = _ => Task.FromResult((sp.GetRequiredService<IConnectionMultiplexer>(), true));
+            }));
+
+            silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());
+            silo.Services.AddOptions<RedisReminderTableOptions>().Configure<IServiceProvider>((o, sp) =>
+                o.CreateMultiplexer = _ => Task.FromResult((sp.GetRequiredService<IConnectionMultiplexer>(), true)));
+        });
+    }
+}

@@ -1,0 +1,141 @@
+using Monitor.Domain.Calls;
+using Monitor.Domain.Events;
+using Monitor.Domain.Measures;
+
+namespace Monitor.Domain.Tests.Lifecycle;
+
+public sealed class CallBookTests
+{
+    private static readonly DateTimeOffset T0 = new(2026, 3, 29, 0, 59, 55, TimeSpan.Zero);
+
+    [Fact]
+    public void An_answered_call_counts_as_offered_and_as_answered_with_its_time_to_answer_in_the_period_it_was_offered()
+    {
+        var book = new CallBook { Channel = "999" };
+
+        var offered = book.Apply(Offered("c1", T0));
+        var answered = book.Apply(Answered("c1", T0.AddSeconds(7.5)));
+
+        Assert.Equal([FactKind.CallOffered], offered.Facts.Select(f => f.Kind));
+        var fact = Assert.Single(answered.Facts);
+        Assert.Equal(FactKind.CallAnswered, fact.Kind);
+        Assert.Equal(7.5, fact.Duration);
+        Assert.Equal(T0, fact.At);
+        Assert.Equal("999", fact.Channel);
+    }
+
+    [Fact]
+    public void An_answer_heard_before_its_offer_counts_once_the_offer_arrives()
+    {
+        var book = new CallBook { Channel = "101" };
+
+        var early = book.Apply(Answered("c2", T0.AddSeconds(40)));
+        var offer = book.Apply(Offered("c2", T0));
+
+        Assert.False(early.Duplicate);
+        Assert.Empty(early.Facts);
+        Assert.Equal([FactKind.CallOffered, FactKind.CallAnswered], offer.Facts.Select(f => f.Kind));
+        Assert.Equal(40, offer.Facts[1].Duration);
+    }
+
+    [Fact]
+    public void A_second_ending_is_a_duplicate_whether_it_repeats_or_contradicts_the_first()
+    {
+        var book = new CallBook { Channel = "999" };
+        book.Apply(Offered("c3", T0));
+        book.Apply(Answered("c3", T0.AddSeconds(3)));
+
+        Assert.True(book.Apply(Answered("c3", T0.AddSeconds(3))).Duplicate);
+        Assert.True(book.Apply(Answered("c3", T0.AddSeconds(9))).Duplicate);
+        Assert.True(book.Apply(Abandoned("c3", T0.AddSeconds(20))).Duplicate);
+        Assert.True(book.Apply(Offered("c3", T0)).Duplicate);
+    }
+
+    [Fact]
+    public void Every_order_of_a_calls_events_with_repeats_yields_the_same_facts()
+    {
+        var events = new CallEvent[] { Offered("c4", T0), Answered("c4", T0.AddSeconds(12)), Offered("c4", T0), Answered("c4", T0.AddSeconds(12)) };
+        var expected = FactsOf([events[0], events[1]]);
+
+        foreach (var order in Permutations(events))
+        {
+            Assert.Equal(expected, FactsOf(order));
+        }
+    }
+
+    [Fact]
+    public void An_abandoned_call_counts_in_the_abandoned_numerator_and_leaves_the_queue()
+    {
+        var book = new CallBook { Channel = "999" };
+        book.Apply(Offered("c5", T0));
+        book.Apply(Offered("c6", T0.AddSeconds(5)));
+
+        Assert.Equal(["c5", "c6"], book.Waiting(T0.AddSeconds(10)).Select(w => w.CallId));
+        var outcome = book.Apply(Abandoned("c5", T0.AddSeconds(30)));
+
+        Assert.Equal(FactKind.CallAbandoned, Assert.Single(outcome.Facts).Kind);
+        var waiting = Assert.Single(book.Waiting(T0.AddSeconds(31)));
+        Assert.Equal("c6", waiting.CallId);
+        Assert.Equal(T0.AddSeconds(5), waiting.Offered);
+    }
+
+    [Fact]
+    public void A_call_that_never_hears_its_ending_leaves_the_queue_after_two_hours_and_is_forgotten()
+    {
+        var book = new CallBook { Channel = "101" };
+        book.Apply(Offered("c7", T0));
+
+        Assert.Single(book.Waiting(T0.AddMinutes(119)));
+        Assert.Empty(book.Waiting(T0.AddMinutes(121)));
+        book.Prune(T0.AddMinutes(121));
+        Assert.Empty(book.Calls);
+    }
+
+    [Fact]
+    public void Ended_calls_are_remembered_for_a_day_so_a_late_resend_is_still_a_duplicate()
+    {
+        var book = new CallBook { Channel = "999" };
+        book.Apply(Offered("c8", T0));
+        book.Apply(Answered("c8", T0.AddSeconds(4)));
+
+        book.Prune(T0.AddHours(25));
+        Assert.True(book.Apply(Answered("c8", T0.AddSeconds(4))).Duplicate);
+        book.Prune(T0.AddHours(27));
+        Assert.Empty(book.Calls);
+    }
+
+    [Theory]
+    [InlineData(90, 100, 0.9, 0)]
+    [InlineData(80, 100, 0.9, 100)]
+    [InlineData(0, 0, 0.9, 0)]
+    [InlineData(899, 1000, 0.9, 10)]
+    [InlineData(8999, 10000, 0.9, 10)]
+    public void Calls_needed_is_the_least_number_of_in_target_answers_that_lifts_the_month_to_the_target(double hits, long answered, double target, long needed)
+    {
+        var level = ServiceLevel.From("calls-999-answered-10s", hits, answered, target);
+
+        Assert.Equal(needed, level.CallsNeeded);
+        if (answered > 0 && needed > 0)
+        {
+            Assert.True((hits + needed) / (answered + needed) >= target);
+            Assert.True((hits + needed - 1) / (answered + needed - 1) < target);
+        }
+    }
+
+    private static List<(FactKind, string, DateTimeOffset, double?)> FactsOf(IEnumerable<CallEvent> events)
+    {
+        var book = new CallBook { Channel = "999" };
+        return [.. events.SelectMany(e => book.Apply(e).Facts).Select(f => (f.Kind, f.Key, f.At, f.Duration)).Order()];
+    }
+
+    private static IEnumerable<IReadOnlyList<T>> Permutations<T>(IReadOnlyList<T> items) =>
+        items.Count <= 1
+            ? [items]
+            : items.SelectMany((item, i) => Permutations([.. items.Where((_, j) => j != i)]).Select(rest => (IReadOnlyList<T>)[item, .. rest]));
+
+    private static CallOffered Offered(string callId, DateTimeOffset at) => new($"o-{callId}-{at.Ticks}", "warwickshire", at, callId, "999");
+
+    private static CallAnswered Answered(string callId, DateTimeOffset at) => new($"a-{callId}-{at.Ticks}", "warwickshire", at, callId, "999");
+
+    private static CallAbandoned Abandoned(string callId, DateTimeOffset at) => new($"x-{callId}-{at.Ticks}", "warwickshire", at, callId, "999");
+}

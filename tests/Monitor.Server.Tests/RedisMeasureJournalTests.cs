@@ -1,0 +1,238 @@
+using Monitor.Abstractions;
+using Monitor.Domain.Measures;
+using Monitor.Grains.Storage;
+using Monitor.Server.Storage;
+using Monitor.Server.Tests.Infrastructure;
+using StackExchange.Redis;
+
+namespace Monitor.Server.Tests;
+
+public sealed class RedisMeasureJournalTests(RedisServerFixture redis) : IClassFixture<RedisServerFixture>, IAsyncLifetime
+{
+    private readonly string _key = "warwickshire/rugby/test-" + Guid.NewGuid().ToString("N");
+    private ConnectionMultiplexer _connection = null!;
+    private RedisMeasureJournal _journal = null!;
+
+    public async Task InitializeAsync()
+    {
+        _connection = await ConnectionMultiplexer.ConnectAsync(redis.Configuration);
+        _journal = new RedisMeasureJournal(_connection, "journal-tests");
+    }
+
+    public async Task DisposeAsync() => await _connection.DisposeAsync();
+
+    [Fact]
+    public async Task Appended_batches_load_back_in_order_with_every_field_exact()
+    {
+        var batches = new[] { Batch(0, 3), Batch(10, 1), Extremes() };
+        foreach (var batch in batches)
+        {
+            await _journal.AppendAsync(_key, batch);
+        }
+
+        var stored = await _journal.LoadAsync(_key);
+
+        Assert.Null(stored.Snapshot);
+        Assert.Equal(3, stored.Tail.Count);
+        for (var i = 0; i < batches.Length; i++)
+        {
+            AssertSame(batches[i], stored.Tail[i]);
+        }
+    }
+
+    [Fact]
+    public async Task A_grain_with_nothing_stored_loads_empty()
+    {
+        var stored = await _journal.LoadAsync(_key);
+        Assert.Null(stored.Snapshot);
+        Assert.Empty(stored.Tail);
+    }
+
+    [Fact]
+    public async Task A_snapshot_replaces_the_batches_it_covers_and_the_later_ones_stay_as_the_tail()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            await _journal.AppendAsync(_key, Batch(i * 10, 2));
+        }
+
+        var snapshot = Snapshot();
+        Assert.True(await _journal.SaveSnapshotAsync(_key, snapshot, coveredBatches: 5));
+        await _journal.AppendAsync(_key, Batch(50, 1));
+        await _journal.AppendAsync(_key, Batch(60, 2));
+
+        var stored = await _journal.LoadAsync(_key);
+
+        AssertSame(snapshot, stored.Snapshot!);
+        Assert.Equal(2, stored.Tail.Count);
+        AssertSame(Batch(50, 1), stored.Tail[0]);
+        AssertSame(Batch(60, 2), stored.Tail[1]);
+
+        var (journalKey, snapshotKey) = _journal.Keys(_key);
+        var db = _connection.GetDatabase();
+        Assert.Equal(2, await db.ListLengthAsync(journalKey));
+        Assert.Equal(MeasureJournalEncoding.EncodeSnapshot(snapshot), (byte[])(await db.StringGetAsync(snapshotKey))!);
+    }
+
+    [Fact]
+    public async Task A_later_snapshot_replaces_the_earlier()
+    {
+        await _journal.AppendAsync(_key, Batch(0, 1));
+        Assert.True(await _journal.SaveSnapshotAsync(_key, Snapshot() with { Version = 1 }, 1));
+        await _journal.AppendAsync(_key, Batch(1, 1));
+        await _journal.AppendAsync(_key, Batch(2, 1));
+        Assert.True(await _journal.SaveSnapshotAsync(_key, Snapshot() with { Version = 77 }, 2));
+
+        var stored = await _journal.LoadAsync(_key);
+        Assert.Equal(77, stored.Snapshot!.Version);
+        Assert.Empty(stored.Tail);
+    }
+
+    [Fact]
+    public async Task A_snapshot_built_from_other_batches_than_the_journal_holds_changes_nothing()
+    {
+        await _journal.AppendAsync(_key, Batch(0, 1));
+        Assert.True(await _journal.SaveSnapshotAsync(_key, Snapshot() with { Version = 1 }, 1));
+        await _journal.AppendAsync(_key, Batch(1, 1));
+        await _journal.AppendAsync(_key, Batch(2, 1));
+
+        // Built from one batch, but another writer appended a second: replacing both would lose that writer's facts.
+        Assert.False(await _journal.SaveSnapshotAsync(_key, Snapshot() with { Version = 77 }, 1));
+        Assert.False(await _journal.SaveSnapshotAsync(_key, Snapshot() with { Version = 77 }, 3));
+
+        var stored = await _journal.LoadAsync(_key);
+        Assert.Equal(1, stored.Snapshot!.Version);
+        Assert.Equal(2, stored.Tail.Count);
+        AssertSame(Batch(1, 1), stored.Tail[0]);
+        AssertSame(Batch(2, 1), stored.Tail[1]);
+    }
+
+    [Fact]
+    public async Task The_keys_share_one_hash_tag_and_name_the_service_and_grain()
+    {
+        var (journalKey, snapshotKey) = _journal.Keys("warwickshire/north/rape");
+        Assert.Equal("monitor:{journal-tests/warwickshire/north/rape}:journal", journalKey.ToString());
+        Assert.Equal("monitor:{journal-tests/warwickshire/north/rape}:snapshot", snapshotKey.ToString());
+
+        await _journal.AppendAsync(_key, Batch(0, 1));
+        Assert.Equal(MeasureJournalEncoding.EncodeBatch(Batch(0, 1)), (byte[])(await _connection.GetDatabase().ListGetByIndexAsync(_journal.Keys(_key).Journal, 0))!);
+    }
+
+    [Fact]
+    public void A_batch_is_encoded_byte_for_byte_as_documented()
+    {
+        var batch = new MeasureBatch { Fingerprints = [0x0102030405060708], AtUtcTicks = [0x1112131415161718], Sums = [1.5], Counts = [2] };
+
+        var bytes = MeasureJournalEncoding.EncodeBatch(batch);
+
+        Assert.Equal(
+            Convert.FromHexString("01" + "01000000" + "0807060504030201" + "1817161514131211" + "000000000000F83F" + "0200000000000000"),
+            bytes);
+        AssertSame(batch, MeasureJournalEncoding.DecodeBatch(bytes));
+    }
+
+    [Fact]
+    public void A_snapshot_is_encoded_byte_for_byte_as_documented()
+    {
+        var snapshot = new MeasureSeriesSnapshot(
+            5,
+            [new KindBuckets(PeriodKind.Day, [new PeriodBucket(0x0A, new Bucket(-0.5, 3))]), new KindBuckets(PeriodKind.Month, [])],
+            [new DayFingerprints(0x0B, [0xFFFFFFFFFFFFFFFF, 7])]);
+
+        var bytes = MeasureJournalEncoding.EncodeSnapshot(snapshot);
+
+        Assert.Equal(
+            Convert.FromHexString(
+                "01" + "0500000000000000" + "02"
+                + "01" + "01000000" + "0A00000000000000" + "000000000000E0BF" + "0300000000000000"
+                + "03" + "00000000"
+                + "01000000" + "0B00000000000000" + "02000000" + "FFFFFFFFFFFFFFFF" + "0700000000000000"),
+            bytes);
+        AssertSame(snapshot, MeasureJournalEncoding.DecodeSnapshot(bytes));
+    }
+
+    [Fact]
+    public void Stored_bytes_of_another_format_or_cut_short_are_refused_not_misread()
+    {
+        var batch = MeasureJournalEncoding.EncodeBatch(Batch(0, 2));
+        var snapshot = MeasureJournalEncoding.EncodeSnapshot(Snapshot());
+
+        var wrongFormat = (byte[])batch.Clone();
+        wrongFormat[0] = 2;
+        Assert.Contains("format 2", Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch(wrongFormat)).Message, StringComparison.Ordinal);
+        Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch(batch.AsSpan(0, batch.Length - 1)));
+        Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch([.. batch, 0]));
+        Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeSnapshot(snapshot.AsSpan(0, snapshot.Length - 3)));
+        Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeSnapshot([]));
+    }
+
+    [Fact]
+    public async Task A_redis_that_cannot_be_reached_fails_with_the_journal_exception()
+    {
+        var options = ConfigurationOptions.Parse($"127.0.0.1:{FreePort.Next()}");
+        options.AbortOnConnectFail = false;
+        options.ConnectTimeout = 200;
+        options.ConnectRetry = 1;
+        options.BacklogPolicy = BacklogPolicy.FailFast;
+        await using var nowhere = await ConnectionMultiplexer.ConnectAsync(options);
+        var journal = new RedisMeasureJournal(nowhere, "journal-tests");
+
+        await Assert.ThrowsAsync<MeasureJournalException>(() => journal.AppendAsync(_key, Batch(0, 1)));
+        await Assert.ThrowsAsync<MeasureJournalException>(() => journal.LoadAsync(_key));
+        await Assert.ThrowsAsync<MeasureJournalException>(journal.PingAsync);
+        await _journal.PingAsync();
+    }
+
+    private static MeasureBatch Batch(int first, int count) => new()
+    {
+        Fingerprints = [.. Enumerable.Range(first, count).Select(i => (ulong)i * 0x9E3779B97F4A7C15)],
+        AtUtcTicks = [.. Enumerable.Range(first, count).Select(i => 639_000_000_000_000_000 + (i * TimeSpan.TicksPerMinute))],
+        Sums = [.. Enumerable.Range(first, count).Select(i => i / 3.0)],
+        Counts = [.. Enumerable.Range(first, count).Select(i => (long)(i % 2))],
+    };
+
+    private static MeasureBatch Extremes() => new()
+    {
+        Fingerprints = [0, ulong.MaxValue, 1UL << 63],
+        AtUtcTicks = [long.MinValue, long.MaxValue, 0],
+        Sums = [double.NaN, -0.0, double.Epsilon],
+        Counts = [long.MinValue, long.MaxValue, -1],
+    };
+
+    private static MeasureSeriesSnapshot Snapshot() => new(
+        123,
+        [
+            new KindBuckets(PeriodKind.Hour, [new PeriodBucket(1, new Bucket(2.25, 3)), new PeriodBucket(2, new Bucket(double.MaxValue, long.MaxValue))]),
+            new KindBuckets(PeriodKind.Day, [new PeriodBucket(-5, new Bucket(-0.0, 0))]),
+            new KindBuckets(PeriodKind.Week, []),
+            new KindBuckets(PeriodKind.Month, [new PeriodBucket(long.MaxValue, new Bucket(1e-300, 1))]),
+        ],
+        [new DayFingerprints(100, [1, 2, ulong.MaxValue]), new DayFingerprints(200, [])]);
+
+    // Bit for bit: NaN and -0.0 must come back as they went in.
+    private static void AssertSame(MeasureBatch expected, MeasureBatch actual)
+    {
+        Assert.Equal(expected.Fingerprints, actual.Fingerprints);
+        Assert.Equal(expected.AtUtcTicks, actual.AtUtcTicks);
+        Assert.Equal(expected.Sums.Select(BitConverter.DoubleToInt64Bits), actual.Sums.Select(BitConverter.DoubleToInt64Bits));
+        Assert.Equal(expected.Counts, actual.Counts);
+    }
+
+    private static void AssertSame(MeasureSeriesSnapshot expected, MeasureSeriesSnapshot actual)
+    {
+        Assert.Equal(expected.Version, actual.Version);
+        Assert.Equal(expected.Buckets.Select(k => k.Kind), actual.Buckets.Select(k => k.Kind));
+        for (var k = 0; k < expected.Buckets.Count; k++)
+        {
+            Assert.Equal(
+                expected.Buckets[k].Buckets.Select(b => (b.StartUtcTicks, BitConverter.DoubleToInt64Bits(b.Bucket.Sum), b.Bucket.Count)),
+                actual.Buckets[k].Buckets.Select(b => (b.StartUtcTicks, BitConverter.DoubleToInt64Bits(b.Bucket.Sum), b.Bucket.Count)));
+        }
+
+        Assert.Equal(expected.FingerprintsByDay.Select(d => d.DayStartUtcTicks), actual.FingerprintsByDay.Select(d => d.DayStartUtcTicks));
+        for (var d = 0; d < expected.FingerprintsByDay.Count; d++)
+        {
+            Assert.Equal(expected.FingerprintsByDay[d].Fingerprints, actual.FingerprintsByDay[d].Fingerprints);
+        }
+    }
+}
