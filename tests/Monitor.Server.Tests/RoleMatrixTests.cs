@@ -175,6 +175,16 @@ public sealed class RoleMatrixTests(MonitorAppFactory app)
         Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
         Assert.Equal("application/problem+json", anonymous.Content.Headers.ContentType?.MediaType);
 
+        // Signed in, it is an admin's only: nobody else inherits an endpoint nobody classified.
+        foreach (var role in new[] { MonitorRoles.Wallboard, MonitorRoles.Inspector, MonitorRoles.Supervisor })
+        {
+            using var reader = await app.CreateUserClient(role).GetAsync("/api/not-mapped");
+            Assert.Equal(HttpStatusCode.Forbidden, reader.StatusCode);
+        }
+
+        using var feed = await app.CreateFeedClient().GetAsync("/api/not-mapped");
+        Assert.Equal(HttpStatusCode.Forbidden, feed.StatusCode);
+
         using var signedIn = await app.CreateUserClient(MonitorRoles.Admin).GetAsync("/api/not-mapped");
         Assert.Equal(HttpStatusCode.NotFound, signedIn.StatusCode);
         Assert.Equal("application/problem+json", signedIn.Content.Headers.ContentType?.MediaType);

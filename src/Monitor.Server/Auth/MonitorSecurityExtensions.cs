@@ -44,8 +44,13 @@ public static class MonitorSecurityExtensions
             .AddJwtBearer(o => ConfigureBearer(o, options.Auth, signingKey));
 
         services.AddAuthorizationBuilder()
-            // Locked by default: an endpoint mapped later without a policy still needs a caller.
-            .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            // Locked by default: an endpoint mapped later without a policy is an admin's of their own force until
+            // someone decides who else may call it (a signed-in wallboard or a feed key must not inherit it).
+            .SetFallbackPolicy(new AuthorizationPolicyBuilder()
+                .RequireAuthenticatedUser()
+                .RequireRole(MonitorRoles.Admin)
+                .AddRequirements(new ForceScopeRequirement())
+                .Build())
             .AddPolicy(MonitorPolicies.Feed, p => p.RequireClaim(MonitorClaims.FeedKey).RequireClaim(MonitorClaims.Force))
             .AddPolicy(MonitorPolicies.Read, p => p.RequireRole(MonitorRoles.Readers).AddRequirements(new ForceScopeRequirement()))
             .AddPolicy(MonitorPolicies.Acknowledge, p => p.RequireRole(MonitorRoles.Acknowledgers).AddRequirements(new ForceScopeRequirement()))
