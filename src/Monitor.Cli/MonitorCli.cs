@@ -18,6 +18,8 @@ public static class MonitorCli
     [
         new ChartCommand(),
         new ReplayCommand(),
+        new KeysCommand(),
+        new TokenCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)

@@ -1,4 +1,5 @@
 using Monitor.Domain.Forces;
+using Monitor.Server.Auth;
 using Monitor.Server.Hosting;
 
 try
@@ -16,6 +17,12 @@ catch (ForceConfigurationException e)
     // A broken force file is an operator's mistake, not a crash: say what is wrong and where, nothing more.
     await Console.Error.WriteLineAsync("Monitor cannot start: the force configuration is invalid.");
     await Console.Error.WriteLineAsync(e.Message);
+    return 1;
+}
+catch (MonitorConfigurationException e)
+{
+    // A missing or malformed setting: name it and how to set it, nothing more.
+    await Console.Error.WriteLineAsync("Monitor cannot start: " + e.Message);
     return 1;
 }
 

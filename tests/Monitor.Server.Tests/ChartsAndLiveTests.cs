@@ -8,7 +8,7 @@ namespace Monitor.Server.Tests;
 [Collection(IngestCollection.Name)]
 public sealed class ChartsAndLiveTests(MonitorAppFactory app)
 {
-    private readonly MonitorApi _api = new(app.CreateClient());
+    private readonly MonitorApi _api = new(app.CreateAuthenticatedClient());
 
     [Fact]
     public async Task The_chart_of_a_measure_gives_closed_days_with_dates_and_n_and_the_open_day_as_partial()

@@ -17,7 +17,7 @@ public sealed class EventsEndpointTests(MonitorAppFactory app)
         ["warwick"] = "south",
     };
 
-    private readonly MonitorApi _api = new(app.CreateClient());
+    private readonly MonitorApi _api = new(app.CreateAuthenticatedClient());
 
     [Fact]
     public async Task Thousand_events_give_exact_day_and_month_counts_at_every_level_and_a_resend_adds_nothing()

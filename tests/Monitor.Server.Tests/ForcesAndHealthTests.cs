@@ -8,7 +8,7 @@ namespace Monitor.Server.Tests;
 [Collection(IngestCollection.Name)]
 public sealed class ForcesAndHealthTests(MonitorAppFactory app)
 {
-    private readonly HttpClient _http = app.CreateClient();
+    private readonly HttpClient _http = app.CreateAuthenticatedClient();
 
     [Fact]
     public async Task The_force_describes_its_hierarchy_with_populations_and_its_measure_catalog()
@@ -35,7 +35,8 @@ public sealed class ForcesAndHealthTests(MonitorAppFactory app)
     [Fact]
     public async Task An_unknown_force_is_a_404_problem()
     {
-        using var response = await _http.GetAsync("/api/forces/atlantis");
+        // Any force but the token's own is a 403 (RoleMatrixTests); a token for an unconfigured force meets the 404.
+        using var response = await app.CreateUserClient("wallboard", "atlantis").GetAsync("/api/forces/atlantis");
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
     }

@@ -21,7 +21,7 @@ public sealed class RedisDurabilityTests
         Dictionary<string, JsonNode> before;
         await using (var first = new RedisMonitorAppFactory(redis.Configuration, cluster, "monitor-test"))
         {
-            var api = new MonitorApi(first.CreateClient());
+            var api = new MonitorApi(first.CreateAuthenticatedClient());
             Assert.Contains($"Storage: durable (Redis at {redis.Configuration})", first.Logs.Messages);
             Assert.DoesNotContain(first.Logs.Messages, m => m.Contains("VOLATILE", StringComparison.Ordinal));
 
@@ -60,7 +60,7 @@ public sealed class RedisDurabilityTests
         Assert.Equal(6, await db.ListLengthAsync(tag + ":journal"));
 
         await using var second = new RedisMonitorAppFactory(redis.Configuration, cluster, "monitor-test");
-        var again = new MonitorApi(second.CreateClient());
+        var again = new MonitorApi(second.CreateAuthenticatedClient());
 
         var after = await LiveAsync(again);
         Assert.Equal(before.Keys, after.Keys);
@@ -81,7 +81,7 @@ public sealed class RedisDurabilityTests
     {
         await using var redis = await RedisServerFixture.StartNewAsync();
         await using var app = new RedisMonitorAppFactory(redis.Configuration, "outage-" + Guid.NewGuid().ToString("N"), "monitor-test");
-        var api = new MonitorApi(app.CreateClient());
+        var api = new MonitorApi(app.CreateAuthenticatedClient());
         var acknowledged = await api.PostOk(Batch("outage-before", 40, app.Now, 0));
         Assert.Equal(40, (int)acknowledged["accepted"]!);
 

@@ -11,9 +11,9 @@ public sealed class WallboardHubTests(MonitorAppFactory app)
     [Fact]
     public async Task A_subscribed_client_receives_the_snapshot_then_a_tile_update_after_a_post()
     {
-        var http = app.CreateClient();
+        var http = app.CreateAuthenticatedClient();
         await using var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(http.BaseAddress!, "/hubs/wallboard"))
+            .WithUrl(new Uri(http.BaseAddress!, "/hubs/wallboard"), app.WithAccessToken())
             .Build();
         var updates = System.Threading.Channels.Channel.CreateUnbounded<JsonElement>();
         connection.On<JsonElement>("tiles", tiles => updates.Writer.TryWrite(tiles));
@@ -43,8 +43,8 @@ public sealed class WallboardHubTests(MonitorAppFactory app)
     [Fact]
     public async Task Subscribing_to_an_unknown_area_fails_with_a_clear_message()
     {
-        var http = app.CreateClient();
-        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(http.BaseAddress!, "/hubs/wallboard")).Build();
+        var http = app.CreateAuthenticatedClient();
+        await using var connection = new HubConnectionBuilder().WithUrl(new Uri(http.BaseAddress!, "/hubs/wallboard"), app.WithAccessToken()).Build();
         await connection.StartAsync();
 
         var error = await Assert.ThrowsAsync<HubException>(() => connection.InvokeAsync<JsonElement>("Subscribe", "warwickshire", "atlantis"));

@@ -29,6 +29,19 @@ public static partial class EventReader
 
     public static EventReadResult Read(JsonElement element)
     {
+        try
+        {
+            return ReadObject(element);
+        }
+        catch (InvalidOperationException)
+        {
+            // Escapes such as a lone "\ud800" are valid JSON but no text: decoding them throws, the event is refused.
+            return EventReadResult.Rejected(null, "the event holds a string that is not valid text (an unpaired surrogate escape)");
+        }
+    }
+
+    private static EventReadResult ReadObject(JsonElement element)
+    {
         if (element.ValueKind != JsonValueKind.Object)
         {
             return EventReadResult.Rejected(null, $"an event must be a JSON object, not {Describe(element.ValueKind)}");

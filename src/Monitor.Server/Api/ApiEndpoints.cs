@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using System.Security.Claims;
 using Monitor.Domain.Events;
 using Monitor.Abstractions;
 using Monitor.Domain.Forces;
@@ -6,6 +6,8 @@ using Monitor.Domain.Measures;
 using Monitor.Domain.Routing;
 using Monitor.Domain.Spc;
 using Monitor.Grains.Ingest;
+using Monitor.Security;
+using Monitor.Server.Auth;
 using Monitor.Server.Live;
 
 namespace Monitor.Server.Api;
@@ -16,22 +18,37 @@ public static partial class ApiEndpoints
     public static IServiceCollection AddMonitorApi(this IServiceCollection services)
     {
         services.AddProblemDetails();
-        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, MonitorJsonContext.Default));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.TypeInfoResolverChain.Insert(0, MonitorJsonContext.Default);
+            // Rejections quote what a feed sent; HTML-sensitive characters go out escaped (\u003C), never as markup.
+            o.SerializerOptions.Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Default;
+        });
         return services;
     }
 
     public static void MapEventsApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/events", async (HttpRequest request, EventIngestor ingestor, IngestLimits limits, ILogger<EventIngestor> logger) =>
+        app.MapPost("/api/events", async (HttpRequest request, ClaimsPrincipal feed, FeedKeyStore keys, EventIngestor ingestor, IngestLimits limits, ILogger<EventIngestor> logger) =>
         {
+            if (!EventBodyReader.IsAcceptedContentType(request.ContentType))
+            {
+                return Results.Problem(
+                    title: "Unsupported media type",
+                    detail: "Send Content-Type application/json (a JSON array of events) or application/x-ndjson (one event per line).",
+                    statusCode: StatusCodes.Status415UnsupportedMediaType);
+            }
+
             var (events, refusal) = await EventBodyReader.ReadAsync(request, limits);
             if (refusal is not null)
             {
                 return Results.Problem(title: refusal.Title, detail: refusal.Detail, statusCode: refusal.Status);
             }
 
+            // The Feed policy guarantees the key's id; the key's scope turns foreign events into rejections.
+            var scope = keys.FindById(feed.FindFirst(MonitorClaims.FeedKey)!.Value)!;
             try
             {
-                var result = await ingestor.IngestAsync(events!);
+                var result = await ingestor.IngestAsync([.. events!.Select(e => WithinScope(e, scope))]);
                 return Results.Ok(new IngestResponse(result.Accepted, result.Duplicates, result.Rejected));
             }
             catch (Exception e) when (StorageFailure.IsStorageFailure(e))
@@ -42,15 +59,19 @@ public static partial class ApiEndpoints
                     detail: "The events could not be stored; none of this batch is acknowledged. Send it again later.",
                     statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        });
+        }).RequireAuthorization(MonitorPolicies.Feed);
 
     public static void MapForcesApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/forces", (ForceCatalog forces) => Results.Ok(forces.All.Select(f => f.Id).Order(StringComparer.Ordinal).ToArray()));
+        // Only the caller's own force is listed: a token for one force learns nothing of the others.
+        app.MapGet("/api/forces", (ClaimsPrincipal user, ForceCatalog forces) => Results.Ok(
+                forces.All.Where(f => ForceScope.Allows(user, f.Id)).Select(f => f.Id).Order(StringComparer.Ordinal).ToArray()))
+            .RequireAuthorization(MonitorPolicies.Read);
         app.MapGet("/api/forces/{force}", (string force, ForceCatalog forces) =>
-            forces.Find(force) is { } definition
-                ? Results.Ok(Describe(definition))
-                : UnknownForce(force));
+                forces.Find(force) is { } definition
+                    ? Results.Ok(Describe(definition))
+                    : UnknownForce(force))
+            .RequireAuthorization(MonitorPolicies.Read);
     }
 
     public static void MapLiveApi(this IEndpointRouteBuilder app) =>
@@ -58,7 +79,18 @@ public static partial class ApiEndpoints
         {
             var problem = live.Problem(force, area);
             return problem is null ? Results.Ok(await live.GetAsync(force, area)) : Results.Problem(detail: problem, statusCode: StatusCodes.Status404NotFound, title: "Not found");
-        });
+        }).RequireAuthorization(MonitorPolicies.Read);
+
+    /// <summary>An event for another force, or of a type the key was not issued for, is that event's rejection.</summary>
+    private static EventReadResult WithinScope(EventReadResult read, FeedScope scope) => read.Event switch
+    {
+        null => read,
+        { } e when !string.Equals(e.Force, scope.Force, StringComparison.Ordinal) =>
+            EventReadResult.Rejected(read.Id, $"force '{e.Force}' is outside this feed key's scope (it posts for '{scope.Force}')"),
+        { } e when !scope.AllowsType(e.Type) =>
+            EventReadResult.Rejected(read.Id, $"event type '{e.Type}' is outside this feed key's scope (it posts {string.Join(", ", scope.Types)})"),
+        _ => read,
+    };
 
     public static void MapChartsApi(this IEndpointRouteBuilder app) =>
         app.MapGet("/api/charts/{force}/{area}/{measure}", async (string force, string area, string measure, string? period, DateTimeOffset? from, DateTimeOffset? to, ForceCatalog forces, IGrainFactory grains) =>
@@ -93,7 +125,7 @@ public static partial class ApiEndpoints
 
             var snapshot = await grains.GetGrain<IMeasureGrain>(new MeasureKey(force, area, measure).ToString()).GetChart(kind.Value);
             return Results.Ok(ChartResponses.From(snapshot, measureDefinition, from, to));
-        });
+        }).RequireAuthorization(MonitorPolicies.Read);
 
     private static IResult NotFound(string detail) =>
         Results.Problem(detail: detail, statusCode: StatusCodes.Status404NotFound, title: "Not found");

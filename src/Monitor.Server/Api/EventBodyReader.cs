@@ -13,6 +13,20 @@ public sealed record BodyRefusal(int Status, string Title, string Detail);
 /// </summary>
 public static class EventBodyReader
 {
+    /// <summary>JSON (with or without a charset) or NDJSON; a form post or text is a client mistake, told as 415.</summary>
+    public static bool IsAcceptedContentType(string? contentType)
+    {
+        if (contentType is null || !Microsoft.Net.Http.Headers.MediaTypeHeaderValue.TryParse(contentType, out var media))
+        {
+            return false;
+        }
+
+        var type = media.MediaType.Value;
+        return (string.Equals(type, "application/json", StringComparison.OrdinalIgnoreCase)
+                || string.Equals(type, "application/x-ndjson", StringComparison.OrdinalIgnoreCase))
+            && (media.Charset.Value is null || string.Equals(media.Charset.Value, "utf-8", StringComparison.OrdinalIgnoreCase));
+    }
+
     public static async Task<(IReadOnlyList<EventReadResult>? Events, BodyRefusal? Refusal)> ReadAsync(HttpRequest request, IngestLimits limits)
     {
         var (read, refusal) = await RequestBody.ReadAsync(request, limits.MaxBodyBytes);
@@ -28,6 +42,12 @@ public static class EventBodyReader
 
     private static (IReadOnlyList<EventReadResult>?, BodyRefusal?) ReadArray(ReadOnlyMemory<byte> body, IngestLimits limits)
     {
+        // The JSON reader leaves string contents to be decoded later; bytes that are not UTF-8 are refused here, whole.
+        if (!System.Text.Unicode.Utf8.IsValid(body.Span))
+        {
+            return (null, Unreadable("the body is not valid UTF-8; nothing was accepted"));
+        }
+
         JsonDocument document;
         try
         {
@@ -72,6 +92,12 @@ public static class EventBodyReader
             if (events.Count == limits.MaxEventsPerBatch)
             {
                 return (null, TooLarge($"the batch holds more than {limits.MaxEventsPerBatch:N0} events"));
+            }
+
+            if (!System.Text.Unicode.Utf8.IsValid(line.Span))
+            {
+                events.Add(EventReadResult.Rejected(null, "this line is not valid UTF-8"));
+                continue;
             }
 
             try

@@ -5,6 +5,7 @@ using Monitor.Grains;
 using Monitor.Grains.Notifications;
 using Monitor.Grains.Storage;
 using Monitor.Server.Api;
+using Monitor.Server.Auth;
 using Monitor.Server.Demo;
 using Monitor.Server.Hubs;
 using Monitor.Server.Live;
@@ -21,9 +22,10 @@ public static partial class MonitorHostingExtensions
 
         var forces = ForceConfigurationLoader.LoadDirectory(options.ForcesPath ?? Path.Combine(AppContext.BaseDirectory, "config", "forces"));
         builder.Services.AddMonitorGrainServices(forces);
+        builder.AddMonitorSecurity(options, forces);
         builder.AddMonitorSilo(options);
         builder.Services.AddMonitorApi();
-        builder.Services.AddMonitorHub();
+        builder.Services.AddMonitorHub(options.Hub);
         builder.Services.AddSingleton<LiveSnapshotService>();
 
         builder.Services.AddHealthChecks()
@@ -42,19 +44,23 @@ public static partial class MonitorHostingExtensions
 
     public static WebApplication MapMonitor(this WebApplication app)
     {
+        app.UseMonitorSecurityHeaders();
         app.UseExceptionHandler();
+        // Writes a problem body for every bare 4xx/5xx, the 401s and 403s of authentication included.
         app.UseStatusCodePages();
+        // The page's files are public (they hold no data); everything after this needs a caller.
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        app.UseMonitorSecurity();
 
-        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") });
+        app.MapHealthChecks("/healthz", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/readyz", new HealthCheckOptions { Predicate = check => check.Tags.Contains("ready") }).AllowAnonymous();
         app.MapEventsApi();
         app.MapForcesApi();
         app.MapLiveApi();
         app.MapChartsApi();
         app.MapHistoryApi();
-        app.MapHub<WallboardHub>("/hubs/wallboard");
+        app.MapWallboardHub();
         return app;
     }
 

@@ -1,3 +1,5 @@
+using Monitor.Security;
+
 namespace Monitor.Server.Hosting;
 
 /// <summary>The <c>Monitor</c> configuration section (environment: <c>Monitor__Name</c>).</summary>
@@ -22,6 +24,73 @@ public sealed class MonitorOptions
     public string? Redis { get; set; }
 
     public OrleansOptions Orleans { get; set; } = new();
+
+    /// <summary>How people's bearer tokens are checked (docs/security.md).</summary>
+    public AuthOptions Auth { get; set; } = new();
+
+    /// <summary>The feed keys, by hash: <c>Monitor:Feeds:0:KeyHash</c>, <c>Monitor:Feeds:0:Force</c>, ...</summary>
+    public List<FeedKeyOptions> Feeds { get; set; } = [];
+
+    public RateLimitOptions RateLimits { get; set; } = new();
+
+    public WallboardHubOptions Hub { get; set; } = new();
+}
+
+/// <summary><c>Monitor:Auth</c>: a symmetric signing key, or an OIDC authority that signs the tokens.</summary>
+public sealed class AuthOptions
+{
+    /// <summary>Base64, at least 32 bytes once decoded. Required unless <see cref="Authority"/> is set or in demo mode.</summary>
+    public string? SigningKey { get; set; }
+
+    /// <summary>An OpenID Connect issuer (its discovery document gives the signing keys); replaces <see cref="SigningKey"/>.</summary>
+    public string? Authority { get; set; }
+
+    public string Issuer { get; set; } = MonitorTokens.DefaultIssuer;
+
+    public string Audience { get; set; } = MonitorTokens.DefaultAudience;
+
+    /// <summary>The claim an OIDC provider puts the role in (e.g. <c>roles</c> for Entra ID).</summary>
+    public string RoleClaim { get; set; } = MonitorClaims.Role;
+
+    /// <summary>The claim an OIDC provider puts the force in.</summary>
+    public string ForceClaim { get; set; } = MonitorClaims.Force;
+
+    /// <summary>How long the tokens printed by <c>--demo</c> stay valid.</summary>
+    public int DemoTokenMinutes { get; set; } = 12 * 60;
+}
+
+/// <summary>One feed key: its hash (never the key), the force it may post for and the event types.</summary>
+public sealed class FeedKeyOptions
+{
+    /// <summary>A name for logs and rate limits; defaults to the first 12 hex digits of the hash.</summary>
+    public string? Id { get; set; }
+
+    /// <summary><c>sha256:</c> and 64 hex digits, as <c>monitor keys new</c> prints it.</summary>
+    public string KeyHash { get; set; } = "";
+
+    public string Force { get; set; } = "";
+
+    /// <summary>The event types this key may post; empty means every type.</summary>
+    public List<string> Types { get; set; } = [];
+
+    /// <summary>This key's own request rate, when it differs from <see cref="RateLimitOptions.FeedRequestsPerMinute"/>.</summary>
+    public int? RequestsPerMinute { get; set; }
+}
+
+/// <summary><c>Monitor:RateLimits</c>: requests per minute, per feed key and per person (fixed one-minute windows).</summary>
+public sealed class RateLimitOptions
+{
+    public int FeedRequestsPerMinute { get; set; } = 600;
+
+    public int UserRequestsPerMinute { get; set; } = 600;
+}
+
+/// <summary><c>Monitor:Hub</c>: what one wallboard connection may send and hold.</summary>
+public sealed class WallboardHubOptions
+{
+    public long MaxMessageBytes { get; set; } = 32 * 1024;
+
+    public int MaxSubscriptionsPerConnection { get; set; } = 16;
 }
 
 public sealed class OrleansOptions

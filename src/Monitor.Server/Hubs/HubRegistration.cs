@@ -1,13 +1,31 @@
 using Monitor.Server.Api;
+using Monitor.Server.Auth;
+using Monitor.Server.Hosting;
 
 namespace Monitor.Server.Hubs;
 
 public static class HubRegistration
 {
-    public static IServiceCollection AddMonitorHub(this IServiceCollection services)
+    public static IServiceCollection AddMonitorHub(this IServiceCollection services, WallboardHubOptions limits)
     {
-        services.AddSignalR()
+        services.AddSingleton(limits);
+        services.AddSingleton<HubSubscriptions>();
+        services.AddSignalR(o =>
+            {
+                // A board sends only short calls (force and area names); a large message is an attack.
+                o.MaximumReceiveMessageSize = limits.MaxMessageBytes;
+                o.MaximumParallelInvocationsPerClient = 1;
+                o.EnableDetailedErrors = false;
+            })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.TypeInfoResolverChain.Insert(0, MonitorJsonContext.Default));
         return services;
     }
+
+    public static void MapWallboardHub(this IEndpointRouteBuilder app) =>
+        app.MapHub<WallboardHub>(MonitorSecurityExtensions.HubPath, o =>
+            {
+                // A token that expires ends the connection: a board cannot outlive its credentials.
+                o.CloseOnAuthenticationExpiration = true;
+            })
+            .RequireAuthorization(MonitorPolicies.Read);
 }

@@ -3,20 +3,30 @@ using Microsoft.Extensions.Logging;
 
 namespace Monitor.Server.Tests.Infrastructure;
 
-/// <summary>Keeps every formatted log message of a server, so a test can read what it said at start-up.</summary>
+/// <summary>One log entry the server wrote.</summary>
+public sealed record CapturedLog(LogLevel Level, string Category, string Message, Exception? Exception);
+
+/// <summary>
+/// Keeps every Information-or-worse entry of a server, so a test can read what it said at start-up and assert
+/// that nothing went wrong unseen (no Error entries).
+/// </summary>
 public sealed class CapturedLogs : ILoggerProvider
 {
-    private readonly ConcurrentQueue<string> _messages = new();
+    private readonly ConcurrentQueue<CapturedLog> _entries = new();
 
-    public IReadOnlyCollection<string> Messages => _messages;
+    public IReadOnlyList<CapturedLog> Entries => [.. _entries];
 
-    public ILogger CreateLogger(string categoryName) => new Logger(_messages);
+    public IReadOnlyCollection<string> Messages => [.. _entries.Select(e => e.Message)];
+
+    public IReadOnlyList<CapturedLog> Errors => [.. _entries.Where(e => e.Level >= LogLevel.Error)];
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _entries);
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(ConcurrentQueue<string> messages) : ILogger
+    private sealed class Logger(string category, ConcurrentQueue<CapturedLog> entries) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -27,7 +37,7 @@ public sealed class CapturedLogs : ILoggerProvider
         {
             if (IsEnabled(logLevel))
             {
-                messages.Enqueue(formatter(state, exception));
+                entries.Enqueue(new CapturedLog(logLevel, category, formatter(state, exception), exception));
             }
         }
     }

@@ -44,6 +44,7 @@ public sealed class RedisMonitorAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Monitor:Orleans:AdvertisedAddress", "127.0.0.1");
         builder.UseSetting("Monitor:Orleans:ClusterId", _clusterId);
         builder.UseSetting("Monitor:Orleans:ServiceId", _serviceId);
+        MonitorAppFactory.ConfigureCredentials(builder);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
     }
