@@ -22,13 +22,13 @@ public sealed class ReplayCommand : ICommand
 
     public string Name => "replay";
 
-    public string Summary => "backfill a server from an NDJSON file of events: replay FILE --server URL [--api-key KEY] [--live-days 6]";
+    public string Summary => "backfill a server from an NDJSON file of events: replay FILE --server URL --api-key KEY --token ADMIN_TOKEN [--live-days 6]";
 
     public int Run(IReadOnlyList<string> args, CommandIo io)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(io);
-        string? file = null, server = null, apiKey = null, config = null;
+        string? file = null, server = null, apiKey = null, token = null, config = null;
         var liveDays = 6.0;
         for (var i = 0; i < args.Count; i++)
         {
@@ -40,6 +40,9 @@ public sealed class ReplayCommand : ICommand
                 case "--api-key" when i + 1 < args.Count:
                     apiKey = args[++i];
                     break;
+                case "--token" when i + 1 < args.Count:
+                    token = args[++i];
+                    break;
                 case "--config" when i + 1 < args.Count:
                     config = args[++i];
                     break;
@@ -48,7 +51,7 @@ public sealed class ReplayCommand : ICommand
                     i++;
                     break;
                 case "-h" or "--help":
-                    io.Out.WriteLine("usage: monitor replay FILE --server URL [--api-key KEY] [--live-days 0..7] [--config DIR]");
+                    io.Out.WriteLine("usage: monitor replay FILE --server URL --api-key FEED_KEY --token ADMIN_TOKEN (or $MONITOR_TOKEN) [--live-days 0..7] [--config DIR]");
                     return 0;
                 case var arg when !arg.StartsWith('-') && file is null:
                     file = arg;
@@ -79,12 +82,8 @@ public sealed class ReplayCommand : ICommand
         }
 
         using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
-        if (apiKey is not null)
-        {
-            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
-        }
-
-        return new Replay(file, forces, DateTimeOffset.UtcNow.AddDays(-liveDays), http, io).RunAsync().GetAwaiter().GetResult();
+        var credentials = new Credentials(apiKey, token ?? Environment.GetEnvironmentVariable("MONITOR_TOKEN"));
+        return new Replay(file, forces, DateTimeOffset.UtcNow.AddDays(-liveDays), http, credentials, io).RunAsync().GetAwaiter().GetResult();
     }
 
     private static int Fail(CommandIo io, string message)
@@ -93,7 +92,10 @@ public sealed class ReplayCommand : ICommand
         return MonitorCli.UsageError;
     }
 
-    private sealed class Replay(string file, ForceCatalog forces, DateTimeOffset liveFrom, HttpClient http, CommandIo io)
+    /// <summary>Events go in under a feed key, history under an admin's token: each request carries only its own.</summary>
+    private sealed record Credentials(string? FeedKey, string? AdminToken);
+
+    private sealed class Replay(string file, ForceCatalog forces, DateTimeOffset liveFrom, HttpClient http, Credentials credentials, CommandIo io)
     {
         private readonly Dictionary<string, HistoryAggregator> _history = new(StringComparer.Ordinal);
         private readonly List<string> _live = [];
@@ -286,7 +288,17 @@ public sealed class ReplayCommand : ICommand
                 HttpResponseMessage? answer = null;
                 try
                 {
-                    answer = await http.PostAsync(path, content());
+                    using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content() };
+                    if (path == "/api/events" && credentials.FeedKey is { } key)
+                    {
+                        request.Headers.Add("X-Api-Key", key);
+                    }
+                    else if (path == "/api/history" && credentials.AdminToken is { } token)
+                    {
+                        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                    }
+
+                    answer = await http.SendAsync(request);
                     if (answer.IsSuccessStatusCode)
                     {
                         return answer;

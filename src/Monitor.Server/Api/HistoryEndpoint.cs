@@ -4,6 +4,7 @@ using Monitor.Domain.Forces;
 using Monitor.Domain.History;
 using Monitor.Domain.Measures;
 using Monitor.Domain.Routing;
+using Monitor.Server.Auth;
 
 namespace Monitor.Server.Api;
 
@@ -49,6 +50,11 @@ public static class HistoryEndpoint
                 return Results.Problem(title: "Unknown force", detail: $"'force' must name a configured force, not '{history?.Force}'", statusCode: StatusCodes.Status400BadRequest);
             }
 
+            if (!ForceScope.Allows(request.HttpContext.User, force.Id))
+            {
+                return Results.Problem(title: "Forbidden", detail: "history can be imported only into the caller's own force", statusCode: StatusCodes.Status403Forbidden);
+            }
+
             var points = history.Points ?? [];
             if (points.Count > MaxPoints)
             {
@@ -77,7 +83,7 @@ public static class HistoryEndpoint
 
             var imported = await Task.WhenAll(byMeasure.Select(pair => grains.GetGrain<IMeasureGrain>(pair.Key.ToString()).ImportHistory(pair.Value)));
             return Results.Ok(new HistoryResponse(imported.Sum(), rejected));
-        });
+        }).RequireAuthorization(MonitorPolicies.Admin);
 
     private static (MeasureKey Key, HistoryPoint? Point, string? Error) Validate(ForceDefinition force, HistoryPointRequest? point)
     {
