@@ -68,6 +68,9 @@ public interface IMeasureGrain : IMeasureChartGrain
     Task<ApplyOutcome> Apply(MeasureBatch batch);
 
     Task<MeasureTile> GetTile();
+
+    /// <summary>Sets imported totals for periods (replacing earlier imports of the same periods); returns how many were kept.</summary>
+    Task<int> ImportHistory(IReadOnlyList<Monitor.Domain.History.HistoryPoint> points);
 }
 
 /// <summary>A measure's chart over one period kind, as the API serves it (closed periods, the open one, the signals raised).</summary>

@@ -19,6 +19,7 @@ public static class MonitorCli
         new ChartCommand(),
         new KeysCommand(),
         new TokenCommand(),
+        new ReplayCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)

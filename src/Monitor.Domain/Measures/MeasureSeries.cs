@@ -144,7 +144,7 @@ public sealed class MeasureSeries
         Version = snapshot.Version;
     }
 
-    /// <summary>Forgets buckets and fingerprints older than the retention allows, counting back from now.</summary>
+    /// <summary>Forgets buckets (live and imported) and fingerprints older than the retention allows, counting back from now.</summary>
     public void Prune(DateTimeOffset now)
     {
         foreach (var (kind, buckets) in _buckets)

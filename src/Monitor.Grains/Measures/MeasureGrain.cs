@@ -60,6 +60,7 @@ public sealed partial class MeasureGrain(
         }
 
         _batchesAfterSnapshot = stored.Tail.Count;
+        await LoadHistoryAsync();
         Prune();
         LogActivated(logger, _keyText, stored.Snapshot is not null, stored.Tail.Count, _series.Version);
     }

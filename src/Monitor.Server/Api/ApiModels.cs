@@ -39,5 +39,7 @@ public sealed record LiveSnapshot(
 [JsonSerializable(typeof(MeasureTile[]))]
 [JsonSerializable(typeof(CallQueueView))]
 [JsonSerializable(typeof(ChartResponse))]
+[JsonSerializable(typeof(HistoryRequest))]
+[JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(OpenIncidentsView))]
 public sealed partial class MonitorJsonContext : JsonSerializerContext;

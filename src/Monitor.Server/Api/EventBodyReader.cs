@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text.Json;
 using Monitor.Domain.Events;
 
@@ -30,29 +29,13 @@ public static class EventBodyReader
 
     public static async Task<(IReadOnlyList<EventReadResult>? Events, BodyRefusal? Refusal)> ReadAsync(HttpRequest request, IngestLimits limits)
     {
-        if (request.ContentLength > limits.MaxBodyBytes)
+        var (read, refusal) = await RequestBody.ReadAsync(request, limits.MaxBodyBytes);
+        if (refusal is not null)
         {
-            return (null, TooLarge($"the body is {request.ContentLength:N0} bytes; at most {limits.MaxBodyBytes:N0} are accepted"));
+            return (null, refusal);
         }
 
-        var buffer = new ArrayBufferWriter<byte>(checked((int)Math.Min(request.ContentLength ?? 64 * 1024, limits.MaxBodyBytes) + 1));
-        while (true)
-        {
-            var memory = buffer.GetMemory(16 * 1024);
-            var read = await request.Body.ReadAsync(memory, request.HttpContext.RequestAborted);
-            if (read == 0)
-            {
-                break;
-            }
-
-            buffer.Advance(read);
-            if (buffer.WrittenCount > limits.MaxBodyBytes)
-            {
-                return (null, TooLarge($"the body exceeds {limits.MaxBodyBytes:N0} bytes"));
-            }
-        }
-
-        var body = buffer.WrittenMemory;
+        var body = read!.Value;
         var isNdjson = request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) == true;
         return isNdjson ? ReadLines(body, limits) : ReadArray(body, limits);
     }

@@ -59,6 +59,7 @@ public static partial class MonitorHostingExtensions
         app.MapForcesApi();
         app.MapLiveApi();
         app.MapChartsApi();
+        app.MapHistoryApi();
         app.MapWallboardHub();
         return app;
     }

@@ -1,0 +1,310 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using Monitor.Domain.Events;
+using Monitor.Domain.Forces;
+using Monitor.Domain.History;
+
+namespace Monitor.Cli.Commands;
+
+/// <summary>
+/// <c>monitor replay FILE --server URL</c>: backfills a running server from an NDJSON file of historical
+/// events. Calls and incidents that began within the live horizon are posted as events (the server pairs and
+/// de-duplicates them as it does a feed's); everything older is paired and counted here, with the server's own
+/// domain rules, and loaded as period totals through POST /api/history. Both halves can be repeated safely.
+/// </summary>
+public sealed class ReplayCommand : ICommand
+{
+    private const int EventBatch = 1000;
+    private const int PointBatch = 20_000;
+    private const int Progress = 100_000;
+
+    public string Name => "replay";
+
+    public string Summary => "backfill a server from an NDJSON file of events: replay FILE --server URL [--api-key KEY] [--live-days 6]";
+
+    public int Run(IReadOnlyList<string> args, CommandIo io)
+    {
+        ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(io);
+        string? file = null, server = null, apiKey = null, config = null;
+        var liveDays = 6.0;
+        for (var i = 0; i < args.Count; i++)
+        {
+            switch (args[i])
+            {
+                case "--server" when i + 1 < args.Count:
+                    server = args[++i];
+                    break;
+                case "--api-key" when i + 1 < args.Count:
+                    apiKey = args[++i];
+                    break;
+                case "--config" when i + 1 < args.Count:
+                    config = args[++i];
+                    break;
+                case "--live-days" when i + 1 < args.Count && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var days) && days is >= 0 and <= 7:
+                    liveDays = days;
+                    i++;
+                    break;
+                case "-h" or "--help":
+                    io.Out.WriteLine("usage: monitor replay FILE --server URL [--api-key KEY] [--live-days 0..7] [--config DIR]");
+                    return 0;
+                case var arg when !arg.StartsWith('-') && file is null:
+                    file = arg;
+                    break;
+                default:
+                    return Fail(io, $"unexpected argument '{args[i]}' (usage: monitor replay FILE --server URL [--api-key KEY] [--live-days 0..7])");
+            }
+        }
+
+        if (file is null || server is null || !Uri.TryCreate(server, UriKind.Absolute, out var baseUri))
+        {
+            return Fail(io, "replay needs a FILE and --server URL (e.g. http://localhost:5000)");
+        }
+
+        if (!File.Exists(file))
+        {
+            return Fail(io, $"cannot read '{file}': no such file");
+        }
+
+        ForceCatalog forces;
+        try
+        {
+            forces = ForceConfigurationLoader.LoadDirectory(config ?? Path.Combine(AppContext.BaseDirectory, "config", "forces"));
+        }
+        catch (ForceConfigurationException e)
+        {
+            return Fail(io, e.Message);
+        }
+
+        using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
+        if (apiKey is not null)
+        {
+            http.DefaultRequestHeaders.Add("X-Api-Key", apiKey);
+        }
+
+        return new Replay(file, forces, DateTimeOffset.UtcNow.AddDays(-liveDays), http, io).RunAsync().GetAwaiter().GetResult();
+    }
+
+    private static int Fail(CommandIo io, string message)
+    {
+        io.Error.WriteLine($"monitor replay: {message}");
+        return MonitorCli.UsageError;
+    }
+
+    private sealed class Replay(string file, ForceCatalog forces, DateTimeOffset liveFrom, HttpClient http, CommandIo io)
+    {
+        private readonly Dictionary<string, HistoryAggregator> _history = new(StringComparer.Ordinal);
+        private readonly List<string> _live = [];
+        private long _accepted, _duplicates, _rejected, _invalid, _historic, _posted;
+
+        public async Task<int> RunAsync()
+        {
+            // First pass: when each call and incident began, so all of its events go the same way.
+            var began = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            var lines = 0L;
+            foreach (var (_, e) in Read(reportInvalid: true))
+            {
+                lines++;
+                if (GroupOf(e) is { } group && (!began.TryGetValue(group, out var first) || e.At < first))
+                {
+                    began[group] = e.At;
+                }
+            }
+
+            var done = 0L;
+            foreach (var (line, e) in Read(reportInvalid: false))
+            {
+                var start = GroupOf(e) is { } group ? began[group] : e.At;
+                if (start >= liveFrom)
+                {
+                    _live.Add(line);
+                    if (_live.Count == EventBatch)
+                    {
+                        await PostEventsAsync();
+                    }
+                }
+                else if (forces.Find(e.Force) is { } force)
+                {
+                    Aggregator(force).Add(e);
+                    _historic++;
+                }
+                else
+                {
+                    _rejected++;
+                }
+
+                if (++done % Progress == 0)
+                {
+                    await io.Error.WriteLineAsync($"replay: {done:N0} of {lines:N0} events read ({100.0 * done / Math.Max(lines, 1):0}%)");
+                }
+            }
+
+            await PostEventsAsync();
+            var points = 0;
+            foreach (var (forceId, aggregator) in _history)
+            {
+                points += await PostHistoryAsync(forceId, aggregator);
+            }
+
+            await io.Out.WriteLineAsync(string.Create(
+                CultureInfo.InvariantCulture,
+                $"replayed {done:N0} events: {_historic:N0} as history ({points:N0} period totals), {_posted:N0} live ({_accepted:N0} accepted, {_duplicates:N0} duplicates, {_rejected:N0} rejected); {_invalid:N0} unreadable lines"));
+            return _invalid > 0 || _rejected > 0 ? MonitorCli.UsageError : 0;
+        }
+
+        private IEnumerable<(string Line, MonitorEvent Event)> Read(bool reportInvalid)
+        {
+            var number = 0;
+            foreach (var line in File.ReadLines(file))
+            {
+                number++;
+                if (string.IsNullOrWhiteSpace(line))
+                {
+                    continue;
+                }
+
+                EventReadResult read;
+                try
+                {
+                    using var document = JsonDocument.Parse(line);
+                    read = EventReader.Read(document.RootElement);
+                }
+                catch (JsonException e)
+                {
+                    read = EventReadResult.Rejected(null, $"not valid JSON ({e.Message.Split(". Path")[0]})");
+                }
+
+                if (read.Event is null)
+                {
+                    if (reportInvalid)
+                    {
+                        _invalid++;
+                        if (_invalid <= 10)
+                        {
+                            io.Error.WriteLine($"replay: {file}:{number}: {read.Error}");
+                        }
+                    }
+
+                    continue;
+                }
+
+                yield return (line, read.Event);
+            }
+        }
+
+        private static string? GroupOf(MonitorEvent e) => e switch
+        {
+            CallEvent call => $"{e.Force}/call/{call.Channel}/{call.CallId}",
+            IncidentEvent incident => $"{e.Force}/incident/{incident.IncidentId}",
+            _ => null,
+        };
+
+        private HistoryAggregator Aggregator(ForceDefinition force)
+        {
+            if (!_history.TryGetValue(force.Id, out var aggregator))
+            {
+                aggregator = new HistoryAggregator(force);
+                _history.Add(force.Id, aggregator);
+            }
+
+            return aggregator;
+        }
+
+        private async Task PostEventsAsync()
+        {
+            if (_live.Count == 0)
+            {
+                return;
+            }
+
+            _posted += _live.Count;
+            var body = string.Join('\n', _live);
+            _live.Clear();
+            using var answer = await SendAsync(() => new StringContent(body, Encoding.UTF8, "application/x-ndjson"), "/api/events");
+            using var result = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+            _accepted += result.RootElement.GetProperty("accepted").GetInt32();
+            _duplicates += result.RootElement.GetProperty("duplicates").GetInt32();
+            foreach (var rejection in result.RootElement.GetProperty("rejected").EnumerateArray())
+            {
+                _rejected++;
+                if (_rejected <= 10)
+                {
+                    await io.Error.WriteLineAsync($"replay: event '{rejection.GetProperty("id")}' rejected: {rejection.GetProperty("error").GetString()}");
+                }
+            }
+        }
+
+        private async Task<int> PostHistoryAsync(string forceId, HistoryAggregator aggregator)
+        {
+            var imported = 0;
+            foreach (var chunk in aggregator.Points().Chunk(PointBatch))
+            {
+                var buffer = new MemoryStream();
+                await using (var json = new Utf8JsonWriter(buffer))
+                {
+                    json.WriteStartObject();
+                    json.WriteString("force", forceId);
+                    json.WriteStartArray("points");
+                    foreach (var (key, point) in chunk)
+                    {
+                        json.WriteStartObject();
+                        json.WriteString("area", key.Area);
+                        json.WriteString("measure", key.Measure);
+                        json.WriteString("period", point.Kind.ToString().ToLowerInvariant());
+                        json.WriteString("start", point.Start);
+                        json.WriteNumber("sum", point.Sum);
+                        json.WriteNumber("n", point.N);
+                        json.WriteEndObject();
+                    }
+
+                    json.WriteEndArray();
+                    json.WriteEndObject();
+                }
+
+                var bytes = buffer.ToArray();
+                using var answer = await SendAsync(() => new ByteArrayContent(bytes) { Headers = { ContentType = new("application/json") } }, "/api/history");
+                using var result = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
+                imported += result.RootElement.GetProperty("imported").GetInt32();
+                foreach (var rejection in result.RootElement.GetProperty("rejected").EnumerateArray())
+                {
+                    await io.Error.WriteLineAsync($"replay: history point rejected: {rejection.GetProperty("error").GetString()}");
+                }
+
+                await io.Error.WriteLineAsync($"replay: {imported:N0} period totals loaded for {forceId}");
+            }
+
+            return imported;
+        }
+
+        /// <summary>Sends until the server acknowledges: a 503 or a dropped connection is retried with back-off, any other refusal stops the replay.</summary>
+        private async Task<HttpResponseMessage> SendAsync(Func<HttpContent> content, string path)
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                HttpResponseMessage? answer = null;
+                try
+                {
+                    answer = await http.PostAsync(path, content());
+                    if (answer.IsSuccessStatusCode)
+                    {
+                        return answer;
+                    }
+
+                    if (answer.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 8)
+                    {
+                        throw new InvalidOperationException($"{path} answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+                    }
+                }
+                catch (HttpRequestException e) when (attempt < 8)
+                {
+                    await io.Error.WriteLineAsync($"replay: {path}: {e.Message}; retrying");
+                }
+
+                answer?.Dispose();
+                await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Pow(2, attempt)));
+            }
+        }
+    }
+}
