@@ -17,9 +17,9 @@ public static class MonitorCli
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
         new ChartCommand(),
+        new ReplayCommand(),
         new KeysCommand(),
         new TokenCommand(),
-        new ReplayCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)

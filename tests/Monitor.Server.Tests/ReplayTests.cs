@@ -7,10 +7,8 @@ using Monitor.Server.Tests.Infrastructure;
 
 namespace Monitor.Server.Tests;
 
-// Its own server: a year of history changes the day charts that ChartsAndLiveTests reads on the shared one,
-// so which of the two ran first decided whether the chart test passed.
-[Collection(ReplayCollection.Name)]
-public sealed class ReplayTests(MonitorAppFactory app) : IDisposable
+/// <summary>A server of its own: a year of history would show in every other test's charts.</summary>
+public sealed class ReplayTests(MonitorAppFactory app) : IClassFixture<MonitorAppFactory>, IDisposable
 {
     private readonly string _file = Path.Combine(Path.GetTempPath(), $"monitor-replay-{Guid.NewGuid():N}.ndjson");
 
@@ -69,10 +67,4 @@ public sealed class ReplayTests(MonitorAppFactory app) : IDisposable
         var exit = MonitorCli.Run(["replay", _file, "--server", app.CreateClient().BaseAddress!.ToString(), "--api-key", MonitorAppFactory.FeedKey], TextReader.Null, output, errors);
         return (exit, output.ToString(), errors.ToString());
     }
-}
-
-[CollectionDefinition(Name)]
-public sealed class ReplayCollection : ICollectionFixture<MonitorAppFactory>
-{
-    public const string Name = "replay";
 }

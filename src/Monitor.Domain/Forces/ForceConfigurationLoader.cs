@@ -107,10 +107,11 @@ public static partial class ForceConfigurationLoader
         var emergency = BuildStandard(file.Response?.Emergency, "$.response.emergency", problems);
         var priority = BuildStandard(file.Response?.Priority, "$.response.priority", problems);
         var measures = BuildMeasures(file.Measures, problems);
+        var alerts = BuildAlerts(file.Alerts, emergency, priority, problems);
 
         return problems.Any
             ? null
-            : new ForceDefinition(id!, name!, zone!, areas, measures, emergency!, priority!);
+            : new ForceDefinition(id!, name!, zone!, areas, measures, emergency!, priority!, alerts);
     }
 
     private static TimeZoneInfo? ResolveZone(string? zoneId, Problems problems)

@@ -1,3 +1,4 @@
+using Monitor.Domain.Alerts;
 using Monitor.Domain.Measures;
 using Monitor.Domain.Periods;
 
@@ -42,7 +43,8 @@ public sealed class ForceDefinition
         IReadOnlyList<Area> areas,
         IReadOnlyList<MeasureDefinition> measures,
         ResponseStandard emergency,
-        ResponseStandard priority)
+        ResponseStandard priority,
+        AlertOptions? alerts = null)
     {
         Id = id;
         Name = name;
@@ -51,6 +53,7 @@ public sealed class ForceDefinition
         Measures = measures;
         Emergency = emergency;
         Priority = priority;
+        Alerts = alerts ?? AlertOptions.Default;
         Calendar = new PeriodCalendar(timeZone);
         _areas = areas.ToDictionary(a => a.Id, StringComparer.Ordinal);
         _measures = measures.ToDictionary(m => m.Id, StringComparer.Ordinal);
@@ -75,6 +78,9 @@ public sealed class ForceDefinition
     public ResponseStandard Emergency { get; }
 
     public ResponseStandard Priority { get; }
+
+    /// <summary>The force's alert thresholds, escalation times and limits (the file's <c>alerts</c> section over the defaults).</summary>
+    public AlertOptions Alerts { get; }
 
     public Area? FindArea(string id) => _areas.GetValueOrDefault(id);
 

@@ -5,7 +5,7 @@ namespace Monitor.Domain.Forces;
 // The file shapes of config/forces/*.json, as written. Every member is nullable so that the loader, not the
 // serializer, says what is missing, with its path.
 internal sealed record ForceFile(
-    string? Id, string? Name, string? TimeZone, List<AreaFile?>? Areas, ResponseFile? Response, List<MeasureFile?>? Measures);
+    string? Id, string? Name, string? TimeZone, List<AreaFile?>? Areas, ResponseFile? Response, List<MeasureFile?>? Measures, AlertsFile? Alerts = null);
 
 internal sealed record AreaFile(string? Id, string? Name, string? Level, string? Parent, int? Population);
 
@@ -27,6 +27,22 @@ internal sealed record MeasureFile(
     double? Target,
     string? Chart,
     List<string?>? Periods);
+
+internal sealed record AlertsFile(
+    int? EmergencyWarningBeforeMinutes,
+    int? PriorityWarningBeforeMinutes,
+    int? CallWaitSeconds,
+    int? ServiceLevelMinimumCalls,
+    double? ServiceLevelClearMargin,
+    int? FeedQuietMinutes,
+    int? ClearHoldSeconds,
+    int? MaxShelveMinutes,
+    int? MaxNoteLength,
+    EscalationFile? Escalation);
+
+internal sealed record EscalationFile(EscalationTimesFile? Warning, EscalationTimesFile? Breach);
+
+internal sealed record EscalationTimesFile(int? InspectorMinutes, int? SuperintendentMinutes);
 
 internal sealed record FilterFile(string? Fact, string? Channel, string? Grade, string? Category, string? Marker);
 

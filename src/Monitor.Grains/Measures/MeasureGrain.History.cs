@@ -21,6 +21,8 @@ public sealed partial class MeasureGrain
             _series.ImportHistory(point.Kind, point.Start, new Bucket(point.Sum, point.N));
         }
 
+        // History beyond the retention is kept in its store but not in memory: the same bound as live data.
+        _series.Prune(Clock.GetUtcNow());
         return kept.Count;
     }
 

@@ -1,0 +1,109 @@
+using Monitor.Domain.Alerts;
+using Monitor.Domain.Events;
+using Monitor.Domain.Incidents;
+using Monitor.Domain.Tests.Lifecycle;
+
+namespace Monitor.Domain.Tests.Alerts;
+
+public sealed class IncidentAlertTests
+{
+    [Fact]
+    public void An_emergency_incident_never_attended_warns_at_15_00_breaches_at_20_00_and_resolves_when_the_arrival_comes()
+    {
+        var force = TestForces.Warwickshire();
+        var life = new IncidentLifecycle { IncidentId = "INC-1" };
+        life.Apply(new IncidentCreated("e1", "warwickshire", AlertBench.Start, "INC-1", "rugby", "emergency", null), force);
+        var bench = new AlertBench(AlertKey.ForIncident("rugby", "INC-1"), AlertSource.Incident);
+
+        void Check(TimeSpan at)
+        {
+            bench.AdvanceTo(at);
+            bench.Observe(AlertSources.Incident(life.AsOpen(force)!, bench.Now, bench.Options));
+        }
+
+        Check(TimeSpan.FromMinutes(15) - TimeSpan.FromSeconds(1));
+        Assert.Null(bench.Track.Current);
+
+        Check(TimeSpan.FromMinutes(15));
+        Assert.Equal(AlertLevel.Warning, bench.Alert.Severity);
+        Assert.Equal(AlertBench.Start.AddMinutes(15), bench.Alert.RaisedAt);
+        Assert.Equal("emergency incident INC-1 in rugby unattended for 15:00 (target 20 min)", bench.Alert.Message);
+        Assert.Equal("rugby:incident-INC-1:unattended:1", bench.Alert.Id);
+
+        Check(TimeSpan.FromMinutes(20) - TimeSpan.FromSeconds(1));
+        Assert.Equal(AlertLevel.Warning, bench.Alert.Severity);
+
+        Check(TimeSpan.FromMinutes(20));
+        Assert.Equal(AlertLevel.Breach, bench.Alert.Severity);
+        Assert.Equal(AlertState.ActiveUnacknowledged, bench.Alert.State);
+        Assert.Equal(20, bench.Alert.Value);
+
+        bench.AdvanceTo(TimeSpan.FromMinutes(26));
+        life.Apply(new IncidentArrived("e2", "warwickshire", bench.Now, "INC-1"), force);
+        Assert.Null(life.AsOpen(force));
+        bench.Observe(AlertSources.IncidentEnded("rugby", "INC-1"));
+
+        Assert.Equal(AlertState.Resolved, bench.Alert.State);
+        Assert.Equal(AlertBench.Start.AddMinutes(26), bench.Alert.ResolvedAt);
+        Assert.Equal(
+            [AlertAction.Raised, AlertAction.Worsened, AlertAction.Escalated, AlertAction.Cleared],
+            bench.Actions);
+        Assert.Equal(AlertBench.Start.AddMinutes(25), bench.Audit[2].At);
+    }
+
+    [Fact]
+    public void Each_check_says_when_the_next_threshold_falls_so_a_grain_needs_no_polling()
+    {
+        var incident = new OpenIncident("INC-2", "warwick", "emergency", AlertBench.Start, 20);
+
+        Assert.Equal(AlertBench.Start.AddMinutes(15), AlertSources.Incident(incident, AlertBench.Start.AddMinutes(3), AlertOptions.Default).NextCheck);
+        Assert.Equal(AlertBench.Start.AddMinutes(20), AlertSources.Incident(incident, AlertBench.Start.AddMinutes(15), AlertOptions.Default).NextCheck);
+        Assert.Null(AlertSources.Incident(incident, AlertBench.Start.AddMinutes(20), AlertOptions.Default).NextCheck);
+    }
+
+    [Theory]
+    [InlineData(59, AlertLevel.None)]
+    [InlineData(60, AlertLevel.Breach)]
+    [InlineData(45, AlertLevel.None)]
+    public void A_priority_incident_breaches_at_60_minutes_with_no_warning_by_default(int minutes, AlertLevel expected)
+    {
+        var incident = new OpenIncident("INC-3", "stratford", "priority", AlertBench.Start, 60);
+
+        var condition = AlertSources.Incident(incident, AlertBench.Start.AddMinutes(minutes), AlertOptions.Default);
+
+        Assert.Equal(expected, condition.Level);
+        Assert.Equal(AlertSource.Incident, condition.Source);
+    }
+
+    [Fact]
+    public void An_urban_target_moves_both_thresholds()
+    {
+        var incident = new OpenIncident("INC-4", "warwick", "emergency", AlertBench.Start, 15);
+
+        Assert.Equal(AlertLevel.None, AlertSources.Incident(incident, AlertBench.Start.AddMinutes(9), AlertOptions.Default).Level);
+        Assert.Equal(AlertLevel.Warning, AlertSources.Incident(incident, AlertBench.Start.AddMinutes(10), AlertOptions.Default).Level);
+        Assert.Equal(AlertLevel.Breach, AlertSources.Incident(incident, AlertBench.Start.AddMinutes(15), AlertOptions.Default).Level);
+    }
+
+    [Fact]
+    public void A_configured_priority_warning_lead_warns_before_the_hour()
+    {
+        var incident = new OpenIncident("INC-5", "rugby", "priority", AlertBench.Start, 60);
+        var options = AlertOptions.Default with { PriorityWarningBeforeMinutes = 10 };
+
+        Assert.Equal(AlertLevel.Warning, AlertSources.Incident(incident, AlertBench.Start.AddMinutes(50), options).Level);
+    }
+
+    [Fact]
+    public void An_attended_incident_resolves_even_when_nobody_acknowledged_its_alert()
+    {
+        var bench = new AlertBench(AlertKey.ForIncident("rugby", "INC-6"), AlertSource.Incident);
+        bench.Observe(AlertSources.Incident(new OpenIncident("INC-6", "rugby", "emergency", AlertBench.Start.AddMinutes(-16), 20), bench.Now, bench.Options));
+        Assert.Equal(AlertState.ActiveUnacknowledged, bench.Alert.State);
+
+        bench.Observe(AlertSources.IncidentEnded("rugby", "INC-6"));
+
+        Assert.Equal(AlertState.Resolved, bench.Alert.State);
+        Assert.Equal(new AlertAuditEntry(AlertBench.Start, "rugby:incident-INC-6:unattended:1", AlertAction.Cleared, AlertState.ActiveUnacknowledged, AlertState.Resolved, AlertLevel.Warning, EscalationLevel.Supervisor, "system", "system", null), bench.Audit[^1]);
+    }
+}

@@ -1,0 +1,139 @@
+using Monitor.Domain.Alerts;
+
+namespace Monitor.Domain.Tests.Alerts;
+
+public sealed class RefusedActionTests
+{
+    private const string Id = "rugby:residential-burglary:month.beyond-upper:1";
+    private static readonly AlertKey Key = new("rugby", "residential-burglary", "month.beyond-upper");
+
+    /// <summary>The alert in each state an action can be refused in.</summary>
+    public static TheoryData<string, string> Refusals => new()
+    {
+        { "unacknowledged", "shelve" },
+        { "unacknowledged", "acknowledge-without-note" },
+        { "unacknowledged", "acknowledge-blank-note" },
+        { "unacknowledged", "acknowledge-long-note" },
+        { "unacknowledged", "acknowledge-as-inspector" },
+        { "unacknowledged", "acknowledge-as-wallboard" },
+        { "unacknowledged", "acknowledge-unnamed" },
+        { "unacknowledged", "acknowledge-unknown-id" },
+        { "unacknowledged", "resolve-without-note" },
+        { "acknowledged", "acknowledge-again" },
+        { "acknowledged", "shelve-too-long" },
+        { "acknowledged", "shelve-zero" },
+        { "acknowledged", "shelve-without-note" },
+        { "acknowledged", "shelve-as-inspector" },
+        { "shelved", "shelve-again" },
+        { "shelved", "acknowledge-shelved" },
+        { "returned", "shelve-returned" },
+        { "resolved", "acknowledge-resolved" },
+        { "resolved", "shelve-resolved" },
+        { "resolved", "resolve-resolved" },
+        { "superseded", "acknowledge-old-id" },
+        { "superseded", "acknowledge-future-id" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Refusals))]
+    public void A_refused_action_gives_its_reason_and_changes_nothing(string state, string action)
+    {
+        var bench = InState(state);
+        var before = bench.Snapshot();
+
+        var outcome = Act(bench, action);
+
+        Assert.True(outcome.Refused);
+        Assert.Equal(Expected(action), outcome.Refusal);
+        Assert.False(outcome.Changed);
+        Assert.Empty(outcome.Audit);
+        Assert.Equal(before, bench.Snapshot());
+    }
+
+    [Fact]
+    public void A_note_at_the_length_limit_is_accepted_and_one_past_it_refused()
+    {
+        var bench = InState("unacknowledged");
+
+        Assert.True(bench.Acknowledge(new string('x', 501)).Refused);
+        Assert.False(bench.Acknowledge(" " + new string('x', 500) + " ").Refused);
+    }
+
+    private static AlertBench InState(string state)
+    {
+        var bench = new AlertBench(Key);
+        bench.Observe(AlertLevel.Warning);
+        switch (state)
+        {
+            case "acknowledged":
+                bench.Acknowledge();
+                break;
+            case "shelved":
+                bench.Acknowledge();
+                bench.Shelve(30);
+                break;
+            case "returned":
+                bench.Observe(AlertLevel.None);
+                break;
+            case "resolved":
+                bench.Acknowledge();
+                bench.Observe(AlertLevel.None);
+                break;
+            case "superseded":
+                bench.Acknowledge();
+                bench.Observe(AlertLevel.None);
+                bench.Observe(AlertLevel.Warning);
+                break;
+            default:
+                break;
+        }
+
+        bench.Advance(TimeSpan.FromMinutes(1));
+        bench.Tick();
+        return bench;
+    }
+
+    private static AlertOutcome Act(AlertBench bench, string action) => action switch
+    {
+        "shelve" or "shelve-again" or "shelve-returned" or "shelve-resolved" => bench.Shelve(alertId: Id),
+        "acknowledge-without-note" => bench.Track.Acknowledge(Id, "Sgt Patel", AlertRoles.Supervisor, null, bench.Now, bench.Options),
+        "acknowledge-blank-note" => bench.Acknowledge(" \t\n "),
+        "acknowledge-long-note" => bench.Acknowledge(new string('x', 501)),
+        "acknowledge-as-inspector" => bench.Acknowledge(role: "inspector"),
+        "acknowledge-as-wallboard" => bench.Acknowledge(role: "wallboard"),
+        "acknowledge-unnamed" => bench.Acknowledge(who: "  "),
+        "acknowledge-unknown-id" => bench.Acknowledge(alertId: "rugby:shoplifting:month.beyond-upper:1"),
+        "resolve-without-note" => bench.Resolve(note: ""),
+        "acknowledge-again" or "acknowledge-shelved" or "acknowledge-resolved" or "acknowledge-old-id" => bench.Acknowledge(alertId: Id),
+        "shelve-too-long" => bench.Shelve(121),
+        "shelve-zero" => bench.Shelve(0),
+        "shelve-without-note" => bench.Shelve(note: "   "),
+        "shelve-as-inspector" => bench.Shelve(role: "inspector"),
+        "resolve-resolved" => bench.Resolve(alertId: Id),
+        "acknowledge-future-id" => bench.Acknowledge(alertId: "rugby:residential-burglary:month.beyond-upper:3"),
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+    };
+
+    private static string Expected(string action) => action switch
+    {
+        "shelve" => $"alert {Id} must be acknowledged before it can be shelved",
+        "acknowledge-without-note" or "acknowledge-blank-note" or "resolve-without-note" or "shelve-without-note" => "a note is required",
+        "acknowledge-long-note" => "the note is 501 characters; at most 500 are allowed",
+        "acknowledge-as-inspector" or "shelve-as-inspector" => "only a supervisor may act on alerts (role: 'inspector')",
+        "acknowledge-as-wallboard" => "only a supervisor may act on alerts (role: 'wallboard')",
+        "acknowledge-unnamed" => "the person acting must be named",
+        "acknowledge-unknown-id" => "alert rugby:shoplifting:month.beyond-upper:1 does not exist",
+        "acknowledge-again" => $"alert {Id} is already acknowledged (by Sgt Patel)",
+        "shelve-too-long" => "an alert is shelved for 1 to 120 minutes, not 121",
+        "shelve-zero" => "an alert is shelved for 1 to 120 minutes, not 0",
+        "shelve-again" => $"alert {Id} is already shelved until 2026-11-25T20:30:00.0000000+00:00",
+        "acknowledge-shelved" => $"alert {Id} is shelved, so already acknowledged",
+        "shelve-returned" => $"alert {Id} has returned to normal: acknowledge it instead of shelving it",
+        "acknowledge-resolved" => $"alert {Id} is resolved: there is nothing to acknowledge",
+        "shelve-resolved" => $"alert {Id} is resolved: there is nothing to shelve",
+        "resolve-resolved" => $"alert {Id} is already resolved",
+        "acknowledge-old-id" => $"alert {Id} is resolved (the current alert of rugby/residential-burglary/month.beyond-upper is rugby:residential-burglary:month.beyond-upper:2)",
+        "acknowledge-future-id" => "alert rugby:residential-burglary:month.beyond-upper:3 does not exist",
+        _ => throw new ArgumentOutOfRangeException(nameof(action), action, null),
+    };
+}
