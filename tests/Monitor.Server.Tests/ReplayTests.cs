@@ -41,7 +41,7 @@ public sealed class ReplayTests(MonitorAppFactory app) : IClassFixture<MonitorAp
         Assert.True(exit == 0, errors);
         Assert.Contains("as history", output, StringComparison.Ordinal);
 
-        var chart = (await app.CreateUserClient("inspector").GetFromJsonAsync<JsonObject>("/api/charts/warwickshire/warwickshire/total-recorded-crime?period=month"))!;
+        var chart = (await app.CreateAuthenticatedClient().GetFromJsonAsync<JsonObject>("/api/charts/warwickshire/warwickshire/total-recorded-crime?period=month"))!;
         var points = chart["points"]!.AsArray();
         Assert.True(points.Count >= 12, $"{points.Count} monthly points");
         var phase = chart["phases"]!.AsArray()[0]!;
@@ -54,7 +54,7 @@ public sealed class ReplayTests(MonitorAppFactory app) : IClassFixture<MonitorAp
         // History is set per period, so a second replay leaves every figure as it was.
         var again = Replay();
         Assert.Equal(0, again.Exit);
-        var chartAgain = (await app.CreateUserClient("inspector").GetFromJsonAsync<JsonObject>("/api/charts/warwickshire/warwickshire/total-recorded-crime?period=month"))!;
+        var chartAgain = (await app.CreateAuthenticatedClient().GetFromJsonAsync<JsonObject>("/api/charts/warwickshire/warwickshire/total-recorded-crime?period=month"))!;
         Assert.Equal(points.ToJsonString(), chartAgain["points"]!.AsArray().ToJsonString());
     }
 
@@ -64,11 +64,7 @@ public sealed class ReplayTests(MonitorAppFactory app) : IClassFixture<MonitorAp
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        var exit = MonitorCli.Run(
-            ["replay", _file, "--server", app.CreateClient().BaseAddress!.ToString(), "--api-key", MonitorAppFactory.FeedKey, "--token", MonitorAppFactory.MintToken("admin")],
-            TextReader.Null,
-            output,
-            errors);
+        var exit = MonitorCli.Run(["replay", _file, "--server", app.CreateClient().BaseAddress!.ToString(), "--api-key", MonitorAppFactory.FeedKey], TextReader.Null, output, errors);
         return (exit, output.ToString(), errors.ToString());
     }
 }

@@ -157,6 +157,35 @@ public sealed class RoleMatrixTests(MonitorAppFactory app)
         await connection.InvokeAsync("Unsubscribe", Force, "rugby");
     }
 
+    [Theory]
+    [MemberData(nameof(Callers))]
+    public async Task Only_a_feed_key_imports_history_and_a_refused_import_changes_nothing(string caller)
+    {
+        using var http = Client(caller);
+        using var response = await http.PostAsync("/api/history", new StringContent(
+            $$"""{"force":"{{Force}}","points":[]}""", Encoding.UTF8, "application/json"));
+
+        Assert.Equal(PostExpected[caller], response.StatusCode);
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public async Task A_history_import_for_another_force_or_with_a_type_limited_key_is_403()
+    {
+        using var other = await app.CreateFeedClient().PostAsync("/api/history", new StringContent(
+            $$"""{"force":"{{MonitorAppFactory.OtherForce}}","points":[]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, other.StatusCode);
+        var problem = JsonNode.Parse(await other.Content.ReadAsStringAsync())!;
+        Assert.Contains("outside this feed key's scope", (string)problem["detail"]!, StringComparison.Ordinal);
+
+        using var limited = await app.CreateFeedClient(MonitorAppFactory.CallsOnlyFeedKey).PostAsync("/api/history", new StringContent(
+            $$"""{"force":"{{Force}}","points":[]}""", Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Forbidden, limited.StatusCode);
+    }
+
     [Fact]
     public async Task Health_readiness_and_the_page_files_are_anonymous()
     {

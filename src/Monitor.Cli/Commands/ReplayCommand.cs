@@ -22,13 +22,13 @@ public sealed class ReplayCommand : ICommand
 
     public string Name => "replay";
 
-    public string Summary => "backfill a server from an NDJSON file of events: replay FILE --server URL --api-key KEY --token ADMIN_TOKEN [--live-days 6]";
+    public string Summary => "backfill a server from an NDJSON file of events: replay FILE --server URL --api-key KEY [--live-days 6]";
 
     public int Run(IReadOnlyList<string> args, CommandIo io)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(io);
-        string? file = null, server = null, apiKey = null, token = null, config = null;
+        string? file = null, server = null, apiKey = null, config = null;
         var liveDays = 6.0;
         for (var i = 0; i < args.Count; i++)
         {
@@ -40,9 +40,6 @@ public sealed class ReplayCommand : ICommand
                 case "--api-key" when i + 1 < args.Count:
                     apiKey = args[++i];
                     break;
-                case "--token" when i + 1 < args.Count:
-                    token = args[++i];
-                    break;
                 case "--config" when i + 1 < args.Count:
                     config = args[++i];
                     break;
@@ -51,7 +48,7 @@ public sealed class ReplayCommand : ICommand
                     i++;
                     break;
                 case "-h" or "--help":
-                    io.Out.WriteLine("usage: monitor replay FILE --server URL --api-key FEED_KEY --token ADMIN_TOKEN (or $MONITOR_TOKEN) [--live-days 0..7] [--config DIR]");
+                    io.Out.WriteLine("usage: monitor replay FILE --server URL --api-key FEED_KEY (or $MONITOR_FEED_KEY) [--live-days 0..7] [--config DIR]");
                     return 0;
                 case var arg when !arg.StartsWith('-') && file is null:
                     file = arg;
@@ -82,7 +79,7 @@ public sealed class ReplayCommand : ICommand
         }
 
         using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
-        var credentials = new Credentials(apiKey, token ?? Environment.GetEnvironmentVariable("MONITOR_TOKEN"));
+        var credentials = new Credentials(apiKey ?? Environment.GetEnvironmentVariable("MONITOR_FEED_KEY"));
         return new Replay(file, forces, DateTimeOffset.UtcNow.AddDays(-liveDays), http, credentials, io).RunAsync().GetAwaiter().GetResult();
     }
 
@@ -92,8 +89,8 @@ public sealed class ReplayCommand : ICommand
         return MonitorCli.UsageError;
     }
 
-    /// <summary>Events go in under a feed key, history under an admin's token: each request carries only its own.</summary>
-    private sealed record Credentials(string? FeedKey, string? AdminToken);
+    /// <summary>Events and history both go in under the force's feed key (history needs one limited to no event type).</summary>
+    private sealed record Credentials(string? FeedKey);
 
     private sealed class Replay(string file, ForceCatalog forces, DateTimeOffset liveFrom, HttpClient http, Credentials credentials, CommandIo io)
     {
@@ -289,13 +286,9 @@ public sealed class ReplayCommand : ICommand
                 try
                 {
                     using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content() };
-                    if (path == "/api/events" && credentials.FeedKey is { } key)
+                    if (credentials.FeedKey is { } key)
                     {
                         request.Headers.Add("X-Api-Key", key);
-                    }
-                    else if (path == "/api/history" && credentials.AdminToken is { } token)
-                    {
-                        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
                     }
 
                     answer = await http.SendAsync(request);

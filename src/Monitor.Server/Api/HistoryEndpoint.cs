@@ -1,9 +1,11 @@
+using System.Security.Claims;
 using System.Text.Json;
 using Monitor.Abstractions;
 using Monitor.Domain.Forces;
 using Monitor.Domain.History;
 using Monitor.Domain.Measures;
 using Monitor.Domain.Routing;
+using Monitor.Security;
 using Monitor.Server.Auth;
 
 namespace Monitor.Server.Api;
@@ -27,12 +29,27 @@ public static class HistoryEndpoint
     public const int MaxPoints = 50_000;
 
     public static void MapHistoryApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/history", async (HttpRequest request, ForceCatalog forces, IGrainFactory grains) =>
+        app.MapPost("/api/history", async (HttpRequest request, ClaimsPrincipal feed, FeedKeyStore keys, ForceCatalog forces, IGrainFactory grains) =>
         {
+            // History replaces whole periods of every measure: only a key for all event types may import it.
+            var scope = keys.FindById(feed.FindFirst(MonitorClaims.FeedKey)!.Value)!;
+            if (scope.Types.Count > 0)
+            {
+                return Results.Problem(
+                    title: "Forbidden",
+                    detail: "This feed key is limited to some event types; importing history needs a key for all of them.",
+                    statusCode: StatusCodes.Status403Forbidden);
+            }
+
             var (body, refusal) = await RequestBody.ReadAsync(request, 16 * 1024 * 1024);
             if (refusal is not null)
             {
                 return Results.Problem(title: refusal.Title, detail: refusal.Detail, statusCode: refusal.Status);
+            }
+
+            if (!System.Text.Unicode.Utf8.IsValid(body!.Value.Span))
+            {
+                return Results.Problem(title: "Unreadable body", detail: "the body is not valid UTF-8; nothing was imported", statusCode: StatusCodes.Status400BadRequest);
             }
 
             HistoryRequest? history;
@@ -45,14 +62,18 @@ public static class HistoryEndpoint
                 return Results.Problem(title: "Unreadable body", detail: $"the body is not a history import ({e.Message.Split(". Path")[0]}); nothing was imported", statusCode: StatusCodes.Status400BadRequest);
             }
 
+            // Another force than the key's is refused before it is looked up, as everywhere (docs/security.md).
+            if (history?.Force is not null && !ForceScope.Allows(feed, history.Force))
+            {
+                return Results.Problem(
+                    title: "Forbidden",
+                    detail: $"force '{history.Force}' is outside this feed key's scope (it posts for '{scope.Force}')",
+                    statusCode: StatusCodes.Status403Forbidden);
+            }
+
             if (history?.Force is null || forces.Find(history.Force) is not { } force)
             {
                 return Results.Problem(title: "Unknown force", detail: $"'force' must name a configured force, not '{history?.Force}'", statusCode: StatusCodes.Status400BadRequest);
-            }
-
-            if (!ForceScope.Allows(request.HttpContext.User, force.Id))
-            {
-                return Results.Problem(title: "Forbidden", detail: "history can be imported only into the caller's own force", statusCode: StatusCodes.Status403Forbidden);
             }
 
             var points = history.Points ?? [];
@@ -83,7 +104,7 @@ public static class HistoryEndpoint
 
             var imported = await Task.WhenAll(byMeasure.Select(pair => grains.GetGrain<IMeasureGrain>(pair.Key.ToString()).ImportHistory(pair.Value)));
             return Results.Ok(new HistoryResponse(imported.Sum(), rejected));
-        }).RequireAuthorization(MonitorPolicies.Admin);
+        }).RequireAuthorization(MonitorPolicies.Import);
 
     private static (MeasureKey Key, HistoryPoint? Point, string? Error) Validate(ForceDefinition force, HistoryPointRequest? point)
     {

@@ -6,6 +6,9 @@ public static class MonitorPolicies
     /// <summary>A feed key, posting events.</summary>
     public const string Feed = "feed";
 
+    /// <summary>A feed key, importing period totals (POST /api/history); its force and type scope are checked there.</summary>
+    public const string Import = "import";
+
     /// <summary>A person with any role, reading their own force.</summary>
     public const string Read = "read";
 

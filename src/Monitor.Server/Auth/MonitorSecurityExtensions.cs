@@ -52,6 +52,7 @@ public static class MonitorSecurityExtensions
                 .AddRequirements(new ForceScopeRequirement())
                 .Build())
             .AddPolicy(MonitorPolicies.Feed, p => p.RequireClaim(MonitorClaims.FeedKey).RequireClaim(MonitorClaims.Force))
+            .AddPolicy(MonitorPolicies.Import, p => p.RequireClaim(MonitorClaims.FeedKey).RequireClaim(MonitorClaims.Force))
             .AddPolicy(MonitorPolicies.Read, p => p.RequireRole(MonitorRoles.Readers).AddRequirements(new ForceScopeRequirement()))
             .AddPolicy(MonitorPolicies.Acknowledge, p => p.RequireRole(MonitorRoles.Acknowledgers).AddRequirements(new ForceScopeRequirement()))
             .AddPolicy(MonitorPolicies.Admin, p => p.RequireRole(MonitorRoles.Admin).AddRequirements(new ForceScopeRequirement()));
