@@ -17,6 +17,7 @@ public static class MonitorCli
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
         new ChartCommand(),
+        new SimulateCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)
