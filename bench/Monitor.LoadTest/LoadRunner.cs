@@ -5,28 +5,43 @@ using System.Text.Json;
 namespace Monitor.LoadTest;
 
 /// <summary>What one timed phase against one endpoint measured.</summary>
-internal sealed record PhaseResult(string Target, double Seconds, long Requests, long Events, long Accepted, long Failures, double P50Ms, double P99Ms)
+internal sealed record PhaseResult(
+    string Target, double Seconds, long Requests, long Events, long Accepted, long Duplicates, long Rejected, long Failures, double P50Ms, double P99Ms, bool Wrapped)
 {
     public double EventsPerSecond => Events / Seconds;
 }
 
 /// <summary>
-/// N workers, each with its own connection, post the prepared bodies round-robin until the time is up. Only
-/// 2xx answers count as events; each request's latency is the time from send to the whole answer read.
+/// Where a target's next body is: it carries on across runs, so every phase against the monitor sends bodies it
+/// has not seen (the server would answer a resent body as duplicates, which cost less than new events).
+/// </summary>
+internal sealed class Cursor
+{
+    private long _next = -1;
+
+    public long Next() => Interlocked.Increment(ref _next);
+
+    public long Sent => Interlocked.Read(ref _next) + 1;
+}
+
+/// <summary>
+/// N workers, each with its own connection, post the prepared bodies in turn until the time is up. Only 2xx
+/// answers count as events; each request's latency is the time from send to the whole answer read.
 /// </summary>
 internal static class LoadRunner
 {
     public static async Task<PhaseResult> RunAsync(
-        string target, Uri endpoint, IReadOnlyList<byte[]> bodies, int batchSize, bool ndjson, string? apiKey, int connections, TimeSpan warmUp, TimeSpan duration)
+        string target, Uri endpoint, IReadOnlyList<byte[]> bodies, Cursor cursor, int batchSize, bool ndjson, string? apiKey, int connections, TimeSpan warmUp, TimeSpan duration)
     {
         using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = connections, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
         var contentType = new MediaTypeHeaderValue(ndjson ? "application/x-ndjson" : "application/json");
-        var next = -1;
         var measuring = false;
         var latencies = new List<double>[connections];
         var events = new long[connections];
         var accepted = new long[connections];
+        var duplicates = new long[connections];
+        var rejected = new long[connections];
         var failures = new long[connections];
         var stopAt = Stopwatch.GetTimestamp() + Stopwatch.Frequency * (long)(warmUp + duration).TotalSeconds;
 
@@ -35,7 +50,7 @@ internal static class LoadRunner
             latencies[worker] = [];
             while (Stopwatch.GetTimestamp() < stopAt)
             {
-                var body = bodies[(int)((uint)Interlocked.Increment(ref next) % (uint)bodies.Count)];
+                var body = bodies[(int)(cursor.Next() % bodies.Count)];
                 using var request = new HttpRequestMessage(HttpMethod.Post, endpoint) { Content = new ByteArrayContent(body) };
                 request.Content.Headers.ContentType = contentType;
                 if (apiKey is not null)
@@ -45,7 +60,7 @@ internal static class LoadRunner
 
                 var started = Stopwatch.GetTimestamp();
                 var ok = false;
-                long acceptedHere = 0;
+                var (acceptedHere, duplicatesHere, rejectedHere) = (0L, 0L, 0L);
                 try
                 {
                     using var response = await http.SendAsync(request);
@@ -54,7 +69,11 @@ internal static class LoadRunner
                     if (ok)
                     {
                         using var json = JsonDocument.Parse(text);
-                        acceptedHere = json.RootElement.GetProperty("accepted").GetInt64();
+                        var root = json.RootElement;
+                        acceptedHere = root.GetProperty("accepted").GetInt64();
+                        duplicatesHere = root.GetProperty("duplicates").GetInt64();
+                        var refused = root.GetProperty("rejected");
+                        rejectedHere = refused.ValueKind == JsonValueKind.Array ? refused.GetArrayLength() : refused.GetInt64();
                     }
                 }
                 catch (HttpRequestException)
@@ -73,6 +92,8 @@ internal static class LoadRunner
                 {
                     events[worker] += batchSize;
                     accepted[worker] += acceptedHere;
+                    duplicates[worker] += duplicatesHere;
+                    rejected[worker] += rejectedHere;
                 }
                 else
                 {
@@ -88,7 +109,8 @@ internal static class LoadRunner
         await Task.WhenAll(workers);
         var seconds = Stopwatch.GetElapsedTime(measuredFrom).TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToList();
-        return new PhaseResult(target, seconds, all.Count, events.Sum(), accepted.Sum(), failures.Sum(), Percentile(all, 0.50), Percentile(all, 0.99));
+        return new PhaseResult(target, seconds, all.Count, events.Sum(), accepted.Sum(), duplicates.Sum(), rejected.Sum(), failures.Sum(),
+            Percentile(all, 0.50), Percentile(all, 0.99), cursor.Sent > bodies.Count);
     }
 
     private static double Percentile(List<double> sorted, double p) =>
