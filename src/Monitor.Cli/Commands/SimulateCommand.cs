@@ -67,11 +67,11 @@ public sealed class SimulateCommand(TimeProvider time, TimeSpan firstRetryDelay)
         }
     }
 
-    private static int WriteFile(SimulateOptions options, ForceDefinition force, SimulationProfile profile, CommandIo io)
+    private int WriteFile(SimulateOptions options, ForceDefinition force, SimulationProfile profile, CommandIo io)
     {
         // Without --to the range ends at today's midnight (UTC), so reruns on one day give the same file.
         var days = TimeSpan.FromDays(options.Days ?? 1);
-        var to = options.To ?? (options.From is { } f && options.Days is not null ? f + days : new DateTimeOffset(DateTime.UtcNow.Date, TimeSpan.Zero));
+        var to = options.To ?? (options.From is { } f && options.Days is not null ? f + days : new DateTimeOffset(time.GetUtcNow().UtcDateTime.Date, TimeSpan.Zero));
         var from = options.From ?? to - days;
         if (to <= from)
         {

@@ -101,6 +101,18 @@ public sealed class CalibrationTests
         Assert.InRange(year.EmergencyMinutes / year.EmergencyArrived, 11, 13);
     }
 
+    [Fact]
+    public void Saturdays_are_busier_than_tuesdays_and_august_than_february()
+    {
+        var year = Simulated.Value;
+        double PerDay(Func<DateTimeOffset, bool> when) =>
+            year.CallDays.Where(d => when(d.Key)).Average(d => d.Value);
+
+        // Weekday shape: Saturday 1.08, Tuesday 0.95 (ratio 1.14); month shape: August 1.02, February 0.975 (1.05).
+        Assert.InRange(PerDay(d => d.DayOfWeek == DayOfWeek.Saturday) / PerDay(d => d.DayOfWeek == DayOfWeek.Tuesday), 1.08, 1.20);
+        Assert.InRange(PerDay(d => d.Month == 8) / PerDay(d => d.Month == 2), 1.02, 1.08);
+    }
+
     /// <summary>Counts of one simulated calendar year, by local month (the force's time zone).</summary>
     private sealed class Year
     {
@@ -111,6 +123,9 @@ public sealed class CalibrationTests
         public Dictionary<string, double> CrimeByCategory { get; } = new(StringComparer.Ordinal);
 
         public double Days { get; private set; }
+
+        /// <summary>Calls offered (both lines) per local calendar day.</summary>
+        public Dictionary<DateTimeOffset, int> CallDays { get; } = [];
 
         public double Offered999 { get; private set; }
 
@@ -164,12 +179,20 @@ public sealed class CalibrationTests
         {
             switch (e)
             {
-                case CallOffered { Channel: "999" } call:
-                    Offered999++;
-                    offered[call.CallId] = call.At;
-                    break;
-                case CallOffered:
-                    Offered101++;
+                case CallOffered call:
+                    var day = TimeZoneInfo.ConvertTime(call.At, force.TimeZone);
+                    var date = new DateTimeOffset(day.Year, day.Month, day.Day, 0, 0, 0, TimeSpan.Zero);
+                    CallDays[date] = CallDays.GetValueOrDefault(date) + 1;
+                    if (call.Channel == "999")
+                    {
+                        Offered999++;
+                        offered[call.CallId] = call.At;
+                    }
+                    else
+                    {
+                        Offered101++;
+                    }
+
                     break;
                 case CallAnswered { Channel: "999" } answer:
                     Answered999++;
