@@ -20,6 +20,7 @@ public static class MonitorCli
         new ReplayCommand(),
         new KeysCommand(),
         new TokenCommand(),
+        new SimulateCommand(),
     ];
 
     public static int Run(IReadOnlyList<string> args, TextReader stdin, TextWriter stdout, TextWriter stderr)

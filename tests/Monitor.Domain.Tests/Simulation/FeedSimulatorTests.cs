@@ -206,5 +206,31 @@ public sealed class FeedSimulatorTests
         Assert.Empty(simulator.Advance(Start.AddHours(2)));
     }
 
+    [Fact]
+    public void Scenarios_plug_in_and_the_feed_stays_reproducible()
+    {
+        SimulationScenario[] scenarios =
+        [
+            new QuietFeed(Feed.Calls, Start.AddHours(2), Start.AddHours(4)),
+            new UnattendedIncident("rugby", Start.AddHours(3)),
+            new CallSurge("999", Start.AddHours(4), Start.AddHours(5), 5),
+        ];
+        IReadOnlyList<MonitorEvent> Run()
+        {
+            var simulator = new FeedSimulator(Warwickshire.Force, Profile, 11, Start, scenarios);
+            return [.. simulator.Advance(Start.AddHours(3)), .. simulator.Advance(Start.AddHours(6))];
+        }
+
+        var events = Run();
+
+        Assert.Equal(events.Select(EventJson.Serialize), Run().Select(EventJson.Serialize));
+        Assert.DoesNotContain(events, e => e is CallEvent && e.At >= Start.AddHours(2) && e.At < Start.AddHours(4));
+        var unattended = events.OfType<IncidentEvent>().Where(e => e.IncidentId.StartsWith("INC-UNATTENDED-", StringComparison.Ordinal)).ToList();
+        Assert.Equal([typeof(IncidentCreated), typeof(IncidentGraded), typeof(IncidentDispatched)], unattended.Select(e => e.GetType()));
+        var surge = events.OfType<CallOffered>().Count(c => c.Channel == "999" && c.At >= Start.AddHours(4) && c.At < Start.AddHours(5));
+        var after = events.OfType<CallOffered>().Count(c => c.Channel == "999" && c.At >= Start.AddHours(5) && c.At < Start.AddHours(6));
+        Assert.True(surge > 2 * after, $"{surge} 999 calls in the surge hour, {after} in the hour after");
+    }
+
     private static FeedSimulator Simulator(int seed) => new(Warwickshire.Force, Profile, seed, Start);
 }

@@ -1,0 +1,95 @@
+using System.Globalization;
+using Monitor.LoadTest;
+
+// monitor ingest load tool: see docs/benchmarks.md. Every run measures the parse-only baseline (hosted here)
+// and then the target server with the same bodies, so the two figures share the machine's state.
+var options = new Dictionary<string, string>(StringComparer.Ordinal);
+for (var i = 0; i + 1 < args.Length; i += 2)
+{
+    options[args[i]] = args[i + 1];
+}
+
+string Option(string name, string fallback) => options.GetValueOrDefault(name, fallback);
+int Number(string name, int fallback) => int.Parse(Option(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+
+var target = options.TryGetValue("--url", out var url) ? new Uri(new Uri(url), "/api/events") : null;
+var connections = Number("--connections", 4);
+var seconds = Number("--seconds", 20);
+var warmUp = Number("--warmup", 3);
+var runs = Number("--runs", 3);
+const int batchSize = 1000;
+var batches = Number("--batches", 1000);
+var ndjson = Option("--format", "ndjson") == "ndjson";
+var apiKey = options.GetValueOrDefault("--api-key");
+var config = Option("--config", Path.Combine(AppContext.BaseDirectory, "config"));
+
+Console.Error.WriteLine($"load: preparing {batches} {(ndjson ? "NDJSON" : "JSON array")} bodies of {batchSize} events...");
+var bodies = BatchFactory.Build(config, batches, batchSize, ndjson, $"lt{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}");
+Console.Error.WriteLine($"load: {bodies.Sum(b => (long)b.Length) / bodies.Count / 1024.0:F0} KiB a body; {connections} connections, {warmUp} s warm-up + {seconds} s measured per phase, {runs} runs");
+
+var results = new List<(int Run, PhaseResult Baseline, PhaseResult? Server)>();
+var (baselineCursor, serverCursor) = (new Cursor(), new Cursor());
+await using (var baseline = await ParseOnlyEndpoint.StartAsync())
+{
+    for (var run = 1; run <= runs; run++)
+    {
+        var bare = await LoadRunner.RunAsync("parse-only", new Uri(baseline.Url, "/api/events"), bodies, baselineCursor, batchSize, ndjson, null, connections, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds));
+        Console.Error.WriteLine(Line(run, bare));
+        PhaseResult? server = null;
+        if (target is not null)
+        {
+            server = await LoadRunner.RunAsync("monitor", target, bodies, serverCursor, batchSize, ndjson, apiKey, connections, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds));
+            Console.Error.WriteLine(Line(run, server));
+        }
+
+        results.Add((run, bare, server));
+    }
+}
+
+// A markdown table on stdout: one row per run and phase, then min / median / max of events/s.
+Console.WriteLine("| run | endpoint | events/s | requests | p50 ms | p99 ms | failed requests | accepted | duplicates | rejected |");
+Console.WriteLine("|----:|----------|---------:|---------:|-------:|-------:|----------------:|---------:|-----------:|---------:|");
+foreach (var (run, bare, server) in results)
+{
+    Console.WriteLine(Row(run, bare));
+    if (server is not null)
+    {
+        Console.WriteLine(Row(run, server));
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine("| endpoint | events/s min | median | max | p50 ms median | p99 ms median |");
+Console.WriteLine("|----------|-------------:|-------:|----:|--------------:|--------------:|");
+Console.WriteLine(Summary(results.Select(r => r.Baseline).ToList()));
+if (target is not null)
+{
+    Console.WriteLine(Summary(results.Select(r => r.Server!).ToList()));
+}
+
+if (results.Any(r => r.Server is { Wrapped: true }))
+{
+    Console.WriteLine();
+    Console.WriteLine($"Note: the monitor was sent more than the {bodies.Count:N0} prepared bodies, so the later ones were resent and answered as duplicates (see the duplicates column).");
+}
+
+return results.Any(r => r.Baseline.Failures > 0 || r.Server is { Failures: > 0 }) ? 1 : 0;
+
+static string Line(int run, PhaseResult r) =>
+    string.Create(CultureInfo.InvariantCulture, $"load: run {run} {r.Target,-10} {r.EventsPerSecond,10:N0} events/s  p50 {r.P50Ms:F1} ms  p99 {r.P99Ms:F1} ms  requests {r.Requests}  failed {r.Failures}");
+
+static string Row(int run, PhaseResult r) =>
+    string.Create(CultureInfo.InvariantCulture, $"| {run} | {r.Target} | {r.EventsPerSecond:N0} | {r.Requests:N0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.Failures:N0} | {r.Accepted:N0} | {r.Duplicates:N0} | {r.Rejected:N0} |");
+
+static string Summary(List<PhaseResult> phases)
+{
+    static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToList();
+        return sorted.Count % 2 == 1 ? sorted[sorted.Count / 2] : (sorted[(sorted.Count / 2) - 1] + sorted[sorted.Count / 2]) / 2;
+    }
+
+    var rates = phases.Select(p => p.EventsPerSecond).ToList();
+    return string.Create(CultureInfo.InvariantCulture,
+        $"| {phases[0].Target} | {rates.Min():N0} | {Median(rates):N0} | {rates.Max():N0} | {Median(phases.Select(p => p.P50Ms)):F1} | {Median(phases.Select(p => p.P99Ms)):F1} |");
+}

@@ -1,0 +1,184 @@
+using System.Globalization;
+using System.Text.Json;
+using Monitor.Cli;
+
+namespace Monitor.Cli.Tests;
+
+/// <summary><c>monitor simulate</c> to a file, run in-process: determinism, scenarios and argument errors.</summary>
+public sealed class SimulateCommandTests : IDisposable
+{
+    private const string From = "2026-03-02T00:00:00Z";
+
+    private readonly string _directory = Directory.CreateTempSubdirectory("monitor-simulate-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    internal static (int Code, string Out, string Error) Run(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var code = MonitorCli.Run(args, TextReader.Null, output, error);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    private List<JsonElement> Simulate(string name, params string[] args)
+    {
+        var file = Path.Combine(_directory, name);
+        var (code, _, error) = Run(["simulate", "--out", file, "--from", From, .. args]);
+        Assert.True(code == 0, error);
+        return [.. File.ReadLines(file).Select(line => JsonDocument.Parse(line).RootElement.Clone())];
+    }
+
+    private static string Text(JsonElement e, string field) => e.GetProperty(field).GetString()!;
+
+    private static DateTimeOffset At(JsonElement e) => DateTimeOffset.Parse(Text(e, "at"), CultureInfo.InvariantCulture);
+
+    private static bool Between(JsonElement e, string from, string to) =>
+        At(e) >= DateTimeOffset.Parse(from, CultureInfo.InvariantCulture) && At(e) < DateTimeOffset.Parse(to, CultureInfo.InvariantCulture);
+
+    [Fact]
+    public void The_same_seed_and_range_write_the_same_bytes_and_another_seed_does_not()
+    {
+        string[] range = ["--from", From, "--days", "1"];
+        var first = Path.Combine(_directory, "first.ndjson");
+        var second = Path.Combine(_directory, "second.ndjson");
+        var other = Path.Combine(_directory, "other.ndjson");
+
+        Assert.Equal(0, Run(["simulate", "--out", first, "--seed", "7", .. range]).Code);
+        Assert.Equal(0, Run(["simulate", "--out", second, "--seed", "7", .. range]).Code);
+        Assert.Equal(0, Run(["simulate", "--out", other, "--seed", "8", .. range]).Code);
+
+        Assert.True(new FileInfo(first).Length > 100_000);
+        Assert.Equal(File.ReadAllBytes(first), File.ReadAllBytes(second));
+        Assert.NotEqual(File.ReadAllBytes(first), File.ReadAllBytes(other));
+    }
+
+    [Fact]
+    public void The_file_holds_every_stream_in_time_order_and_the_summary_names_it()
+    {
+        var file = Path.Combine(_directory, "day.ndjson");
+        var (code, output, error) = Run("simulate", "--out", file, "--from", From, "--to", "2026-03-03T00:00:00Z");
+
+        Assert.Equal(0, code);
+        Assert.Empty(error);
+        Assert.Contains("written to " + file, output, StringComparison.Ordinal);
+        var events = File.ReadLines(file).Select(line => JsonDocument.Parse(line).RootElement.Clone()).ToList();
+        var types = events.Select(e => Text(e, "type")).ToHashSet();
+        Assert.Superset(new HashSet<string> { "call.offered", "call.answered", "incident.created", "incident.arrived", "crime.recorded", "incident.recorded" }, types);
+        Assert.All(events, e => Assert.True(Between(e, From, "2026-03-03T00:00:00Z")));
+        Assert.Equal(events.Select(At).Order(), events.Select(At));
+    }
+
+    [Fact]
+    public void A_burglary_spike_triples_residential_burglary_in_its_district_only()
+    {
+        string[] range = ["--days", "14"];
+        var plain = Simulate("plain.ndjson", range);
+        var spiked = Simulate("spike.ndjson", [.. range, "--scenario", "burglary-spike:district=warwick,from=2026-03-02,days=14,factor=3"]);
+
+        static int Burglaries(List<JsonElement> events, string district) =>
+            events.Count(e => Text(e, "type") == "crime.recorded" && Text(e, "category") == "residential-burglary" && Text(e, "area") == district);
+
+        // Warwick records 126 a quarter: about 19 in two weeks, so about 58 when tripled.
+        Assert.InRange(Burglaries(spiked, "warwick"), 2.0 * Burglaries(plain, "warwick"), 5.0 * Burglaries(plain, "warwick") + 10);
+        Assert.InRange(Burglaries(spiked, "rugby"), 0, 2.0 * Burglaries(plain, "rugby") + 10);
+    }
+
+    [Fact]
+    public void A_step_change_moves_its_category_for_the_whole_range()
+    {
+        var plain = Simulate("plain.ndjson", "--days", "30");
+        var stepped = Simulate("step.ndjson", "--days", "30", "--scenario", "step-change:category=shoplifting,from=2026-03-02,factor=2");
+
+        static int Count(List<JsonElement> events, string category) =>
+            events.Count(e => Text(e, "type") == "crime.recorded" && Text(e, "category") == category);
+
+        // About 330 shoplifting offences a month; doubled they cannot fall back inside the plain run's noise.
+        Assert.InRange(Count(stepped, "shoplifting"), 1.7 * Count(plain, "shoplifting"), 2.3 * Count(plain, "shoplifting"));
+        Assert.InRange(Count(stepped, "bicycle-theft"), 0.7 * Count(plain, "bicycle-theft"), 1.3 * Count(plain, "bicycle-theft"));
+    }
+
+    [Fact]
+    public void A_999_surge_multiplies_999_calls_in_its_window()
+    {
+        const string scenario = "surge-999:from=2026-03-02T17:00:00Z,hours=3,factor=4";
+        var plain = Simulate("plain.ndjson", "--days", "1");
+        var surged = Simulate("surge.ndjson", "--days", "1", "--scenario", scenario);
+
+        static int Offered(List<JsonElement> events, string channel) => events.Count(e =>
+            Text(e, "type") == "call.offered" && Text(e, "channel") == channel && Between(e, "2026-03-02T17:00:00Z", "2026-03-02T20:00:00Z"));
+
+        Assert.InRange(Offered(surged, "999"), 3.0 * Offered(plain, "999"), 5.0 * Offered(plain, "999"));
+        Assert.InRange(Offered(surged, "101"), 0.7 * Offered(plain, "101"), 1.3 * Offered(plain, "101"));
+    }
+
+    [Fact]
+    public void An_unattended_incident_is_created_graded_and_dispatched_but_never_arrives_or_closes()
+    {
+        var events = Simulate("unattended.ndjson", "--days", "1", "--scenario", "unattended:district=rugby,at=2026-03-02T12:00:00Z");
+
+        var steps = events.Where(e => e.TryGetProperty("incidentId", out var id) && id.GetString()!.StartsWith("INC-UNATTENDED-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["incident.created", "incident.graded", "incident.dispatched"], steps.Select(e => Text(e, "type")));
+        Assert.Equal("emergency", Text(steps[0], "grade"));
+        Assert.Equal("rugby", Text(steps[0], "area"));
+        Assert.Equal(DateTimeOffset.Parse("2026-03-02T12:00:00Z", CultureInfo.InvariantCulture), At(steps[0]));
+    }
+
+    [Fact]
+    public void A_quiet_feed_sends_nothing_in_its_window_while_the_others_carry_on()
+    {
+        var events = Simulate("quiet.ndjson", "--days", "1", "--scenario", "quiet:stream=calls,from=2026-03-02T10:00:00Z,hours=2");
+
+        var window = events.Where(e => Between(e, "2026-03-02T10:00:00Z", "2026-03-02T12:00:00Z")).ToList();
+        Assert.DoesNotContain(window, e => Text(e, "type").StartsWith("call.", StringComparison.Ordinal));
+        Assert.Contains(window, e => Text(e, "type").StartsWith("incident.", StringComparison.Ordinal));
+        Assert.Contains(events, e => Text(e, "type") == "call.offered" && Between(e, "2026-03-02T12:00:00Z", "2026-03-02T13:00:00Z"));
+    }
+
+    [Fact]
+    public void Backfill_writes_history_before_the_range()
+    {
+        var events = Simulate("backfill.ndjson", "--days", "1", "--backfill", "2d");
+
+        Assert.InRange(At(events[0]), DateTimeOffset.Parse("2026-02-28T00:00:00Z", CultureInfo.InvariantCulture), DateTimeOffset.Parse("2026-02-28T00:10:00Z", CultureInfo.InvariantCulture));
+        Assert.True(At(events[^1]) < DateTimeOffset.Parse("2026-03-03T00:00:00Z", CultureInfo.InvariantCulture));
+    }
+
+    [Fact]
+    public void Help_describes_the_scenarios()
+    {
+        var (code, output, _) = Run("simulate", "--help");
+
+        Assert.Equal(0, code);
+        Assert.Contains("burglary-spike", output, StringComparison.Ordinal);
+        Assert.Contains("--post URL", output, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("give --out FILE or --post URL", "--days", "1")]
+    [InlineData("unknown option '--sped'", "--out", "x.ndjson", "--sped", "2")]
+    [InlineData("--days '0' must be a positive number", "--out", "x.ndjson", "--days", "0")]
+    [InlineData("--seed 'abc' must be a whole number", "--out", "x.ndjson", "--seed", "abc")]
+    [InlineData("--from 'yesterday' must be an ISO-8601", "--out", "x.ndjson", "--from", "yesterday")]
+    [InlineData("is not after --from", "--out", "x.ndjson", "--from", "2026-03-02", "--to", "2026-03-01")]
+    [InlineData("--backfill '2w' must be a whole number", "--out", "x.ndjson", "--backfill", "2w")]
+    [InlineData("--post 'localhost:5000' must be an http", "--post", "localhost:5000")]
+    [InlineData("--from is for file output", "--post", "http://127.0.0.1:9/", "--from", "2026-03-02")]
+    [InlineData("--api-key and --speed apply only to --post", "--out", "x.ndjson", "--speed", "10")]
+    [InlineData("unknown scenario 'riot'", "--out", "x.ndjson", "--scenario", "riot")]
+    [InlineData("district 'coventry' is not one of", "--out", "x.ndjson", "--scenario", "burglary-spike:district=coventry")]
+    [InlineData("unknown option 'size'", "--out", "x.ndjson", "--scenario", "surge-999:size=3")]
+    [InlineData("--force 'kent' is not configured", "--out", "x.ndjson", "--force", "kent")]
+    [InlineData("--out needs a value", "--out")]
+    public void Bad_arguments_are_one_line_on_stderr_and_exit_code_2(string reason, params string[] args)
+    {
+        var (code, output, error) = Run(["simulate", .. args.Select(a => a == "x.ndjson" ? Path.Combine(_directory, a) : a)]);
+
+        Assert.Equal(MonitorCli.UsageError, code);
+        Assert.Empty(output);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("monitor simulate: ", line, StringComparison.Ordinal);
+        Assert.Contains(reason, line, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "x.ndjson")));
+    }
+}
