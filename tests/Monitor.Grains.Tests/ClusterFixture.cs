@@ -81,6 +81,8 @@ public sealed class RecordingNotifier : ITileNotifier
 
     public void Publish(OpenIncidentsView incidents) => Record(incidents);
 
+    public void Publish(AlertView alert) => Record(alert);
+
     private void Record(object item)
     {
         lock (_published)

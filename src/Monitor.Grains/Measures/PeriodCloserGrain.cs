@@ -1,6 +1,8 @@
 using Microsoft.Extensions.Logging;
 using Monitor.Abstractions;
+using Monitor.Domain.Alerts;
 using Monitor.Domain.Forces;
+using Monitor.Grains.Alerts;
 using Monitor.Domain.Routing;
 
 namespace Monitor.Grains.Measures;
@@ -40,8 +42,16 @@ public sealed partial class PeriodCloserGrain(ForceCatalog forces, TimeProvider 
         var force = forces.Get(this.GetPrimaryKeyString());
         var evaluations = force.Areas
             .SelectMany(area => force.MeasuresAt(area.Id).Select(m => new MeasureKey(force.Id, area.Id, m.Id)))
-            .Select(key => GrainFactory.GetGrain<IMeasureGrain>(key.ToString()).Evaluate());
-        var raised = (await Task.WhenAll(evaluations)).Sum(r => r.Count);
+            .Select(async key => (Key: key, Raised: await GrainFactory.GetGrain<IMeasureGrain>(key.ToString()).Evaluate()));
+        var results = await Task.WhenAll(evaluations);
+
+        // Concern signals become alerts; improvements stay in the signal log as good news, not alarms.
+        var alerts = results
+            .SelectMany(r => r.Raised.Select(signal => AlertSources.Signal(r.Key.Area, r.Key.Measure, signal).Alert))
+            .OfType<AlertCondition>()
+            .Select(condition => GrainFactory.GetGrain<IAlertGrain>(AlertBoardGrain.GrainKey(force.Id, condition.Key)).Observe(condition));
+        await Task.WhenAll(alerts);
+        var raised = results.Sum(r => r.Raised.Count);
         LogClosed(logger, force.Id, raised);
         return raised;
     }

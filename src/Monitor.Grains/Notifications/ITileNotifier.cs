@@ -13,4 +13,6 @@ public interface ITileNotifier
     void Publish(CallQueueView queue);
 
     void Publish(OpenIncidentsView incidents);
+
+    void Publish(AlertView alert);
 }

@@ -40,6 +40,11 @@ public sealed record LiveSnapshot(
 [JsonSerializable(typeof(CallQueueView))]
 [JsonSerializable(typeof(ChartResponse))]
 [JsonSerializable(typeof(HistoryRequest))]
+[JsonSerializable(typeof(AlertNoteRequest))]
+[JsonSerializable(typeof(AlertShelveRequest))]
+[JsonSerializable(typeof(Monitor.Domain.Alerts.Alert))]
+[JsonSerializable(typeof(IReadOnlyList<Monitor.Domain.Alerts.Alert>))]
+[JsonSerializable(typeof(AlertView))]
 [JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(OpenIncidentsView))]
 public sealed partial class MonitorJsonContext : JsonSerializerContext;

@@ -27,6 +27,7 @@ public static partial class MonitorHostingExtensions
         builder.Services.AddMonitorApi();
         builder.Services.AddMonitorHub(options.Hub);
         builder.Services.AddSingleton<LiveSnapshotService>();
+        builder.Services.AddSingleton<AlertActions>();
 
         builder.Services.AddHealthChecks()
             .AddCheck<ClusterReadinessCheck>("cluster", tags: ["ready"])
@@ -60,6 +61,7 @@ public static partial class MonitorHostingExtensions
         app.MapLiveApi();
         app.MapChartsApi();
         app.MapHistoryApi();
+        app.MapAlertsApi();
         app.MapWallboardHub();
         return app;
     }

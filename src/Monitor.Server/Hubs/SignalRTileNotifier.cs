@@ -10,9 +10,13 @@ namespace Monitor.Server.Hubs;
 /// at once (a quiet board hears of an event without delay), changes within the window fold into one trailing
 /// push carrying the newest state. Every push carries an item's whole state, so folding loses nothing.
 /// </summary>
-public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, ForceCatalog forces, TimeProvider time, ILogger<SignalRTileNotifier> logger)
+public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, ForceCatalog forces, ILogger<SignalRTileNotifier> logger)
     : ITileNotifier, IDisposable
 {
+    // Pacing pushes is about the wall clock of the connections, not the monitor's clock of events (which
+    // tests move by hand), so it always runs on real time.
+    private readonly TimeProvider time = TimeProvider.System;
+
     public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(250);
 
     private readonly Dictionary<(string Group, string Item), Slot> _slots = [];
@@ -32,6 +36,15 @@ public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, F
 
     public void Publish(OpenIncidentsView incidents) =>
         Throttle(WallboardHub.GroupOf(incidents.Force, incidents.Area), "incidents", new Push("incidents", incidents, incidents.AsOf.UtcTicks));
+
+    /// <summary>Alerts change seldom and each change matters (who acknowledged, with what note): every one is sent, none folded.</summary>
+    public void Publish(AlertView alert)
+    {
+        foreach (var area in forces.Find(alert.Force)?.Areas ?? [])
+        {
+            _ = SendAsync(WallboardHub.GroupOf(alert.Force, area.Id), new Push("alert", alert, alert.Alert.ChangedAt.UtcTicks));
+        }
+    }
 
     public void Dispose()
     {

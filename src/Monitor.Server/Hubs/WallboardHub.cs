@@ -12,7 +12,7 @@ namespace Monitor.Server.Hubs;
 /// sees a gap asks for the snapshot again. Connecting needs a reader's token (the Read policy, on the map);
 /// each call is checked against the caller's force here, since a hub call has no route to authorize.
 /// </summary>
-public sealed class WallboardHub(LiveSnapshotService live, HubSubscriptions subscriptions, WallboardHubOptions limits) : Hub
+public sealed class WallboardHub(LiveSnapshotService live, HubSubscriptions subscriptions, WallboardHubOptions limits, AlertActions alerts) : Hub
 {
     public static string GroupOf(string force, string area) => $"{force}/{area}";
 
@@ -46,6 +46,20 @@ public sealed class WallboardHub(LiveSnapshotService live, HubSubscriptions subs
         var group = GroupOf(force, area);
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, group);
         subscriptions.Remove(Context.ConnectionId, group);
+    }
+
+    /// <summary>A supervisor acknowledges from the board; every board of the force hears it as an <c>alert</c> push.</summary>
+    [Microsoft.AspNetCore.Authorization.Authorize(Policy = MonitorPolicies.Acknowledge)]
+    public async Task<Monitor.Domain.Alerts.Alert> Acknowledge(string force, string alertId, string? note)
+    {
+        RequireForce(force);
+        var (result, notFound) = await alerts.ActAsync(force, alertId, Context.User!, (grain, who, role) => grain.Acknowledge(alertId, who, role, note));
+        if (notFound is not null)
+        {
+            throw new HubException(notFound);
+        }
+
+        return result!.Refusal is { } refusal ? throw new HubException(refusal) : result.Alert!;
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

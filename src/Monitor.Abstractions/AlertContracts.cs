@@ -1,0 +1,56 @@
+using Monitor.Domain.Alerts;
+
+namespace Monitor.Abstractions;
+
+/// <summary>What a person's action on an alert came to: the alert as it now stands, or why it was refused.</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record AlertActionResult([property: Id(0)] Alert? Alert, [property: Id(1)] string? Refusal, [property: Id(2)] bool Found);
+
+/// <summary>One alert key of one force (grain key <c>{force}/{area}/{measure}/{rule}</c>, parts escaped): its lifecycle.</summary>
+public interface IAlertGrain : IGrainWithStringKey
+{
+    /// <summary>Feeds a source's verdict (raise, worsen, clear).</summary>
+    Task Observe(AlertCondition condition);
+
+    /// <summary>Applies what time alone has made due (escalation, shelf expiry, a clear that has held).</summary>
+    Task Tick();
+
+    Task<AlertActionResult> Acknowledge(string alertId, string who, string role, string? note);
+
+    Task<AlertActionResult> Shelve(string alertId, string who, string role, int minutes, string? note);
+
+    Task<AlertActionResult> Resolve(string alertId, string who, string role, string? note);
+}
+
+/// <summary>A force's alerts as the board lists them, and its append-only audit log (key <c>{force}</c>).</summary>
+public interface IAlertBoardGrain : IGrainWithStringKey
+{
+    /// <summary>Keeps the alert's latest state and appends its audit entries; tells the boards.</summary>
+    Task Record(Alert alert, IReadOnlyList<AlertAuditEntry> audit);
+
+    Task<IReadOnlyList<Alert>> List(bool activeOnly);
+
+    Task<Alert?> Find(string alertId);
+
+    Task<IReadOnlyList<AlertAuditEntry>> Audit();
+}
+
+/// <summary>
+/// Turns a force's live conditions (open incidents ticking toward their target) into alert verdicts and ticks
+/// every open alert (key <c>{force}</c>). Apart from the board, so the board is never waiting on an alert that
+/// is waiting on the board.
+/// </summary>
+public interface IAlertSweeperGrain : IGrainWithStringKey
+{
+    /// <summary>Evaluates the live sources and ticks every open alert; called on a timer and by tests.</summary>
+    Task Sweep();
+
+    /// <summary>Makes sure the sweep runs (idempotent; called at every start-up).</summary>
+    Task Start();
+}
+
+/// <summary>An alert as the boards are told of it when it changes.</summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record AlertView([property: Id(0)] string Force, [property: Id(1)] Alert Alert);

@@ -1,0 +1,95 @@
+using System.Security.Claims;
+using System.Text;
+using Monitor.Abstractions;
+using Monitor.Domain.Alerts;
+using Monitor.Domain.Forces;
+using Monitor.Grains.Alerts;
+using Monitor.Security;
+using Monitor.Server.Auth;
+
+namespace Monitor.Server.Api;
+
+public sealed record AlertNoteRequest(string? Note);
+
+public sealed record AlertShelveRequest(int? Minutes, string? Note);
+
+/// <summary>The people's side of alerts, shared by the HTTP API and the hub: who acts is read from their token.</summary>
+public sealed class AlertActions(IGrainFactory grains, ForceCatalog forces)
+{
+    public async Task<(AlertActionResult? Result, string? NotFound)> ActAsync(
+        string force, string alertId, ClaimsPrincipal user, Func<IAlertGrain, string, string, Task<AlertActionResult>> act)
+    {
+        if (forces.Find(force) is null || !AlertKey.TryParseAlertId(alertId, out var key, out _))
+        {
+            return (null, $"Alert '{alertId}' does not exist in force '{force}'.");
+        }
+
+        var who = user.FindFirst(MonitorClaims.Name)?.Value ?? user.FindFirst(MonitorClaims.Subject)?.Value ?? "unknown";
+        var role = user.FindFirst(MonitorClaims.Role)?.Value ?? string.Empty;
+        var result = await act(grains.GetGrain<IAlertGrain>(AlertBoardGrain.GrainKey(force, key)), who, role);
+        return result.Found ? (result, null) : (null, $"Alert '{alertId}' does not exist in force '{force}'.");
+    }
+}
+
+/// <summary>GET /api/alerts, the acknowledge / shelve / resolve actions, and GET /api/audit (docs/api.md).</summary>
+public static class AlertEndpoints
+{
+    public static void MapAlertsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/alerts/{force}", async (string force, string? state, ForceCatalog forces, IGrainFactory grains) =>
+        {
+            if (forces.Find(force) is null)
+            {
+                return Results.Problem(detail: $"Force '{force}' is not configured.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            }
+
+            if (state is not (null or "active" or "all"))
+            {
+                return Results.Problem(detail: "'state' is active or all.", statusCode: StatusCodes.Status400BadRequest, title: "Bad state");
+            }
+
+            return Results.Ok(await grains.GetGrain<IAlertBoardGrain>(force).List(activeOnly: state != "all"));
+        }).RequireAuthorization(MonitorPolicies.Read);
+
+        app.MapPost("/api/alerts/{force}/{alertId}/acknowledge", (string force, string alertId, AlertNoteRequest body, ClaimsPrincipal user, AlertActions actions) =>
+            Respond(actions.ActAsync(force, alertId, user, (grain, who, role) => grain.Acknowledge(alertId, who, role, body.Note))))
+            .RequireAuthorization(MonitorPolicies.Acknowledge);
+
+        app.MapPost("/api/alerts/{force}/{alertId}/shelve", (string force, string alertId, AlertShelveRequest body, ClaimsPrincipal user, AlertActions actions) =>
+            Respond(actions.ActAsync(force, alertId, user, (grain, who, role) => grain.Shelve(alertId, who, role, body.Minutes ?? 0, body.Note))))
+            .RequireAuthorization(MonitorPolicies.Acknowledge);
+
+        app.MapPost("/api/alerts/{force}/{alertId}/resolve", (string force, string alertId, AlertNoteRequest body, ClaimsPrincipal user, AlertActions actions) =>
+            Respond(actions.ActAsync(force, alertId, user, (grain, who, role) => grain.Resolve(alertId, who, role, body.Note))))
+            .RequireAuthorization(MonitorPolicies.Acknowledge);
+
+        app.MapGet("/api/audit/{force}", async (string force, string? format, ForceCatalog forces, IGrainFactory grains) =>
+        {
+            if (forces.Find(force) is null)
+            {
+                return Results.Problem(detail: $"Force '{force}' is not configured.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
+            }
+
+            var audit = await grains.GetGrain<IAlertBoardGrain>(force).Audit();
+            return format switch
+            {
+                null or "json" => Results.Text(AuditExport.ToJson(audit), "application/json", Encoding.UTF8),
+                "csv" => Results.Text(AuditExport.ToCsv(audit), "text/csv", Encoding.UTF8),
+                _ => Results.Problem(detail: "'format' is json or csv.", statusCode: StatusCodes.Status400BadRequest, title: "Bad format"),
+            };
+        }).RequireAuthorization(MonitorPolicies.Read);
+    }
+
+    private static async Task<IResult> Respond(Task<(AlertActionResult? Result, string? NotFound)> action)
+    {
+        var (result, notFound) = await action;
+        if (notFound is not null)
+        {
+            return Results.Problem(detail: notFound, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        }
+
+        return result!.Refusal is { } refusal
+            ? Results.Problem(detail: refusal, statusCode: StatusCodes.Status409Conflict, title: "Refused")
+            : Results.Ok(result.Alert);
+    }
+}

@@ -1,0 +1,118 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Monitor.Abstractions;
+using Monitor.Security;
+using Monitor.Server.Tests.Infrastructure;
+
+namespace Monitor.Server.Tests;
+
+/// <summary>A server of its own: these tests move the clock.</summary>
+public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorAppFactory>
+{
+    private readonly MonitorApi _feed = new(app.CreateAuthenticatedClient());
+
+    [Fact]
+    public async Task An_unattended_emergency_warns_at_15_minutes_breaches_at_20_and_resolves_on_arrival_with_every_step_audited()
+    {
+        var start = app.Now;
+        await _feed.PostOk(Events.Array([Events.EmergencyIncident("alert-inc-1", "rugby", start)]));
+
+        await SweepAt(start.AddMinutes(14).AddSeconds(59));
+        Assert.Empty(await Mine("active"));
+
+        await SweepAt(start.AddMinutes(15));
+        var warning = Assert.Single(await Mine("active"));
+        Assert.Equal("warning", (string)warning["severity"]!);
+        Assert.Equal("active-unacknowledged", (string)warning["state"]!);
+
+        await SweepAt(start.AddMinutes(20));
+        Assert.Equal("breach", (string)Assert.Single(await Mine("active"))["severity"]!);
+
+        var arrived = new JsonObject
+        {
+            ["id"] = "alert-inc-1-arrived", ["type"] = "incident.arrived", ["force"] = "warwickshire",
+            ["at"] = Events.Stamp(app.Now), ["incidentId"] = "I-alert-inc-1",
+        };
+        await _feed.PostOk(Events.Array([arrived]));
+        await SweepAt(app.Now);
+
+        Assert.Empty(await Mine("active"));
+        var resolved = Assert.Single(await Alerts("all"), a => (string)a["id"]! == (string)warning["id"]!);
+        Assert.Equal("resolved", (string)resolved["state"]!);
+        var csv = await app.CreateUserClient(MonitorRoles.Inspector).GetStringAsync("/api/audit/warwickshire?format=csv");
+        Assert.Contains((string)warning["id"]!, csv, StringComparison.Ordinal);
+        Assert.Contains("raised", csv, StringComparison.Ordinal);
+        Assert.Contains("worsened", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_supervisors_acknowledgement_reaches_every_board_with_who_and_the_note_and_a_wallboard_token_is_refused()
+    {
+        var start = app.Now;
+        await _feed.PostOk(Events.Array([Events.EmergencyIncident("alert-inc-2", "warwick", start.AddMinutes(-16))]));
+        await SweepAt(app.Now);
+        var alert = Assert.Single(await Alerts("active"), a => ((string)a["id"]!).Contains("alert-inc-2", StringComparison.Ordinal));
+        var id = (string)alert["id"]!;
+
+        await using var board = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.CreateClient().BaseAddress!, "/hubs/wallboard"), app.WithAccessToken(MonitorRoles.Wallboard))
+            .Build();
+        var pushes = Channel.CreateUnbounded<JsonElement>();
+        board.On<JsonElement>("alert", a => pushes.Writer.TryWrite(a));
+        await board.StartAsync();
+        await board.InvokeAsync<JsonElement>("Subscribe", "warwickshire", "south");
+
+        using var refused = await app.CreateUserClient(MonitorRoles.Wallboard)
+            .PostAsJsonAsync($"/api/alerts/warwickshire/{Uri.EscapeDataString(id)}/acknowledge", new { note = "seen" });
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Equal("active-unacknowledged", (string)(await Alerts("active")).Single(a => (string)a["id"]! == id)["state"]!);
+
+        using var noNote = await app.CreateUserClient(MonitorRoles.Supervisor, name: "Sgt Patel")
+            .PostAsJsonAsync($"/api/alerts/warwickshire/{Uri.EscapeDataString(id)}/acknowledge", new { note = "  " });
+        Assert.Equal(HttpStatusCode.Conflict, noNote.StatusCode);
+
+        using var acknowledged = await app.CreateUserClient(MonitorRoles.Supervisor, name: "Sgt Patel")
+            .PostAsJsonAsync($"/api/alerts/warwickshire/{Uri.EscapeDataString(id)}/acknowledge", new { note = "Unit 4 diverted, ETA 3 min" });
+        Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        while (true)
+        {
+            var push = await pushes.Reader.ReadAsync(deadline.Token);
+            var pushed = push.GetProperty("alert");
+            if (pushed.GetProperty("id").GetString() == id && pushed.GetProperty("state").GetString() == "active-acknowledged")
+            {
+                Assert.Equal("Sgt Patel", pushed.GetProperty("acknowledgedBy").GetString());
+                Assert.Contains(pushed.GetProperty("notes").EnumerateArray(), n => n.GetProperty("text").GetString() == "Unit 4 diverted, ETA 3 min");
+                break;
+            }
+        }
+
+        await using var wallboardHub = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.CreateClient().BaseAddress!, "/hubs/wallboard"), app.WithAccessToken(MonitorRoles.Wallboard))
+            .Build();
+        await wallboardHub.StartAsync();
+        await Assert.ThrowsAnyAsync<Exception>(() => wallboardHub.InvokeAsync<JsonElement>("Acknowledge", "warwickshire", id, "from the TV"));
+    }
+
+    private async Task SweepAt(DateTimeOffset at)
+    {
+        if (at > app.Now)
+        {
+            app.Clock.SetUtcNow(at);
+        }
+
+        await app.Services.GetRequiredService<IGrainFactory>().GetGrain<IAlertSweeperGrain>("warwickshire").Sweep();
+    }
+
+    private async Task<List<JsonObject>> Mine(string state) =>
+        [.. (await Alerts(state)).Where(a => ((string)a["id"]!).Contains("alert-inc-1", StringComparison.Ordinal))];
+
+    private async Task<List<JsonObject>> Alerts(string state) =>
+        [.. (await app.CreateUserClient(MonitorRoles.Inspector).GetFromJsonAsync<JsonArray>($"/api/alerts/warwickshire?state={state}"))!.Select(a => a!.AsObject())];
+}
