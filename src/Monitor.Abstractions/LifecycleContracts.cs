@@ -29,6 +29,17 @@ public interface ICallQueueGrain : IGrainWithStringKey
     Task<int[]> Apply(IReadOnlyList<CallEvent> events);
 
     Task<CallQueueView> GetQueue();
+
+    /// <summary>The callers waiting now, longest first (the 999 wait alert reads it).</summary>
+    Task<IReadOnlyList<Monitor.Domain.Calls.WaitingCall>> GetWaiting();
+}
+
+/// <summary>When each of a force's feeds last delivered anything (key <c>{force}</c>): a quiet feed means stale figures.</summary>
+public interface IFeedActivityGrain : IGrainWithStringKey
+{
+    Task Touch(IReadOnlyList<string> feeds);
+
+    Task<IReadOnlyDictionary<string, DateTimeOffset>> LastHeard();
 }
 
 /// <summary>One incident (key <c>{force}/{incidentId}</c>): its lifecycle in any order, its response clock.</summary>

@@ -29,6 +29,8 @@ public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorApp
         var warning = Assert.Single(await Mine("active"));
         Assert.Equal("warning", (string)warning["severity"]!);
         Assert.Equal("active-unacknowledged", (string)warning["state"]!);
+        var north = (await app.CreateUserClient(MonitorRoles.Inspector).GetFromJsonAsync<JsonObject>("/api/live/warwickshire/north"))!;
+        Assert.True((int)north["alerts"]!["unacknowledged"]! >= 1, "the policing area counts its district's alert");
 
         await SweepAt(start.AddMinutes(20));
         Assert.Equal("breach", (string)Assert.Single(await Mine("active"))["severity"]!);
@@ -98,6 +100,22 @@ public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorApp
             .Build();
         await wallboardHub.StartAsync();
         await Assert.ThrowsAnyAsync<Exception>(() => wallboardHub.InvokeAsync<JsonElement>("Acknowledge", "warwickshire", id, "from the TV"));
+    }
+
+    [Fact]
+    public async Task A_999_caller_waiting_past_10_seconds_breaches_and_a_feed_quiet_for_10_minutes_says_the_figures_are_stale()
+    {
+        var start = app.Now;
+        await _feed.PostOk(Events.Array([Events.CallOffered("alert-call-1", "999", start)]));
+
+        await SweepAt(start.AddSeconds(11));
+        var waiting = Assert.Single(await Alerts("active"), a => (string)a["key"]!["measure"]! == "calls-999-waiting");
+        Assert.Equal("breach", (string)waiting["severity"]!);
+
+        await SweepAt(app.Now.AddMinutes(10).AddSeconds(1));
+        var stale = Assert.Single(await Alerts("active"), a => (string)a["key"]!["measure"]! == "feed-telephony");
+        Assert.Equal("warning", (string)stale["severity"]!);
+        Assert.Equal("feed-quiet", (string)stale["source"]!);
     }
 
     private async Task SweepAt(DateTimeOffset at)

@@ -1,6 +1,10 @@
 using Monitor.Abstractions;
 using Monitor.Domain.Alerts;
+using Monitor.Domain.Calls;
+using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
+using Monitor.Domain.Measures;
+using Monitor.Domain.Routing;
 using Monitor.Grains.Notifications;
 
 namespace Monitor.Grains.Alerts;
@@ -85,8 +89,47 @@ public sealed class AlertSweeperGrain(ForceCatalog forces, TimeProvider time) : 
             .Where(a => a.Source == AlertSource.Incident && !stillOpen.Contains(a.Key))
             .Select(a => AlertCondition.Normal(a.Key, AlertSource.Incident, "attended or closed") with { ClearNow = true }));
 
+        // Callers waiting on each line, the 999 line's last closed hour, and every feed's last delivery.
+        foreach (var channel in Vocabulary.Channels)
+        {
+            var waiting = await GrainFactory.GetGrain<ICallQueueGrain>($"{force.Id}/{channel}").GetWaiting();
+            verdicts.Add(AlertSources.CallsWaiting(force.ForceArea.Id, channel, waiting, now, force.Alerts));
+        }
+
+        if (await LastHourServiceLevel(force, now) is { } lastHour)
+        {
+            var current = alerts.FirstOrDefault(a => a.Key == AlertKey.ForServiceLevel(force.ForceArea.Id, lastHour.Measure))?.Severity ?? AlertLevel.None;
+            verdicts.Add(AlertSources.ServiceLevel(force.ForceArea.Id, lastHour, current, force.Alerts));
+        }
+
+        foreach (var (feed, lastHeard) in await GrainFactory.GetGrain<IFeedActivityGrain>(force.Id).LastHeard())
+        {
+            verdicts.Add(AlertSources.FeedQuiet(force.ForceArea.Id, feed, lastHeard, now, force.Alerts));
+        }
+
+        // A verdict of "normal" for a key with no open alert changes nothing: only those that matter are sent.
+        var alerting = alerts.Select(a => a.Key).ToHashSet();
+        verdicts = [.. verdicts.Where(v => v.Level != AlertLevel.None || alerting.Contains(v.Key))];
         await Task.WhenAll(verdicts.Select(v => AlertOf(force.Id, v.Key).Observe(v)));
         await Task.WhenAll(alerts.Where(a => !verdicts.Any(v => v.Key == a.Key)).Select(a => AlertOf(force.Id, a.Key).Tick()));
+    }
+
+    /// <summary>The 999 in-target share over the last closed hour, from the measure's hourly buckets.</summary>
+    private async Task<ServiceLevel?> LastHourServiceLevel(ForceDefinition force, DateTimeOffset now)
+    {
+        var measure = force.Measures.FirstOrDefault(m =>
+            m is { Aggregation: Aggregation.Proportion, WithinSeconds: not null, Target: not null }
+            && m.Feed is { Kind: FactKind.CallAnswered, Channel: "999" }
+            && m.Periods.Contains(PeriodKind.Hour));
+        if (measure is null)
+        {
+            return null;
+        }
+
+        var chart = await GrainFactory.GetGrain<IMeasureGrain>(new MeasureKey(force.Id, force.ForceArea.Id, measure.Id).ToString()).GetChart(PeriodKind.Hour);
+        var lastHour = force.Calendar.Previous(force.Calendar.PeriodOf(PeriodKind.Hour, now));
+        var period = chart.View.Periods.LastOrDefault(p => p.Period.Start == lastHour.Start);
+        return period is null ? null : ServiceLevel.From(measure.Id, period.Sum, period.N, measure.Target!.Value);
     }
 
     private IAlertGrain AlertOf(string force, AlertKey key) => GrainFactory.GetGrain<IAlertGrain>(AlertBoardGrain.GrainKey(force, key));

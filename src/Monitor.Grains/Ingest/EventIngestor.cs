@@ -54,6 +54,11 @@ public sealed class EventIngestor(IGrainFactory grains, FactDispatcher dispatche
         }
 
         var work = new List<Task<IEnumerable<int>>>();
+        work.AddRange(events.Where(e => e.Event is not null).GroupBy(e => e.Event!.Force).Select(async byForce =>
+        {
+            await grains.GetGrain<IFeedActivityGrain>(byForce.Key).Touch([.. byForce.Select(e => Lifecycle.FeedActivityGrain.FeedOf(e.Event!)).Distinct()]);
+            return Enumerable.Empty<int>();
+        }));
         work.AddRange(calls.Select(async pair =>
             Positions(pair.Value, await grains.GetGrain<ICallQueueGrain>($"{pair.Key.Force}/{pair.Key.Channel}").Apply([.. pair.Value.Select(v => v.Event)]))));
         work.AddRange(incidents.Select(async pair =>

@@ -80,6 +80,8 @@ public sealed partial class CallQueueGrain(
 
     public Task<CallQueueView> GetQueue() => Task.FromResult(View());
 
+    public Task<IReadOnlyList<WaitingCall>> GetWaiting() => Task.FromResult(Book.Waiting(time.GetUtcNow()));
+
     private CallQueueView View()
     {
         var now = time.GetUtcNow();

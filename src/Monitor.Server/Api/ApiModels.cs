@@ -28,7 +28,11 @@ public sealed record LiveSnapshot(
     IReadOnlyList<MeasureTile> Tiles,
     IReadOnlyList<CallQueueView> Queues,
     IReadOnlyList<OpenIncident> OpenIncidents,
-    ServiceLevel? ServiceLevel999);
+    ServiceLevel? ServiceLevel999,
+    AlertCounts Alerts);
+
+/// <summary>Open alerts of an area (and below): how many, and how many wait for an acknowledgement.</summary>
+public sealed record AlertCounts(int Active, int Unacknowledged);
 
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, UseStringEnumConverter = true)]
 [JsonSerializable(typeof(IngestResponse))]

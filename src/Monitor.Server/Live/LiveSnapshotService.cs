@@ -37,6 +37,7 @@ public sealed class LiveSnapshotService(IGrainFactory grains, ForceCatalog force
             .Select(channel => grains.GetGrain<ICallQueueGrain>($"{force}/{channel}").GetQueue()));
         var incidents = grains.GetGrain<IOpenIncidentsGrain>(force).GetOpen(area);
         var serviceLevel = ServiceLevelAsync(definition);
+        var alerts = grains.GetGrain<IAlertBoardGrain>(force).List(activeOnly: true);
 
         return new LiveSnapshot(
             force,
@@ -47,7 +48,17 @@ public sealed class LiveSnapshotService(IGrainFactory grains, ForceCatalog force
             await tiles,
             await queues,
             (await incidents).Incidents,
-            await serviceLevel);
+            await serviceLevel,
+            CountAlerts(definition, area, await alerts));
+    }
+
+    /// <summary>Open alerts of the area and everything below it: how many, and how many nobody has acknowledged.</summary>
+    private static AlertCounts CountAlerts(ForceDefinition force, string area, IReadOnlyList<Monitor.Domain.Alerts.Alert> alerts)
+    {
+        var mine = alerts.Where(a => force.FindArea(a.Key.Area) is not null && force.Lineage(a.Key.Area).Any(l => l.Id == area)).ToList();
+        return new AlertCounts(
+            mine.Count,
+            mine.Count(a => a.State is Monitor.Domain.Alerts.AlertState.ActiveUnacknowledged or Monitor.Domain.Alerts.AlertState.ReturnedUnacknowledged));
     }
 
     /// <summary>The month to date of the 999 line's in-target measure (the one with a target), at force level.</summary>
