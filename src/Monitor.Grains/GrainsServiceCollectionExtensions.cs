@@ -18,6 +18,7 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(new SeriesRetention());
         services.TryAddSingleton(new IngestLimits());
+        services.TryAddSingleton(new Alerts.AlertSweepOptions(TimeSpan.FromSeconds(15)));
         services.AddSingleton<FactDispatcher>();
         services.AddSingleton<EventIngestor>();
         return services.AddMonitorSerialization();

@@ -58,16 +58,20 @@ public sealed class AlertBoardGrain(
     public static string GrainKey(string force, AlertKey key) => $"{force}/{key}";
 }
 
+/// <summary>How often live sources are looked at: an incident's 15:00 warning shows within this much of it. Zero: only when asked (tests).</summary>
+public sealed record AlertSweepOptions(TimeSpan Every);
+
 /// <summary>The live sources' side of alerts: a timer while active, a reminder to come back after a restart.</summary>
 [GrainType("alert-sweeper")]
-public sealed class AlertSweeperGrain(ForceCatalog forces, TimeProvider time) : Grain, IAlertSweeperGrain, IRemindable
+public sealed class AlertSweeperGrain(ForceCatalog forces, AlertSweepOptions sweep, TimeProvider time) : Grain, IAlertSweeperGrain, IRemindable
 {
-    /// <summary>Live sources are looked at this often: an incident's 15:00 warning shows within this much of it.</summary>
-    private static readonly TimeSpan SweepEvery = TimeSpan.FromSeconds(15);
-
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        this.RegisterGrainTimer(_ => Sweep(), new GrainTimerCreationOptions(SweepEvery, SweepEvery));
+        if (sweep.Every > TimeSpan.Zero)
+        {
+            this.RegisterGrainTimer(_ => Sweep(), new GrainTimerCreationOptions(sweep.Every, sweep.Every));
+        }
+
         return Task.CompletedTask;
     }
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Monitor.Domain.Forces;
 using Monitor.Grains;
+using Monitor.Grains.Alerts;
 using Monitor.Grains.Notifications;
 using Monitor.Grains.Storage;
 using Monitor.Server.Api;
@@ -21,6 +22,7 @@ public static partial class MonitorHostingExtensions
         builder.Services.Configure<MonitorOptions>(builder.Configuration.GetSection(MonitorOptions.Section));
 
         var forces = ForceConfigurationLoader.LoadDirectory(options.ForcesPath ?? Path.Combine(AppContext.BaseDirectory, "config", "forces"));
+        builder.Services.AddSingleton(new AlertSweepOptions(TimeSpan.FromSeconds(options.AlertSweepSeconds)));
         builder.Services.AddMonitorGrainServices(forces);
         builder.AddMonitorSecurity(options, forces);
         builder.AddMonitorSilo(options);

@@ -23,6 +23,9 @@ public sealed class MonitorOptions
     /// </summary>
     public string? Redis { get; set; }
 
+    /// <summary>How often live alert sources (open incidents, waiting callers, quiet feeds) are looked at; 0 turns the timer off.</summary>
+    public double AlertSweepSeconds { get; set; } = 15;
+
     public OrleansOptions Orleans { get; set; } = new();
 
     /// <summary>How people's bearer tokens are checked (docs/security.md).</summary>

@@ -94,6 +94,9 @@ public class MonitorAppFactory : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Monitor:Orleans:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+
+        // Alerts are swept when a test says so, never by a wall-clock timer racing the test.
+        builder.UseSetting("Monitor:AlertSweepSeconds", "0");
         builder.UseSetting("Monitor:Orleans:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Monitor:Orleans:ClusterId", "test-" + Guid.NewGuid().ToString("N"));
         ConfigureCredentials(builder, UserRequestsPerMinute);

@@ -40,6 +40,7 @@ public sealed class RedisMonitorAppFactory : WebApplicationFactory<Program>
     {
         builder.UseSetting("Monitor:Redis", _redis);
         builder.UseSetting("Monitor:Orleans:SiloPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
+        builder.UseSetting("Monitor:AlertSweepSeconds", "0");
         builder.UseSetting("Monitor:Orleans:GatewayPort", FreePort.Next().ToString(CultureInfo.InvariantCulture));
         builder.UseSetting("Monitor:Orleans:AdvertisedAddress", "127.0.0.1");
         builder.UseSetting("Monitor:Orleans:ClusterId", _clusterId);
