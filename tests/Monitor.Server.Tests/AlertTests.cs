@@ -72,6 +72,9 @@ public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorApp
         using var refused = await app.CreateUserClient(MonitorRoles.Wallboard)
             .PostAsJsonAsync($"/api/alerts/warwickshire/{Uri.EscapeDataString(id)}/acknowledge", new { note = "seen" });
         Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        using var inspector = await app.CreateUserClient(MonitorRoles.Inspector)
+            .PostAsJsonAsync($"/api/alerts/warwickshire/{Uri.EscapeDataString(id)}/acknowledge", new { note = "seen" });
+        Assert.Equal(HttpStatusCode.Forbidden, inspector.StatusCode);
         Assert.Equal("active-unacknowledged", (string)(await Alerts("active")).Single(a => (string)a["id"]! == id)["state"]!);
 
         using var noNote = await app.CreateUserClient(MonitorRoles.Supervisor, name: "Sgt Patel")
@@ -116,6 +119,36 @@ public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorApp
         var stale = Assert.Single(await Alerts("active"), a => (string)a["key"]!["measure"]! == "feed-telephony");
         Assert.Equal("warning", (string)stale["severity"]!);
         Assert.Equal("feed-quiet", (string)stale["source"]!);
+    }
+
+    [Fact]
+    public async Task A_concern_signal_on_a_closed_day_alerts_and_the_next_closed_day_without_it_returns_the_alert_to_normal()
+    {
+        // Six quiet days of burglary in Stratford, then a spike yesterday: a concern (burglary should fall).
+        var today = new DateTimeOffset(app.Now.UtcDateTime.Date, TimeSpan.Zero);
+        var events = new List<JsonNode>();
+        int[] perDay = [2, 3, 2, 3, 2, 3, 30];
+        for (var d = 0; d < perDay.Length; d++)
+        {
+            for (var i = 0; i < perDay[d]; i++)
+            {
+                events.Add(Events.Crime($"alert-sig-{d}-{i}", "stratford", "residential-burglary", today.AddDays(d - 7).AddHours(12).AddMinutes(i)));
+            }
+        }
+
+        await _feed.PostOk(Events.Array(events));
+        var closer = app.Services.GetRequiredService<IGrainFactory>().GetGrain<Monitor.Grains.Measures.IPeriodCloserGrain>("warwickshire");
+        await closer.CloseNow();
+        var spike = Assert.Single(await Alerts("active"), a => (string)a["key"]!["area"]! == "stratford" && (string)a["key"]!["rule"]! == "day.beyond-upper");
+        Assert.Equal("breach", (string)spike["severity"]!);
+
+        // Today closes with an ordinary figure: the day's signal is not repeated, so the alert returns to normal.
+        await _feed.PostOk(Events.Array([Events.Crime("alert-sig-today", "stratford", "residential-burglary", app.Now.AddMinutes(-1))]));
+        app.Clock.SetUtcNow(today.AddDays(1).AddMinutes(1));
+        await closer.CloseNow();
+
+        var after = Assert.Single(await Alerts("all"), a => (string)a["id"]! == (string)spike["id"]!);
+        Assert.Equal("returned-unacknowledged", (string)after["state"]!);
     }
 
     private async Task SweepAt(DateTimeOffset at)

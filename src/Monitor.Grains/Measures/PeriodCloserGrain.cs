@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Monitor.Abstractions;
 using Monitor.Domain.Alerts;
 using Monitor.Domain.Forces;
+using Monitor.Domain.Measures;
 using Monitor.Grains.Alerts;
 using Monitor.Domain.Routing;
 
@@ -27,6 +28,8 @@ public sealed partial class PeriodCloserGrain(ForceCatalog forces, TimeProvider 
 {
     private const string ReminderName = "close-periods";
 
+    private DateTimeOffset? _lastClosed;
+
     /// <summary>Late enough after the hour for the last events of the closing hour to have arrived.</summary>
     private static readonly TimeSpan AfterTheHour = TimeSpan.FromSeconds(30);
 
@@ -45,12 +48,23 @@ public sealed partial class PeriodCloserGrain(ForceCatalog forces, TimeProvider 
             .Select(async key => (Key: key, Raised: await GrainFactory.GetGrain<IMeasureGrain>(key.ToString()).Evaluate()));
         var results = await Task.WhenAll(evaluations);
 
-        // Concern signals become alerts; improvements stay in the signal log as good news, not alarms.
-        var alerts = results
-            .SelectMany(r => r.Raised.Select(signal => AlertSources.Signal(r.Key.Area, r.Key.Measure, signal).Alert))
-            .OfType<AlertCondition>()
-            .Select(condition => GrainFactory.GetGrain<IAlertGrain>(AlertBoardGrain.GrainKey(force.Id, condition.Key)).Observe(condition));
-        await Task.WhenAll(alerts);
+        // Concern signals become alerts; improvements stay in the signal log as good news, not alarms. For
+        // every period kind that closed since the last run, an open signal alert the new period did not raise
+        // again clears: a closed period is a signal's hysteresis.
+        var now = time.GetUtcNow();
+        var since = _lastClosed ?? force.Calendar.Previous(force.Calendar.PeriodOf(PeriodKind.Hour, now)).Start;
+        var closedKinds = Enum.GetValues<PeriodKind>().Where(k => force.Calendar.PeriodOf(k, since) != force.Calendar.PeriodOf(k, now)).ToHashSet();
+        var openSignals = (await GrainFactory.GetGrain<IAlertBoardGrain>(force.Id).List(activeOnly: true))
+            .Where(a => a.Source == AlertSource.Signal)
+            .Select(a => a.Key)
+            .ToList();
+        var conditions = results
+            .SelectMany(r => force.FindMeasure(r.Key.Measure)!.Periods
+                .Where(kind => closedKinds.Contains(kind) || r.Raised.Any(s => s.Kind == kind))
+                .SelectMany(kind => AlertSources.ClosedPeriod(r.Key.Area, r.Key.Measure, kind, r.Raised, openSignals).Conditions));
+        await Task.WhenAll(conditions.Select(condition =>
+            GrainFactory.GetGrain<IAlertGrain>(AlertBoardGrain.GrainKey(force.Id, condition.Key)).Observe(condition)));
+        _lastClosed = now;
         var raised = results.Sum(r => r.Raised.Count);
         LogClosed(logger, force.Id, raised);
         return raised;
