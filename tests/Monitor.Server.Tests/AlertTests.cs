@@ -109,11 +109,12 @@ public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorApp
     public async Task A_999_caller_waiting_past_10_seconds_breaches_and_a_feed_quiet_for_10_minutes_says_the_figures_are_stale()
     {
         var start = app.Now;
-        await _feed.PostOk(Events.Array([Events.CallOffered("alert-call-1", "999", start)]));
+        await _feed.PostOk(Events.Array([Events.CallOffered("alert-call-1", "999", start), Events.CallOffered("alert-call-2", "101", start)]));
 
         await SweepAt(start.AddSeconds(11));
         var waiting = Assert.Single(await Alerts("active"), a => (string)a["key"]!["measure"]! == "calls-999-waiting");
         Assert.Equal("breach", (string)waiting["severity"]!);
+        Assert.DoesNotContain(await Alerts("active"), a => (string)a["key"]!["measure"]! == "calls-101-waiting");
 
         await SweepAt(app.Now.AddMinutes(10).AddSeconds(1));
         var stale = Assert.Single(await Alerts("active"), a => (string)a["key"]!["measure"]! == "feed-telephony");

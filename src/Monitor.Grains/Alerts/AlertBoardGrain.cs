@@ -1,7 +1,6 @@
 using Monitor.Abstractions;
 using Monitor.Domain.Alerts;
 using Monitor.Domain.Calls;
-using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
 using Monitor.Domain.Measures;
 using Monitor.Domain.Routing;
@@ -93,12 +92,10 @@ public sealed class AlertSweeperGrain(ForceCatalog forces, AlertSweepOptions swe
             .Where(a => a.Source == AlertSource.Incident && !stillOpen.Contains(a.Key))
             .Select(a => AlertCondition.Normal(a.Key, AlertSource.Incident, "attended or closed") with { ClearNow = true }));
 
-        // Callers waiting on each line, the 999 line's last closed hour, and every feed's last delivery.
-        foreach (var channel in Vocabulary.Channels)
-        {
-            var waiting = await GrainFactory.GetGrain<ICallQueueGrain>($"{force.Id}/{channel}").GetWaiting();
-            verdicts.Add(AlertSources.CallsWaiting(force.ForceArea.Id, channel, waiting, now, force.Alerts));
-        }
+        // 999 callers waiting (the national standard is 999's alone: 101 has none), the 999 line's last closed
+        // hour, and every feed's last delivery.
+        var waiting = await GrainFactory.GetGrain<ICallQueueGrain>($"{force.Id}/999").GetWaiting();
+        verdicts.Add(AlertSources.CallsWaiting(force.ForceArea.Id, "999", waiting, now, force.Alerts));
 
         if (await LastHourServiceLevel(force, now) is { } lastHour)
         {
