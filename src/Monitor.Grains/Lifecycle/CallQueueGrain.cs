@@ -41,22 +41,10 @@ public sealed partial class CallQueueGrain(
 
     public async Task<int[]> Apply(IReadOnlyList<CallEvent> events)
     {
-        var duplicates = new List<int>();
-        var facts = new List<Fact>();
-        for (var i = 0; i < events.Count; i++)
+        var batch = LifecycleBatch.Apply(events, e => { var outcome = Book.Apply(e); return (outcome.Duplicate, outcome.Facts); });
+        if (batch.NothingNew)
         {
-            var outcome = Book.Apply(events[i]);
-            if (outcome.Duplicate)
-            {
-                duplicates.Add(i);
-            }
-
-            facts.AddRange(outcome.Facts);
-        }
-
-        if (duplicates.Count == events.Count)
-        {
-            return [.. duplicates];
+            return batch.Duplicates;
         }
 
         Book.Prune(time.GetUtcNow());
@@ -64,7 +52,7 @@ public sealed partial class CallQueueGrain(
         {
             // Facts first, then the book: a crash between the two replays the batch, and the measures,
             // which key facts by call, count nothing twice. The other order could lose facts.
-            await dispatcher.DispatchAsync(_force, facts);
+            await dispatcher.DispatchAsync(_force, batch.Facts);
             await state.WriteStateAsync();
         }
         catch (Exception e)
@@ -75,7 +63,7 @@ public sealed partial class CallQueueGrain(
         }
 
         notifier.Publish(View());
-        return [.. duplicates];
+        return batch.Duplicates;
     }
 
     public Task<CallQueueView> GetQueue() => Task.FromResult(View());

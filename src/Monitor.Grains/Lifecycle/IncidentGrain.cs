@@ -43,29 +43,17 @@ public sealed partial class IncidentGrain(
     {
         var force = forces.Get(_force);
         var openBefore = Lifecycle.AsOpen(force);
-        var duplicates = new List<int>();
-        var facts = new List<Fact>();
-        for (var i = 0; i < events.Count; i++)
+        var batch = LifecycleBatch.Apply(events, e => { var outcome = Lifecycle.Apply(e, force); return (outcome.Duplicate, outcome.Facts); });
+        if (batch.NothingNew)
         {
-            var outcome = Lifecycle.Apply(events[i], force);
-            if (outcome.Duplicate)
-            {
-                duplicates.Add(i);
-            }
-
-            facts.AddRange(outcome.Facts);
-        }
-
-        if (duplicates.Count == events.Count)
-        {
-            return [.. duplicates];
+            return batch.Duplicates;
         }
 
         try
         {
             // Facts and the open list first, then the lifecycle: replaying a batch after a crash derives the
             // same facts under the same keys, which the measures count once.
-            await dispatcher.DispatchAsync(_force, facts);
+            await dispatcher.DispatchAsync(_force, batch.Facts);
             var openAfter = Lifecycle.AsOpen(force);
             if (openAfter != openBefore)
             {
@@ -81,7 +69,7 @@ public sealed partial class IncidentGrain(
             throw;
         }
 
-        return [.. duplicates];
+        return batch.Duplicates;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Incident {Force}/{IncidentId} could not store a batch; the activation is dropped")]
