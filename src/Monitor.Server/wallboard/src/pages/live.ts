@@ -1,5 +1,5 @@
-// The plain live page: one area's counts, updated as events arrive. The real wallboard builds on this.
-import { HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+// The plain live page: one area's counts in a table, updated as events arrive.
+import { ApiError, api as call, buildHub, connectForever, startSession } from "../lib/session";
 
 interface PeriodFigure { start: string; label: string; value: number | null; sum: number; n: number; }
 interface MeasureTile { force: string; area: string; measure: string; version: number; asOf: string; today: PeriodFigure; monthToDate: PeriodFigure; days: PeriodFigure[]; months: PeriodFigure[]; }
@@ -8,7 +8,6 @@ interface MeasureDescription { id: string; title: string; unit: string; aggregat
 interface ForceDescription { id: string; name: string; timeZone: string; areas: { id: string; name: string; level: string }[]; measures: MeasureDescription[]; }
 
 const params = new URLSearchParams(location.search);
-const tokenKey = "monitor.access_token";
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const tiles = new Map<string, MeasureTile>();
 let force: ForceDescription;
@@ -64,73 +63,18 @@ function setStatus(text: string, live: boolean): void {
   banner.textContent = live ? "" : `Not live: ${text}. Figures shown may be out of date.`;
 }
 
-// The token comes from ?access_token= once (then leaves the address bar, so it is neither bookmarked nor
-// shown) or from a prompt; it is kept for this tab only, in sessionStorage.
-function takeToken(): string | null {
-  const fromUrl = params.get("access_token");
-  if (fromUrl) {
-    sessionStorage.setItem(tokenKey, fromUrl);
-    params.delete("access_token");
-    const rest = params.toString();
-    history.replaceState(null, "", rest ? `?${rest}` : location.pathname);
-  }
-  return sessionStorage.getItem(tokenKey);
-}
-
-function signIn(reason: string): string {
-  const entered = window.prompt(`${reason}\nPaste your Monitor access token (from your administrator or \`monitor token\`):`)?.trim();
-  if (!entered) {
-    setStatus("not signed in: reload the page to sign in", false);
-    throw new Error("not signed in");
-  }
-  sessionStorage.setItem(tokenKey, entered);
-  return entered;
-}
-
-let token = "";
-
-// Seconds since the epoch at which a JWT expires, or null when it cannot be read (the server decides anyway).
-function expiryOf(jwt: string): number | null {
-  try {
-    const payload = jwt.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
-    const exp = (JSON.parse(atob(payload)) as { exp?: unknown }).exp;
-    return typeof exp === "number" ? exp : null;
-  } catch {
-    return null;
-  }
-}
-
-// The hub asks for the token on every (re)connect: an expired one is replaced before it is refused.
-function currentToken(): string {
-  const exp = expiryOf(token);
-  if (exp !== null && exp * 1000 <= Date.now() + 5_000) {
-    sessionStorage.removeItem(tokenKey);
-    token = signIn("Your sign-in has expired.");
-  }
-  return token;
-}
-
-// Every API call carries the token; a 401 (missing, expired or bad token) asks for a new one once.
+// An API failure is shown in the status line, not only thrown.
 async function api<T>(path: string): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    const response = await fetch(path, { headers: { Authorization: `Bearer ${token}` } });
-    if (response.status === 401 && attempt === 0) {
-      sessionStorage.removeItem(tokenKey);
-      token = signIn("Your sign-in is missing or has expired.");
-      continue;
-    }
-    if (!response.ok) {
-      const problem = await response.json().catch(() => null) as { title?: string; detail?: string } | null;
-      const text = `${response.status} ${problem?.title ?? response.statusText}${problem?.detail ? `: ${problem.detail}` : ""}`;
-      setStatus(text, false);
-      throw new Error(text);
-    }
-    return await response.json() as T;
+  try {
+    return await call<T>(path);
+  } catch (e) {
+    if (e instanceof ApiError) setStatus(e.message, false);
+    throw e;
   }
 }
 
 async function main(): Promise<void> {
-  token = takeToken() ?? signIn("Monitor needs you to sign in.");
+  startSession(setStatus);
   const forceId = params.get("force") ?? (await api<string[]>("/api/forces"))[0];
   force = await api<ForceDescription>(`/api/forces/${encodeURIComponent(forceId)}`);
   area = params.get("area") ?? force.areas.find(a => a.level === "force")!.id;
@@ -138,11 +82,7 @@ async function main(): Promise<void> {
   const select = byId<HTMLSelectElement>("area");
   for (const a of force.areas) select.add(new Option(a.name, a.id, false, a.id === area));
 
-  const connection = new HubConnectionBuilder()
-    .withUrl("/hubs/wallboard", { accessTokenFactory: currentToken })
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => Math.min(30_000, 500 * 2 ** Math.min(ctx.previousRetryCount, 6)) })
-    .configureLogging(LogLevel.Warning)
-    .build();
+  const connection = buildHub();
 
   const subscribe = async () => {
     const snapshot = await connection.invoke<LiveSnapshot>("Subscribe", force.id, area);
@@ -166,21 +106,7 @@ async function main(): Promise<void> {
     await subscribe();
   });
 
-  // The first connection retries forever too: a board started before the server must come up by itself.
-  for (let attempt = 0; connection.state !== HubConnectionState.Connected; attempt++) {
-    try {
-      await connection.start();
-    } catch (e) {
-      // A refused token is not an outage: ask for another instead of retrying the same one forever.
-      if ((e as { statusCode?: number }).statusCode === 401) {
-        sessionStorage.removeItem(tokenKey);
-        token = signIn("Your sign-in was refused.");
-        continue;
-      }
-      setStatus("server unreachable, retrying", false);
-      await new Promise(r => setTimeout(r, Math.min(30_000, 500 * 2 ** Math.min(attempt, 6))));
-    }
-  }
+  await connectForever(connection);
   await subscribe();
 }
 

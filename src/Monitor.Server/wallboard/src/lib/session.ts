@@ -1,0 +1,122 @@
+// What every page shares: the signed-in token, calls to the API, and a hub connection that never gives up.
+import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+
+const tokenKey = "monitor.access_token";
+
+/** Reports a problem the person must see (a banner, a status line); the page decides where it goes. */
+export type StatusReporter = (text: string, live: boolean) => void;
+
+let token = "";
+let report: StatusReporter = () => {};
+
+// The token comes from ?access_token= once (then leaves the address bar, so it is neither bookmarked nor
+// shown) or from a prompt; it is kept for this tab only, in sessionStorage.
+function takeToken(): string | null {
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get("access_token");
+  if (fromUrl) {
+    sessionStorage.setItem(tokenKey, fromUrl);
+    params.delete("access_token");
+    const rest = params.toString();
+    history.replaceState(null, "", rest ? `${location.pathname}?${rest}` : location.pathname);
+  }
+  return sessionStorage.getItem(tokenKey);
+}
+
+function signIn(reason: string): string {
+  const entered = window.prompt(`${reason}\nPaste your Monitor access token (from your administrator or \`monitor token\`):`)?.trim();
+  if (!entered) {
+    report("not signed in: reload the page to sign in", false);
+    throw new Error("not signed in");
+  }
+  sessionStorage.setItem(tokenKey, entered);
+  return entered;
+}
+
+/** The claims the page needs to decide what to show; the server decides what is allowed. */
+export interface Claims { name: string | null; role: string | null; force: string | null; exp: number | null; }
+
+export function claims(): Claims {
+  try {
+    const payload = token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/");
+    const json = JSON.parse(atob(payload)) as Record<string, unknown>;
+    const text = (key: string) => (typeof json[key] === "string" ? (json[key] as string) : null);
+    return {
+      name: text("name") ?? text("sub"),
+      role: text("role") ?? text("http://schemas.microsoft.com/ws/2008/06/identity/claims/role"),
+      force: text("force"),
+      exp: typeof json.exp === "number" ? json.exp : null,
+    };
+  } catch {
+    return { name: null, role: null, force: null, exp: null };
+  }
+}
+
+/** Signs in from the address bar, the tab's storage or a prompt. Call once, before anything else. */
+export function startSession(reporter: StatusReporter): void {
+  report = reporter;
+  token = takeToken() ?? signIn("Monitor needs you to sign in.");
+}
+
+// The hub asks for the token on every (re)connect: an expired one is replaced before it is refused.
+function currentToken(): string {
+  const exp = claims().exp;
+  if (exp !== null && exp * 1000 <= Date.now() + 5_000) {
+    sessionStorage.removeItem(tokenKey);
+    token = signIn("Your sign-in has expired.");
+  }
+  return token;
+}
+
+/** An error the API answered with a problem document. */
+export class ApiError extends Error {
+  constructor(public readonly status: number, message: string) { super(message); }
+}
+
+// Every API call carries the token; a 401 (missing, expired or bad token) asks for a new one once.
+export async function api<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+    if (init.body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await fetch(path, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
+    if (response.status === 401 && attempt === 0) {
+      sessionStorage.removeItem(tokenKey);
+      token = signIn("Your sign-in is missing or has expired.");
+      continue;
+    }
+    if (!response.ok) {
+      const problem = await response.json().catch(() => null) as { title?: string; detail?: string } | null;
+      throw new ApiError(response.status, `${response.status} ${problem?.title ?? response.statusText}${problem?.detail ? `: ${problem.detail}` : ""}`);
+    }
+    return response.status === 204 ? (undefined as T) : await response.json() as T;
+  }
+}
+
+/** Back-off for every retry: half a second doubling to 30 s, forever. */
+export const retryDelay = (attempt: number) => Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+
+export function buildHub(): HubConnection {
+  return new HubConnectionBuilder()
+    .withUrl("/hubs/wallboard", { accessTokenFactory: currentToken })
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => retryDelay(ctx.previousRetryCount) })
+    .configureLogging(LogLevel.Warning)
+    .build();
+}
+
+// The first connection retries forever too: a board started before the server must come up by itself.
+export async function connectForever(connection: HubConnection): Promise<void> {
+  for (let attempt = 0; connection.state !== HubConnectionState.Connected; attempt++) {
+    try {
+      await connection.start();
+    } catch (e) {
+      // A refused token is not an outage: ask for another instead of retrying the same one forever.
+      if ((e as { statusCode?: number }).statusCode === 401) {
+        sessionStorage.removeItem(tokenKey);
+        token = signIn("Your sign-in was refused.");
+        continue;
+      }
+      report("server unreachable, retrying", false);
+      await new Promise(r => setTimeout(r, retryDelay(attempt)));
+    }
+  }
+}
