@@ -1,0 +1,88 @@
+using Monitor.Abstractions;
+using Monitor.Domain.Alerts;
+using Monitor.Domain.Calls;
+using Monitor.Domain.Forces;
+using Monitor.Domain.Measures;
+using Monitor.Domain.Routing;
+using Monitor.Grains.Notifications;
+
+namespace Monitor.Grains.Alerts;
+
+/// <summary>How often live sources are looked at: an incident's 15:00 warning shows within this much of it. Zero: only when asked (tests).</summary>
+public sealed record AlertSweepOptions(TimeSpan Every);
+
+/// <summary>The live sources' side of alerts: a timer while active, a reminder to come back after a restart.</summary>
+[GrainType("alert-sweeper")]
+public sealed class AlertSweeperGrain(ForceCatalog forces, AlertSweepOptions sweep, TimeProvider time) : Grain, IAlertSweeperGrain, IRemindable
+{
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (sweep.Every > TimeSpan.Zero)
+        {
+            this.RegisterGrainTimer(_ => Sweep(), new GrainTimerCreationOptions(sweep.Every, sweep.Every));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task Start() => this.RegisterOrUpdateReminder("sweep", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
+
+    public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
+
+    public async Task Sweep()
+    {
+        var force = forces.Get(this.GetPrimaryKeyString());
+        var now = time.GetUtcNow();
+        var open = await GrainFactory.GetGrain<IOpenIncidentsGrain>(force.Id).GetOpen(force.ForceArea.Id);
+        var alerts = await GrainFactory.GetGrain<IAlertBoardGrain>(force.Id).List(activeOnly: true);
+        var verdicts = open.Incidents.Select(i => AlertSources.Incident(i, now, force.Alerts)).ToList();
+
+        // An incident that left the open list was attended or closed: its alert clears at once.
+        var stillOpen = open.Incidents.Select(i => AlertKey.ForIncident(i.District, i.IncidentId)).ToHashSet();
+        verdicts.AddRange(alerts
+            .Where(a => a.Source == AlertSource.Incident && !stillOpen.Contains(a.Key))
+            .Select(a => AlertCondition.Normal(a.Key, AlertSource.Incident, "attended or closed") with { ClearNow = true }));
+
+        // 999 callers waiting (the national standard is 999's alone: 101 has none), the 999 line's last closed
+        // hour, and every feed's last delivery.
+        var waiting = await GrainFactory.GetGrain<ICallQueueGrain>($"{force.Id}/999").GetWaiting();
+        verdicts.Add(AlertSources.CallsWaiting(force.ForceArea.Id, "999", waiting, now, force.Alerts));
+
+        if (await LastHourServiceLevel(force, now) is { } lastHour)
+        {
+            var current = alerts.FirstOrDefault(a => a.Key == AlertKey.ForServiceLevel(force.ForceArea.Id, lastHour.Measure))?.Severity ?? AlertLevel.None;
+            verdicts.Add(AlertSources.ServiceLevel(force.ForceArea.Id, lastHour, current, force.Alerts));
+        }
+
+        foreach (var (feed, lastHeard) in await GrainFactory.GetGrain<IFeedActivityGrain>(force.Id).LastHeard())
+        {
+            verdicts.Add(AlertSources.FeedQuiet(force.ForceArea.Id, feed, lastHeard, now, force.Alerts));
+        }
+
+        // A verdict of "normal" for a key with no open alert changes nothing: only those that matter are sent.
+        var alerting = alerts.Select(a => a.Key).ToHashSet();
+        verdicts = [.. verdicts.Where(v => v.Level != AlertLevel.None || alerting.Contains(v.Key))];
+        await Task.WhenAll(verdicts.Select(v => AlertOf(force.Id, v.Key).Observe(v)));
+        await Task.WhenAll(alerts.Where(a => !verdicts.Any(v => v.Key == a.Key)).Select(a => AlertOf(force.Id, a.Key).Tick()));
+    }
+
+    /// <summary>The 999 in-target share over the last closed hour, from the measure's hourly buckets.</summary>
+    private async Task<ServiceLevel?> LastHourServiceLevel(ForceDefinition force, DateTimeOffset now)
+    {
+        var measure = force.Measures.FirstOrDefault(m =>
+            m is { Aggregation: Aggregation.Proportion, WithinSeconds: not null, Target: not null }
+            && m.Feed is { Kind: FactKind.CallAnswered, Channel: "999" }
+            && m.Periods.Contains(PeriodKind.Hour));
+        if (measure is null)
+        {
+            return null;
+        }
+
+        var chart = await GrainFactory.GetGrain<IMeasureGrain>(new MeasureKey(force.Id, force.ForceArea.Id, measure.Id).ToString()).GetChart(PeriodKind.Hour);
+        var lastHour = force.Calendar.Previous(force.Calendar.PeriodOf(PeriodKind.Hour, now));
+        var period = chart.View.Periods.LastOrDefault(p => p.Period.Start == lastHour.Start);
+        return period is null ? null : ServiceLevel.From(measure.Id, period.Sum, period.N, measure.Target!.Value);
+    }
+
+    private IAlertGrain AlertOf(string force, AlertKey key) => GrainFactory.GetGrain<IAlertGrain>(AlertBoardGrain.GrainKey(force, key));
+}
