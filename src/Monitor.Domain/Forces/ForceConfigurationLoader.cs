@@ -308,46 +308,31 @@ public static partial class ForceConfigurationLoader
         return measures;
     }
 
+    /// <summary>A word from a closed list; anything else is a problem naming the list, so the fix is in the message.</summary>
+    private static T? OneOf<T>(string? value, string path, Problems problems, params (string Word, T Value)[] choices)
+        where T : struct
+    {
+        foreach (var (word, choice) in choices)
+        {
+            if (value == word)
+            {
+                return choice;
+            }
+        }
+
+        problems.Add(path, $"{Quote(value)} is not one of {string.Join(", ", choices.Select(c => c.Word))}");
+        return null;
+    }
+
     private static MeasureDefinition? BuildMeasure(MeasureFile file, string path, Problems problems)
     {
         var before = problems.Count;
         var id = RequireId(file.Id, path + ".id", problems);
         var title = RequireText(file.Title, path + ".title", problems);
         var unit = RequireText(file.Unit, path + ".unit", problems);
-        MeasureLevel? level = file.Level switch
-        {
-            "force" => MeasureLevel.Force,
-            "all" => MeasureLevel.All,
-            _ => null,
-        };
-        if (level is null)
-        {
-            problems.Add(path + ".level", $"{Quote(file.Level)} is not one of force, all");
-        }
-
-        Aggregation? aggregation = file.Aggregation switch
-        {
-            "count" => Aggregation.Count,
-            "proportion" => Aggregation.Proportion,
-            "mean" => Aggregation.Mean,
-            _ => null,
-        };
-        if (aggregation is null)
-        {
-            problems.Add(path + ".aggregation", $"{Quote(file.Aggregation)} is not one of count, proportion, mean");
-        }
-
-        ImprovementDirection? direction = file.Direction switch
-        {
-            "increase" => ImprovementDirection.Increase,
-            "decrease" => ImprovementDirection.Decrease,
-            "neutral" => ImprovementDirection.Neutral,
-            _ => null,
-        };
-        if (direction is null)
-        {
-            problems.Add(path + ".direction", $"{Quote(file.Direction)} is not one of increase, decrease, neutral");
-        }
+        var level = OneOf(file.Level, path + ".level", problems, ("force", MeasureLevel.Force), ("all", MeasureLevel.All));
+        var aggregation = OneOf(file.Aggregation, path + ".aggregation", problems, ("count", Aggregation.Count), ("proportion", Aggregation.Proportion), ("mean", Aggregation.Mean));
+        var direction = OneOf(file.Direction, path + ".direction", problems, ("increase", ImprovementDirection.Increase), ("decrease", ImprovementDirection.Decrease), ("neutral", ImprovementDirection.Neutral));
 
         var feed = BuildFilter(file.Feed, path + ".feed", problems, required: true);
         var denominator = BuildFilter(file.Denominator, path + ".denominator", problems, required: false);

@@ -1,9 +1,5 @@
 using Monitor.Abstractions;
 using Monitor.Domain.Alerts;
-using Monitor.Domain.Calls;
-using Monitor.Domain.Forces;
-using Monitor.Domain.Measures;
-using Monitor.Domain.Routing;
 using Monitor.Grains.Notifications;
 
 namespace Monitor.Grains.Alerts;

@@ -4,7 +4,6 @@ using Monitor.Domain.Calls;
 using Monitor.Domain.Forces;
 using Monitor.Domain.Measures;
 using Monitor.Domain.Routing;
-using Monitor.Grains.Notifications;
 
 namespace Monitor.Grains.Alerts;
 
