@@ -54,14 +54,16 @@ public sealed class ReportTests(ReportFixture fixture)
     private static readonly HashSet<string> PerHousehold = ["residential-burglary", "business-burglary"];
 
     /// <summary>
-    /// Two cells no population rounded to the thousand reproduces together with the rest of their column: Rugby's
-    /// 19.1 needs fewer than 103,665 people, Warwick's 2.9 vehicle offences more than 140,339 (docs/reports.md).
-    /// With the configured 104,000 and 140,000 they come out 0.1 lower and higher.
+    /// Three cells that the configured populations (ONS mid-2016 rounded to the thousand, docs/reports.md) do not
+    /// reproduce: Rugby's 19.1 needs fewer than 103,665 people, Warwick's 2.9 vehicle offences more than 140,339, and
+    /// the force's 3.4 violence without injury at least 556,700 where the districts add up to 556,000. Each comes out
+    /// 0.1 away from the report; every other rate is exact.
     /// </summary>
     private static readonly Dictionary<(string Measure, string Area), double> PopulationRounding = new()
     {
         [("total-recorded-crime", "rugby")] = -0.1,
         [("vehicle-offences", "warwick")] = +0.1,
+        [("violence-without-injury", "warwickshire")] = +0.1,
     };
 
     /// <summary>The report's summary table, as the monitor reads its directions (docs/reports.md for the missing ones).</summary>
