@@ -18,6 +18,7 @@ public static class MonitorCli
     [
         new ChartCommand(),
         new ReplayCommand(),
+        new ImportMonthlyCommand(),
         new KeysCommand(),
         new TokenCommand(),
         new SimulateCommand(),

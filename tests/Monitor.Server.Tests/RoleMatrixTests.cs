@@ -68,6 +68,22 @@ public sealed class RoleMatrixTests(MonitorAppFactory app)
         }
     }
 
+    /// <summary>The quarterly report is an analyst's: inspectors, supervisors and admins of the force; a wallboard has no use for it.</summary>
+    [Theory]
+    [MemberData(nameof(Callers))]
+    public async Task The_quarterly_report_is_for_inspectors_supervisors_and_admins_of_the_force(string caller)
+    {
+        using var http = Client(caller);
+        using var response = await http.GetAsync($"/api/reports/{Force}/quarterly?quarter=2017Q3");
+
+        var expected = caller == "wallboard" ? HttpStatusCode.Forbidden : ReadExpected[caller];
+        Assert.True(expected == response.StatusCode, $"{caller}: {(int)response.StatusCode}");
+        if (response.StatusCode != HttpStatusCode.OK)
+        {
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Callers))]
     public async Task The_force_list_shows_only_the_callers_own_force(string caller)

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 using System.Text.Json;
 using Monitor.Domain.Events;
@@ -17,7 +16,6 @@ namespace Monitor.Cli.Commands;
 public sealed class ReplayCommand : ICommand
 {
     private const int EventBatch = 1000;
-    private const int PointBatch = 20_000;
     private const int Progress = 100_000;
 
     public string Name => "replay";
@@ -96,6 +94,7 @@ public sealed class ReplayCommand : ICommand
     {
         private readonly Dictionary<string, HistoryAggregator> _history = new(StringComparer.Ordinal);
         private readonly List<string> _live = [];
+        private readonly HistoryClient _client = new(http, credentials.FeedKey, io, "replay");
         private long _accepted, _duplicates, _rejected, _invalid, _historic, _posted;
 
         public async Task<int> RunAsync()
@@ -221,7 +220,7 @@ public sealed class ReplayCommand : ICommand
             _posted += _live.Count;
             var body = string.Join('\n', _live);
             _live.Clear();
-            using var answer = await SendAsync(() => new StringContent(body, Encoding.UTF8, "application/x-ndjson"), "/api/events");
+            using var answer = await _client.SendAsync(() => new StringContent(body, Encoding.UTF8, "application/x-ndjson"), "/api/events");
             using var result = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
             _accepted += result.RootElement.GetProperty("accepted").GetInt32();
             _duplicates += result.RootElement.GetProperty("duplicates").GetInt32();
@@ -235,81 +234,7 @@ public sealed class ReplayCommand : ICommand
             }
         }
 
-        private async Task<int> PostHistoryAsync(string forceId, HistoryAggregator aggregator)
-        {
-            var imported = 0;
-            foreach (var chunk in aggregator.Points().Chunk(PointBatch))
-            {
-                var buffer = new MemoryStream();
-                await using (var json = new Utf8JsonWriter(buffer))
-                {
-                    json.WriteStartObject();
-                    json.WriteString("force", forceId);
-                    json.WriteStartArray("points");
-                    foreach (var (key, point) in chunk)
-                    {
-                        json.WriteStartObject();
-                        json.WriteString("area", key.Area);
-                        json.WriteString("measure", key.Measure);
-                        json.WriteString("period", point.Kind.ToString().ToLowerInvariant());
-                        json.WriteString("start", point.Start);
-                        json.WriteNumber("sum", point.Sum);
-                        json.WriteNumber("n", point.N);
-                        json.WriteEndObject();
-                    }
-
-                    json.WriteEndArray();
-                    json.WriteEndObject();
-                }
-
-                var bytes = buffer.ToArray();
-                using var answer = await SendAsync(() => new ByteArrayContent(bytes) { Headers = { ContentType = new("application/json") } }, "/api/history");
-                using var result = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
-                imported += result.RootElement.GetProperty("imported").GetInt32();
-                foreach (var rejection in result.RootElement.GetProperty("rejected").EnumerateArray())
-                {
-                    await io.Error.WriteLineAsync($"replay: history point rejected: {rejection.GetProperty("error").GetString()}");
-                }
-
-                await io.Error.WriteLineAsync($"replay: {imported:N0} period totals loaded for {forceId}");
-            }
-
-            return imported;
-        }
-
-        /// <summary>Sends until the server acknowledges: a 503 or a dropped connection is retried with back-off, any other refusal stops the replay.</summary>
-        private async Task<HttpResponseMessage> SendAsync(Func<HttpContent> content, string path)
-        {
-            for (var attempt = 1; ; attempt++)
-            {
-                HttpResponseMessage? answer = null;
-                try
-                {
-                    using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content() };
-                    if (credentials.FeedKey is { } key)
-                    {
-                        request.Headers.Add("X-Api-Key", key);
-                    }
-
-                    answer = await http.SendAsync(request);
-                    if (answer.IsSuccessStatusCode)
-                    {
-                        return answer;
-                    }
-
-                    if (answer.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 8)
-                    {
-                        throw new InvalidOperationException($"{path} answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
-                    }
-                }
-                catch (HttpRequestException e) when (attempt < 8)
-                {
-                    await io.Error.WriteLineAsync($"replay: {path}: {e.Message}; retrying");
-                }
-
-                answer?.Dispose();
-                await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Pow(2, attempt)));
-            }
-        }
+        private async Task<int> PostHistoryAsync(string forceId, HistoryAggregator aggregator) =>
+            (await _client.PostHistoryAsync(forceId, aggregator.Points())).Imported;
     }
 }

@@ -15,6 +15,9 @@ public static class MonitorPolicies
     /// <summary>A supervisor or an admin, acting on their own force's alerts.</summary>
     public const string Acknowledge = "acknowledge";
 
+    /// <summary>An inspector, supervisor or admin reading their own force's quarterly report (a wallboard has no use for it).</summary>
+    public const string Report = "report";
+
     /// <summary>An admin of their own force.</summary>
     public const string Admin = "admin";
 }

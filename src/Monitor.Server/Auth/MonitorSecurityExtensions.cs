@@ -55,6 +55,7 @@ public static class MonitorSecurityExtensions
             .AddPolicy(MonitorPolicies.Import, p => p.RequireClaim(MonitorClaims.FeedKey).RequireClaim(MonitorClaims.Force))
             .AddPolicy(MonitorPolicies.Read, p => p.RequireRole(MonitorRoles.Readers).AddRequirements(new ForceScopeRequirement()))
             .AddPolicy(MonitorPolicies.Acknowledge, p => p.RequireRole(MonitorRoles.Acknowledgers).AddRequirements(new ForceScopeRequirement()))
+            .AddPolicy(MonitorPolicies.Report, p => p.RequireRole(MonitorRoles.Inspector, MonitorRoles.Supervisor, MonitorRoles.Admin).AddRequirements(new ForceScopeRequirement()))
             .AddPolicy(MonitorPolicies.Admin, p => p.RequireRole(MonitorRoles.Admin).AddRequirements(new ForceScopeRequirement()));
 
         services.AddRateLimiter(o =>

@@ -64,6 +64,7 @@ public static partial class MonitorHostingExtensions
         app.MapChartsApi();
         app.MapHistoryApi();
         app.MapAlertsApi();
+        app.MapReportsApi();
         app.MapWallboardHub();
         return app;
     }

@@ -1,0 +1,46 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+
+namespace Monitor.Domain.Reports;
+
+/// <summary>A calendar quarter, written as the API takes it: <c>2017Q3</c> is July to September 2017.</summary>
+public readonly partial record struct Quarter(int Year, int Number)
+{
+    private static readonly string[] MonthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
+
+    /// <summary>Reads <c>yyyyQn</c>; null for anything else.</summary>
+    public static Quarter? Parse(string? text)
+    {
+        var match = text is null ? null : QuarterPattern().Match(text);
+        return match is { Success: true }
+            ? new Quarter(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), match.Groups[2].Value[0] - '0')
+            : null;
+    }
+
+    public int FirstMonth => ((Number - 1) * 3) + 1;
+
+    /// <summary>The quarter's months as period labels (<c>2017-07</c>), the way charted months are labelled.</summary>
+    public IReadOnlyList<string> MonthLabels
+    {
+        get
+        {
+            var year = Year;
+            return [.. Enumerable.Range(FirstMonth, 3).Select(m => string.Create(CultureInfo.InvariantCulture, $"{year:0000}-{m:00}"))];
+        }
+    }
+
+    public Quarter Previous => Number == 1 ? new Quarter(Year - 1, 4) : new Quarter(Year, Number - 1);
+
+    public Quarter SameLastYear => new(Year - 1, Number);
+
+    /// <summary>The quarter that starts the month after this one ends.</summary>
+    public DateOnly EndsBefore => new DateOnly(Year, FirstMonth, 1).AddMonths(3);
+
+    /// <summary>How the report names it: "July – September 2017".</summary>
+    public string Title => $"{MonthNames[FirstMonth - 1]} – {MonthNames[FirstMonth + 1]} {Year.ToString(CultureInfo.InvariantCulture)}";
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Year:0000}Q{Number}");
+
+    [GeneratedRegex("^([0-9]{4})Q([1-4])$", RegexOptions.CultureInvariant)]
+    private static partial Regex QuarterPattern();
+}

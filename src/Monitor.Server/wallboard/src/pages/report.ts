@@ -1,0 +1,183 @@
+// The quarterly performance summary: the API's report laid out for reading and for printing on A4.
+import { api, claims, startSession } from "../lib/session";
+
+interface ReportMonth { period: string; value: number | null; n: number; beyond: string | null; }
+interface ReportRun { side: string; months: number; warning: string | null; }
+interface ReportRebaseline { period: string; fromMean: number | null; toMean: number | null; }
+interface MeasureQuarter {
+  measure: string; title: string; unit: string; aggregation: string; area: string; areaName: string; months: ReportMonth[];
+  quarterTotal: number | null; previousQuarter: number | null; changePercent: number | null; quarterAverage: number | null;
+  sameQuarterLastYear: number | null; monthlyMean: number | null; run: ReportRun | null; beyondLimits: string[]; rebaselines: ReportRebaseline[];
+}
+interface SummaryLine { topic: string; section: string; measures: string[]; quarterTotal: number | null; previousQuarter: number | null; changePercent: number | null; quarterAverage: number | null; direction: string; commentary: string; }
+interface DistrictCell { area: string; lastQuarter: number | null; quarterAverage: number | null; shareOfTotalCrime: number | null; ratePer1000: number | null; }
+interface DistrictTable { columns: { area: string; name: string; population: number }[]; rows: { measure: string; title: string; cells: DistrictCell[] }[]; }
+interface QuarterlyReport {
+  force: string; forceName: string; quarter: string; title: string; months: string[]; averageBaseline: string;
+  summary: SummaryLine[]; districts: DistrictTable; sections: { id: string; title: string; measures: string[] }[]; measures: MeasureQuarter[];
+}
+
+const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const params = new URLSearchParams(location.search);
+const monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+function status(text: string, error = false): void {
+  const line = byId("status");
+  line.textContent = text;
+  line.classList.toggle("error", error);
+}
+
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, text?: string, className?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (text !== undefined) node.textContent = text;
+  if (className) node.className = className;
+  return node;
+}
+
+function figure(value: number | null, q: { aggregation: string; unit: string } | null = null): string {
+  if (value === null) return "–";
+  if (q?.aggregation === "proportion") return `${(value * 100).toFixed(1)}%`;
+  if (q?.aggregation === "mean") return value.toFixed(1);
+  return Math.round(value).toLocaleString("en-GB");
+}
+
+const percent = (change: number | null) => change === null ? "–" : `${change > 0 ? "+" : ""}${Math.round(change)}%`;
+const monthLabel = (period: string) => `${monthNames[Number(period.slice(5, 7)) - 1]} ${period.slice(2, 4)}`;
+
+function table(head: string[], rows: HTMLTableRowElement[], caption?: string): HTMLTableElement {
+  const t = el("table");
+  if (caption) t.appendChild(el("caption", caption));
+  const tr = el("tr");
+  head.forEach((h, i) => { const th = el("th", h, i === 0 ? "text" : undefined); th.scope = "col"; tr.appendChild(th); });
+  t.createTHead().appendChild(tr);
+  t.createTBody().append(...rows);
+  return t;
+}
+
+function row(cells: (string | HTMLElement)[], className?: string): HTMLTableRowElement {
+  const tr = el("tr", undefined, className);
+  cells.forEach((c, i) => {
+    const cell = el(i === 0 ? "th" : "td");
+    if (i === 0) { cell.scope = "row"; cell.className = "text"; }
+    if (typeof c === "string") cell.textContent = c; else cell.appendChild(c);
+    tr.appendChild(cell);
+  });
+  return tr;
+}
+
+function section(title: string, id: string, first = false): HTMLElement {
+  const s = el("section", undefined, first ? "report-section first" : "report-section");
+  s.id = id;
+  s.appendChild(el("h2", title));
+  return s;
+}
+
+function notes(q: MeasureQuarter): HTMLElement {
+  const cell = el("span");
+  const parts: HTMLElement[] = [];
+  if (q.run && q.run.months > 1) parts.push(el("span", `${q.run.months} months ${q.run.side} the monthly mean (${figure(q.monthlyMean, q)})`));
+  if (q.run?.warning) parts.push(el("span", q.run.warning, "warning"));
+  if (q.beyondLimits.length) parts.push(el("span", `beyond the limits: ${q.beyondLimits.map(monthLabel).join(", ")}`, "warning"));
+  for (const r of q.rebaselines) parts.push(el("span", `monthly mean re-baselined in ${monthLabel(r.period)} from ${figure(r.fromMean, q)} to ${figure(r.toMean, q)}`));
+  parts.forEach((p, i) => { if (i) cell.appendChild(document.createTextNode("; ")); cell.appendChild(p); });
+  return cell;
+}
+
+function measureRows(quarters: MeasureQuarter[]): HTMLTableRowElement[] {
+  return quarters.map(q => {
+    const months = q.months.map(m => { const s = el("span", figure(m.value, q), m.beyond ? "beyond" : undefined); return s; });
+    const change = el("span", percent(q.changePercent), q.changePercent === null ? undefined : q.changePercent > 0 ? "increase" : "decrease");
+    const tr = row([q.areaName, ...months, figure(q.quarterTotal, q), figure(q.previousQuarter, q), change, figure(q.quarterAverage, q), figure(q.sameQuarterLastYear, q), notes(q)]);
+    tr.dataset.measure = q.measure;
+    tr.dataset.area = q.area;
+    tr.lastElementChild!.className = "notes";
+    return tr;
+  });
+}
+
+function render(report: QuarterlyReport): void {
+  document.title = `${report.forceName}: performance summary ${report.title}`;
+  byId("force-name").textContent = report.forceName;
+  byId("title").textContent = `Performance summary ${report.title}`;
+  const main = byId("report");
+  const forceArea = report.districts.columns[0]?.area ?? report.force;
+  const byKey = new Map(report.measures.map(q => [`${q.area}/${q.measure}`, q]));
+  const parents = new Set(report.measures.filter(q => q.area !== forceArea && !report.districts.columns.some(c => c.area === q.area)).map(q => q.area));
+  const monthHeads = report.months.map(monthLabel);
+  const detailHead = ["Area", ...monthHeads, "Quarter", "Previous", "Change", "Quarter average", "Same quarter last year", "Chart"];
+
+  const summary = section("Summary", "summary", true);
+  summary.appendChild(el("p", `Quarter average: ${report.averageBaseline}.`, "baseline"));
+  summary.appendChild(table(["Topic", "Quarter", "Previous", "Change", "Data"], report.summary.map(line => {
+    const tr = row([line.topic, figure(line.quarterTotal), figure(line.previousQuarter), percent(line.changePercent), el("span", line.commentary, line.direction)]);
+    tr.dataset.topic = line.topic;
+    tr.dataset.direction = line.direction;
+    return tr;
+  })));
+  const sections: HTMLElement[] = [summary];
+
+  // One page per part of the summary: each topic's measures for the force and its policing areas.
+  for (const part of [...new Set(report.summary.map(l => l.section))]) {
+    const s = section(part, `part-${sections.length}`);
+    for (const line of report.summary.filter(l => l.section === part)) {
+      for (const measure of line.measures) {
+        const quarters = [forceArea, ...parents].map(a => byKey.get(`${a}/${measure}`)).filter((q): q is MeasureQuarter => q !== undefined);
+        if (!quarters.length) continue;
+        s.appendChild(el("h3", quarters[0].title));
+        s.appendChild(table(detailHead, measureRows(quarters)));
+      }
+    }
+    sections.push(s);
+  }
+
+  const districts = section("Crime by district", "districts");
+  const columns = report.districts.columns;
+  const headCells = ["Crime type", ...columns.flatMap(c => [`${c.name}: quarter`, "average", "% of crime", "per 1,000"])];
+  districts.appendChild(el("p", `Rates per 1,000 people: ${columns.map(c => `${c.name} ${c.population.toLocaleString("en-GB")}`).join(", ")}.`, "baseline"));
+  districts.appendChild(table(headCells, report.districts.rows.map(r => {
+    const tr = row([r.title, ...r.cells.flatMap(c => [figure(c.lastQuarter), figure(c.quarterAverage),
+      c.shareOfTotalCrime === null ? "–" : `${Math.round(c.shareOfTotalCrime)}%`, c.ratePer1000 === null ? "–" : c.ratePer1000.toFixed(1)])]);
+    tr.dataset.measure = r.measure;
+    return tr;
+  })));
+  sections.push(districts);
+
+  for (const part of report.sections) {
+    const s = section(part.title, part.id);
+    const quarters = part.measures.map(m => byKey.get(`${forceArea}/${m}`)).filter((q): q is MeasureQuarter => q !== undefined);
+    if (quarters.length === 0) s.appendChild(el("p", "No figures for this quarter."));
+    for (const q of quarters) {
+      s.appendChild(el("h3", q.title));
+      s.appendChild(table(detailHead, measureRows([q])));
+    }
+    sections.push(s);
+  }
+
+  main.replaceChildren(...sections);
+  status(`Written from the monthly charts for ${report.quarter}.`);
+  document.body.dataset.ready = report.quarter;
+}
+
+async function load(): Promise<void> {
+  startSession(status);
+  byId("print").addEventListener("click", () => window.print());
+  const quarter = params.get("quarter") ?? "";
+  byId<HTMLInputElement>("quarter").value = quarter;
+  if (!quarter) {
+    status("Choose a quarter (e.g. 2017Q3).");
+    return;
+  }
+  const force = params.get("force") ?? claims().force;
+  if (!force) {
+    status("This sign-in names no force: add ?force= to the address.", true);
+    return;
+  }
+  byId<HTMLInputElement>("force").value = force;
+  try {
+    render(await api<QuarterlyReport>(`/api/reports/${encodeURIComponent(force)}/quarterly?quarter=${encodeURIComponent(quarter)}`));
+  } catch (e) {
+    status(`The report could not be written: ${(e as Error).message}`, true);
+  }
+}
+
+void load();

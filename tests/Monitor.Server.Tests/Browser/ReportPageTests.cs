@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using System.Text.Json;
+using Microsoft.Playwright;
+using Monitor.Security;
+using Monitor.Server.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Monitor.Server.Tests.Browser;
+
+/// <summary>
+/// The printable report in headless Chromium: the page shows the report's figures, prints to an A4 PDF, and the
+/// PDF's first page, drawn by pdf.js (the wallboard's devDependency, served to this test only) onto a canvas, is
+/// checked as an image.
+/// </summary>
+[Collection(ReportCollection.Name)]
+public sealed class ReportPageTests(ReportFixture fixture, Chromium chromium)
+{
+    /// <summary>An origin of the test's own: nothing of pdf.js is served by the monitor.</summary>
+    private const string CheckOrigin = "http://pdf-check.test";
+
+    private static readonly string PdfJs = Path.GetFullPath(Path.Combine(Chromium.ArtifactsDirectory, "..", "..", "src", "Monitor.Server", "wallboard", "node_modules", "pdfjs-dist", "build"));
+
+    [Fact]
+    public async Task The_report_page_shows_the_quarter_and_prints_to_an_a4_pdf_whose_first_page_is_the_summary()
+    {
+        Assert.True(fixture.FirstImport.Exit == 0, fixture.FirstImport.Errors);
+        await using var browser = await chromium.OpenAsync(fixture.App.ClientOptions.BaseAddress, width: 1240, height: 1754);
+        var token = MonitorAppFactory.MintToken(MonitorRoles.Inspector);
+        await browser.Page.GotoAsync($"/report.html?force=warwickshire&quarter=2017Q3&access_token={token}");
+
+        await Expect(browser.Page.Locator("body[data-ready='2017Q3']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(browser.Page.Locator("h1")).ToHaveTextAsync("Performance summary July – September 2017");
+        await Expect(browser.Page.Locator("tr[data-topic='Total recorded crime']")).ToContainTextAsync("Increase on previous quarter (+4%)");
+        await Expect(browser.Page.Locator("tr[data-topic='Business crime']")).ToContainTextAsync("Comparable to previous quarter");
+        var crime = browser.Page.Locator("tr[data-measure='total-recorded-crime'][data-area='warwickshire']");
+        await Expect(crime).ToContainTextAsync("11,086");
+        await Expect(crime).ToContainTextAsync("10,297");
+        await Expect(browser.Page.Locator("#districts tr[data-measure='total-recorded-crime']")).ToContainTextAsync("19.9");
+        await browser.Page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath("report-page.png"), FullPage = true });
+
+        var pdf = await browser.Page.PdfAsync(new() { Format = "A4", PrintBackground = true, Path = Chromium.ArtifactPath("report-2017Q3.pdf") });
+        browser.AssertNoErrors();
+        Assert.Equal("%PDF-"u8.ToArray(), pdf[..5]);
+
+        var (check, image) = await RenderFirstPageAsync(pdf);
+
+        // A4 is 595 x 842 points; each section starts a page: summary, three parts, districts, calls, response.
+        Assert.True(check.GetProperty("error").ValueKind == JsonValueKind.Null, check.GetProperty("error").ToString());
+        Assert.InRange(check.GetProperty("widthPt").GetDouble(), 594, 596);
+        Assert.InRange(check.GetProperty("heightPt").GetDouble(), 841, 843);
+        Assert.True(check.GetProperty("pages").GetInt32() >= 7, $"{check.GetProperty("pages")} pages");
+        Assert.Contains("Performance summary July – September 2017", check.GetProperty("text").GetString(), StringComparison.Ordinal);
+        Assert.Contains("Increase on previous quarter (+4%)", check.GetProperty("text").GetString(), StringComparison.Ordinal);
+
+        // The image itself: A4's 1 : 1.414, not blank, the title band dark with ink, the top margin left white.
+        var (width, height) = PngSize(image);
+        Assert.InRange((double)height / width, 1.40, 1.43);
+        Assert.True(check.GetProperty("whole").GetProperty("ink").GetDouble() > 0.01, $"page 1 is nearly blank: {check.GetProperty("whole")}");
+        Assert.True(check.GetProperty("title").GetProperty("dark").GetDouble() > 0.01, $"no title at the top of page 1: {check.GetProperty("title")}");
+        Assert.Equal(0, check.GetProperty("topMargin").GetProperty("ink").GetDouble());
+    }
+
+    /// <summary>Draws page 1 of the PDF with pdf.js on a canvas, measures its pixels and screenshots it.</summary>
+    private async Task<(JsonElement Check, byte[] Image)> RenderFirstPageAsync(byte[] pdf)
+    {
+        await using var viewer = await chromium.OpenAsync(new Uri(CheckOrigin), width: 1000, height: 1500);
+        await viewer.Page.RouteAsync($"{CheckOrigin}/**", route =>
+        {
+            var path = new Uri(route.Request.Url).AbsolutePath;
+            return path switch
+            {
+                "/index.html" => route.FulfillAsync(new() { ContentType = "text/html", Body = "<!doctype html><body style=\"margin:0\"><canvas id=\"page\"></canvas><script type=\"module\" src=\"/check.mjs\"></script></body>" }),
+                "/check.mjs" => route.FulfillAsync(new() { ContentType = "text/javascript", Body = CheckScript }),
+                "/report.pdf" => route.FulfillAsync(new() { ContentType = "application/pdf", BodyBytes = pdf }),
+                "/pdf.min.mjs" or "/pdf.worker.min.mjs" => route.FulfillAsync(new() { ContentType = "text/javascript", Path = Path.Combine(PdfJs, path.TrimStart('/')) }),
+                _ => route.FulfillAsync(new() { Status = 404 }),
+            };
+        });
+        await viewer.Page.GotoAsync("/index.html");
+        await viewer.Page.WaitForFunctionAsync("() => window.pdfCheck !== undefined", null, new() { Timeout = 60_000 });
+        var check = await viewer.Page.EvaluateAsync<JsonElement>("() => window.pdfCheck");
+        var image = await viewer.Page.Locator("#page").ScreenshotAsync(new() { Path = Chromium.ArtifactPath("report-page1.png") });
+        viewer.AssertNoErrors();
+        return (check, image);
+    }
+
+    private static (int Width, int Height) PngSize(byte[] png)
+    {
+        Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, png[..4]);
+        return (BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(16)), BinaryPrimitives.ReadInt32BigEndian(png.AsSpan(20)));
+    }
+
+    private const string CheckScript = """
+        import * as pdfjs from "/pdf.min.mjs";
+        pdfjs.GlobalWorkerOptions.workerSrc = "/pdf.worker.min.mjs";
+        function band(pixels, width, from, to) {
+          let dark = 0, ink = 0, total = 0;
+          for (let y = from; y < to; y++) {
+            for (let x = 0; x < width; x++) {
+              const i = (y * width + x) * 4;
+              const light = 0.2126 * pixels[i] + 0.7152 * pixels[i + 1] + 0.0722 * pixels[i + 2];
+              total++;
+              if (light < 128) dark++;
+              if (light < 245) ink++;
+            }
+          }
+          return { dark: dark / total, ink: ink / total };
+        }
+        try {
+          const doc = await pdfjs.getDocument({ url: "/report.pdf" }).promise;
+          const page = await doc.getPage(1);
+          const viewport = page.getViewport({ scale: 1.5 });
+          const canvas = document.getElementById("page");
+          canvas.width = Math.round(viewport.width);
+          canvas.height = Math.round(viewport.height);
+          const context = canvas.getContext("2d", { willReadFrequently: true });
+          context.fillStyle = "#fff";
+          context.fillRect(0, 0, canvas.width, canvas.height);
+          await page.render({ canvasContext: context, viewport }).promise;
+          const text = (await page.getTextContent()).items.map(item => item.str).join(" ");
+          const pixels = context.getImageData(0, 0, canvas.width, canvas.height).data;
+          const h = canvas.height;
+          window.pdfCheck = {
+            error: null, pages: doc.numPages, widthPt: page.view[2] - page.view[0], heightPt: page.view[3] - page.view[1], text,
+            whole: band(pixels, canvas.width, 0, h),
+            title: band(pixels, canvas.width, Math.round(h * 0.04), Math.round(h * 0.12)),
+            topMargin: band(pixels, canvas.width, 0, Math.round(h * 0.03)),
+          };
+        } catch (e) {
+          window.pdfCheck = { error: String(e) };
+        }
+        """;
+}
