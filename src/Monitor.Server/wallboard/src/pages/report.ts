@@ -41,7 +41,9 @@ function figure(value: number | null, q: { aggregation: string; unit: string } |
   return Math.round(value).toLocaleString("en-GB");
 }
 
-const percent = (change: number | null) => change === null ? "–" : `${change > 0 ? "+" : ""}${Math.round(change)}%`;
+// Halves round away from zero, as the report's commentary (ReportSummary.RoundedPercent) does: -2.5% is -3%.
+const roundedPercent = (change: number) => Math.sign(change) * Math.round(Math.abs(change));
+const percent = (change: number | null) => change === null ? "–" : `${change > 0 ? "+" : ""}${roundedPercent(change)}%`;
 const monthLabel = (period: string) => `${monthNames[Number(period.slice(5, 7)) - 1]} ${period.slice(2, 4)}`;
 
 function table(head: string[], rows: HTMLTableRowElement[], caption?: string): HTMLTableElement {
