@@ -90,7 +90,8 @@ public sealed class ChartPageTests(MonitorAppFactory app, Chromium chromium)
         await new MonitorApi(app.CreateFeedClient()).PostOk(Events.Array([Events.Crime("chart-1", Area, Burglary, app.Now.AddMinutes(-1))]));
         await Expect(openValue).ToHaveTextAsync((before + 1).ToString(CultureInfo.InvariantCulture), new() { Timeout = Long });
         await Expect(figure).ToHaveAttributeAsync("data-partial", "1");
-        await Expect(page.Locator(".partial-mark")).ToContainTextAsync("2026-11: partial");
+        await Expect(page.Locator(".open-mark")).ToContainTextAsync("2026-11: partial");
+        await Expect(page.Locator(".open-mark")).ToContainTextAsync($"{before + 1} so far");
         Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"), "the page reloaded");
         await Expect(page.Locator("#age")).ToContainTextAsync("s ago");
 
@@ -129,6 +130,10 @@ public sealed class ChartPageTests(MonitorAppFactory app, Chromium chromium)
         await Expect(page.Locator("#points-body tr[data-period='2025-09'] td").First).ToHaveTextAsync("79.0%");
         await Expect(page.GetByRole(AriaRole.Img, new() { Name = "Assurance: the target is consistently missed" })).ToBeVisibleAsync();
         await Expect(page.Locator(".target-mark")).ToHaveTextAsync("Target 90.0%");
+
+        // No incident attended yet this month: nothing to divide, yet the open month is still marked partial.
+        await Expect(page.Locator(".open-mark")).ToContainTextAsync("2026-11: partial");
+        await Expect(figure).ToHaveAttributeAsync("data-partial", "0");
         Assert.Contains($"measure={InTarget}", page.Url, StringComparison.Ordinal);
 
         await page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath("chart-pprime.png") });

@@ -156,11 +156,14 @@ function drawOverlays(u: uPlot, chart: ChartResponse, data: PlotData): void {
     mark.dataset.start = String(phase.start);
     marks.push(mark);
   });
-  const open = chart.open.value;
-  if (open !== null) {
-    const label = overlay("partial-mark", `${chart.open.period}: partial, so far`, u.valToPos(data.openIndex, "x"), u.valToPos(open, "y"));
-    marks.push(label);
-  }
+  // The open period's column is marked whether or not it has a value yet (a share with nothing to divide).
+  const left = u.valToPos(data.openIndex - 0.5, "x");
+  const band = overlay("open-mark", `${chart.open.period}: partial`, left, null);
+  band.style.width = `${Math.max(0, u.bbox.width / uPlot.pxRatio - left)}px`;
+  const soFar = document.createElement("span");
+  soFar.textContent = chart.open.value === null ? "no value yet" : `${formatValue(chart.open.value, chart)} so far`;
+  band.append(document.createElement("br"), soFar);
+  marks.push(band);
   if (chart.target !== null) {
     marks.push(overlay("target-mark", `Target ${formatValue(chart.target, chart)}`, 0, u.valToPos(chart.target, "y")));
   }

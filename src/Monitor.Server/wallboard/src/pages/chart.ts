@@ -105,7 +105,19 @@ function renderTable(c: ChartResponse): void {
 
 function renderSummary(c: ChartResponse): void {
   const hasTarget = c.target !== null;
-  byId("icons").replaceChildren(variationIcon(c.variation), assuranceIcon(c.assurance, hasTarget));
+  // Captions for sighted readers; the icons' own names carry the state for screen readers.
+  const captioned = (icon: SVGElement, caption: string) => {
+    const box = document.createElement("figure");
+    const text = document.createElement("figcaption");
+    text.textContent = caption;
+    text.setAttribute("aria-hidden", "true");
+    box.append(icon, text);
+    return box;
+  };
+  byId("icons").replaceChildren(
+    captioned(variationIcon(c.variation), "Variation"),
+    captioned(assuranceIcon(c.assurance, hasTarget), hasTarget ? "Assurance" : "No target"));
+  byId("key-target").hidden = !hasTarget;
   const [one, many] = periodWords[c.period];
   const last = c.points[c.points.length - 1];
   const lastEffect = last ? effectOf(last, c.direction) : null;
@@ -113,7 +125,7 @@ function renderSummary(c: ChartResponse): void {
   const counts = new Map<Effect, number>();
   c.points.forEach(p => { const e = effectOf(p, c.direction); counts.set(e, (counts.get(e) ?? 0) + 1); });
   const sentences = [
-    `${c.title}, ${areaName()}, by ${one}: ${c.points.length} closed ${c.points.length === 1 ? one : many} and the open ${one} (partial, ${formatValue(c.open.value, c)} so far).`,
+    `${c.title}, ${areaName()}, by ${one}: ${c.points.length} closed ${c.points.length === 1 ? one : many} and the open ${one} (partial, ${c.open.value === null ? "no value yet" : `${formatValue(c.open.value, c)} so far`}).`,
     last ? `Latest closed ${one} ${last.period}: ${formatValue(last.value, c)}, ${effectWords[lastEffect!]}.` : `No closed ${many} yet.`,
     phase ? `Mean ${formatValue(phase.mean, c)}, limits ${formatValue(last?.lcl ?? null, c)} to ${formatValue(last?.ucl ?? null, c)}${phase.frozen ? "" : " (trial limits)"}.` : "",
     hasTarget ? `Target ${formatValue(c.target, c)}.` : "No target.",
@@ -162,6 +174,21 @@ function render(c: ChartResponse): void {
   renderTable(c);
 }
 
+function clear(): void {
+  drawn?.plot.destroy();
+  drawn = null;
+  chart = null;
+  fetchedAt = null;
+  byId("chart").replaceChildren();
+  for (const id of ["icons", "points-body"]) byId(id).replaceChildren();
+  byId("summary").textContent = "";
+  byId("heading").textContent = `${measureOf().title} · ${areaName()} · ${periodWords[period][1]}`;
+  byId("updated").textContent = "never";
+  byId("age").textContent = "–";
+  const figure = byId("figure");
+  for (const key of Object.keys(figure.dataset)) delete figure.dataset[key];
+}
+
 async function load(): Promise<void> {
   const mine = ++loadNumber;
   const path = `/api/charts/${encodeURIComponent(force.id)}/${encodeURIComponent(area)}/${encodeURIComponent(measure)}?period=${period}`;
@@ -175,7 +202,9 @@ async function load(): Promise<void> {
     showAge();
   } catch (e) {
     if (mine !== loadNumber) return;
-    // A chart that cannot be read is not left on screen as if it were this one.
+    // A failed re-read keeps the chart (its age says how old it is); another chart's drawing is not left on
+    // screen under this one's pickers.
+    if (chart && (chart.area !== area || chart.measure !== measure || chart.period !== period)) clear();
     const message = e instanceof ApiError ? e.message : String(e);
     const error = byId("chart-error");
     error.hidden = false;
@@ -203,8 +232,9 @@ function showAge(): void {
 }
 
 function fillKey(): void {
-  const item = (mark: SVGElement, text: string) => {
+  const item = (mark: SVGElement, text: string, id?: string) => {
     const li = document.createElement("li");
+    if (id) li.id = id;
     li.append(mark, ` ${text}`);
     return li;
   };
@@ -218,7 +248,7 @@ function fillKey(): void {
     item(keyLine(lineStyles.mean.stroke, lineStyles.mean.dash), "Mean"),
     item(keyLine(lineStyles.limit.stroke, lineStyles.limit.dash), "Limits (3σ)"),
     item(keyLine(lineStyles.sigma2.stroke, lineStyles.sigma2.dash), "2σ lines"),
-    item(keyLine(lineStyles.target.stroke, lineStyles.target.dash), "Target"),
+    item(keyLine(lineStyles.target.stroke, lineStyles.target.dash), "Target", "key-target"),
   );
 }
 
