@@ -158,11 +158,10 @@ function drawOverlays(u: uPlot, chart: ChartResponse, data: PlotData): void {
   });
   // The open period's column is marked whether or not it has a value yet (a share with nothing to divide).
   const left = u.valToPos(data.openIndex - 0.5, "x");
-  const band = overlay("open-mark", `${chart.open.period}: partial`, left, null);
+  const band = overlay("open-mark", "", left, null);
   band.style.width = `${Math.max(0, u.bbox.width / uPlot.pxRatio - left)}px`;
-  const soFar = document.createElement("span");
-  soFar.textContent = chart.open.value === null ? "no value yet" : `${formatValue(chart.open.value, chart)} so far`;
-  band.append(document.createElement("br"), soFar);
+  const label = (text: string) => Object.assign(document.createElement("span"), { textContent: text });
+  band.append(label(`${chart.open.period}: partial`), label(chart.open.value === null ? "no value yet" : `${formatValue(chart.open.value, chart)} so far`));
   marks.push(band);
   if (chart.target !== null) {
     marks.push(overlay("target-mark", `Target ${formatValue(chart.target, chart)}`, 0, u.valToPos(chart.target, "y")));
