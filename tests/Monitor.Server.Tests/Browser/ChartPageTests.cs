@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Monitor.Security;
 using Monitor.Server.Tests.Infrastructure;
@@ -137,6 +138,62 @@ public sealed class ChartPageTests(MonitorAppFactory app, Chromium chromium)
         Assert.Contains($"measure={InTarget}", page.Url, StringComparison.Ordinal);
 
         await page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath("chart-pprime.png") });
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_dropped_hub_connection_shows_the_banner_and_the_chart_recovers_and_follows_again_without_a_reload()
+    {
+        await ImportHistory(Burglary, "month", MonthStarts(BurglaryMonths.Length), BurglaryMonths.Select(v => ((double)v, (long)v)));
+        await using var browser = await chromium.OpenAsync(app.ClientOptions.BaseAddress, width: 1280, height: 900);
+        var page = browser.Page;
+
+        // The hub's WebSocket passes through the test, which can cut it as a failing network would.
+        var sockets = new List<IWebSocketRoute>();
+        await page.RouteWebSocketAsync(new Regex("/hubs/wallboard"), socket =>
+        {
+            lock (sockets)
+            {
+                sockets.Add(socket);
+            }
+
+            socket.ConnectToServer();
+        });
+        await page.GotoAsync($"/chart?area={Area}&measure={Burglary}&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        await Expect(page.Locator("#connection")).ToContainTextAsync("live", new() { Timeout = Long });
+        await Expect(page.Locator("#figure")).ToHaveAttributeAsync("data-points", "24", new() { Timeout = Long });
+        await Expect(page.Locator("#banner")).ToBeHiddenAsync();
+        await page.EvaluateAsync("() => { window.notReloaded = true; }");
+
+        browser.ExpectingOutage = true;
+        IWebSocketRoute first;
+        lock (sockets)
+        {
+            first = sockets[^1];
+        }
+
+        // Cut: the socket closes and every reconnect fails at its first request until the network is back.
+        const string negotiate = "**/hubs/wallboard/negotiate**";
+        await page.RouteAsync(negotiate, route => route.AbortAsync());
+        await first.CloseAsync(new() { Code = 1011, Reason = "network cut by the test" });
+        await Expect(page.Locator("#banner")).ToContainTextAsync("Not live", new() { Timeout = Long });
+        await Expect(page.Locator("#connection")).ToHaveTextAsync("connection lost, reconnecting");
+        await page.UnrouteAsync(negotiate);
+        await Expect(page.Locator("#connection")).ToHaveTextAsync("live", new() { Timeout = Long });
+        await Expect(page.Locator("#banner")).ToBeHiddenAsync(new() { Timeout = Long });
+        browser.ExpectingOutage = false;
+
+        // Subscribed again: a crime posted now still moves the open month.
+        var openValue = page.Locator("#points-body tr[data-effect='partial'] td").First;
+        var before = long.Parse((await openValue.TextContentAsync())!, NumberStyles.AllowThousands, CultureInfo.GetCultureInfo("en-GB"));
+        await new MonitorApi(app.CreateFeedClient()).PostOk(Events.Array([Events.Crime("chart-reconnect-1", Area, Burglary, app.Now.AddMinutes(-1))]));
+        await Expect(openValue).ToHaveTextAsync((before + 1).ToString(CultureInfo.InvariantCulture), new() { Timeout = Long });
+        Assert.True(await page.EvaluateAsync<bool>("() => window.notReloaded === true"), "the page reloaded");
+        lock (sockets)
+        {
+            Assert.True(sockets.Count >= 2, "the page opened a new hub connection");
+        }
+
         browser.AssertNoErrors();
     }
 
