@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Rewrite;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Monitor.Domain.Forces;
 using Monitor.Grains;
@@ -52,6 +53,8 @@ public static partial class MonitorHostingExtensions
         // Writes a problem body for every bare 4xx/5xx, the 401s and 403s of authentication included.
         app.UseStatusCodePages();
         // The page's files are public (they hold no data); everything after this needs a caller.
+        // Pages also answer without ".html", e.g. the links a board gives to /chart?force=..&measure=..
+        app.UseRewriter(new RewriteOptions().AddRewrite("^chart$", "chart.html", skipRemainingRules: true));
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseMonitorSecurity();
