@@ -37,7 +37,8 @@ public sealed record ChartPointResponse(
     double? Upper2s,
     int Phase,
     IReadOnlyList<Signal> Signals,
-    string? Ghosted);
+    string? Ghosted,
+    Variation Variation);
 
 public sealed record ChartEventResponse(int Index, string Period, EventKind Kind, double? FromMean, double? ToMean, int? RunStart);
 
@@ -67,7 +68,8 @@ public static class ChartResponses
             snapshot.Version,
             [.. view.Chart.Points.Where(p => InWindow(p.Index)).Select(p => new ChartPointResponse(
                 p.Index, view.Periods[p.Index].Period.Label, view.Periods[p.Index].Period.Start, view.Periods[p.Index].N,
-                p.Value, p.Cl, p.Lcl, p.Ucl, p.Lower2s, p.Upper2s, p.Phase, p.Signals, p.Ghosted))],
+                p.Value, p.Cl, p.Lcl, p.Ucl, p.Lower2s, p.Upper2s, p.Phase, p.Signals, p.Ghosted,
+                VariationState.Of(p, measure.Direction)))],
             view.Chart.Phases,
             [.. view.Chart.Events.Where(e => InWindow(e.Index)).Select(e => new ChartEventResponse(
                 e.Index, view.Periods[e.Index].Period.Label, e.Kind, e.FromMean, e.ToMean, e.RunStart))],

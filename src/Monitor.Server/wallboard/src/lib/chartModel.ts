@@ -14,6 +14,8 @@ export interface ChartPoint {
   index: number; period: string; start: string; n: number; value: number;
   cl: number | null; lcl: number | null; ucl: number | null; lower2s: number | null; upper2s: number | null;
   phase: number; signals: Signal[]; ghosted: string | null;
+  /** The server's variation state of this point (VariationState.Of): the page never decides good or bad news itself. */
+  variation: Variation;
 }
 export interface ChartPhase { start: number; end: number; mean: number | null; amr: number | null; sigmaZ: number | null; frozen: boolean; reason: string; }
 export interface ChartEvent { index: number; period: string; kind: string; fromMean: number | null; toMean: number | null; runStart: number | null; }
@@ -25,18 +27,11 @@ export interface ChartResponse {
   variation: Variation | null; assurance: Assurance | null; open: OpenPeriod;
 }
 
-const highSignals: ReadonlySet<Signal> = new Set(["beyond-upper", "trend-up", "two-of-three-up", "run-above"]);
-
-// The same mapping as the server's variation state (docs/spc.md "States"), applied to each point so the
-// chart can colour it: the side of the signal, then the measure's direction decides good or bad news.
-export function effectOf(point: ChartPoint, direction: Direction): Effect {
+/** How a point is drawn: excluded, or the effect its variation state names. */
+export function effectOf(point: ChartPoint): Effect {
   if (point.ghosted !== null) return "ghosted";
-  if (point.signals.length === 0) return "common";
-  const up = point.signals.some(s => highSignals.has(s));
-  const down = point.signals.some(s => !highSignals.has(s));
-  const high = up && down ? point.value >= (point.cl ?? point.value) : up;
-  if (direction === "neutral") return "neutral";
-  return (direction === "increase") === high ? "improvement" : "concern";
+  if (point.variation === "common-cause") return "common";
+  return point.variation.startsWith("improvement") ? "improvement" : point.variation.startsWith("concern") ? "concern" : "neutral";
 }
 
 const signalWords: Record<Signal, string> = {

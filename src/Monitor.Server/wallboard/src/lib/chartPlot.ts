@@ -46,7 +46,7 @@ export function plotData(chart: ChartResponse): PlotData {
       push(p.index - 0.5, "", -1, null, [null, null, null, null, null], null, null);
       phase = p.phase;
     }
-    const effect = effectOf(p, chart.direction);
+    const effect = effectOf(p);
     effects.push(effect);
     const isLast = p.index === openIndex - 1;
     push(p.index, p.period, p.index, p.value, [p.cl, p.ucl, drawnLimit(p.lcl), p.upper2s, drawnLimit(p.lower2s)], effect,

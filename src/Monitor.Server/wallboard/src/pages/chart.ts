@@ -79,7 +79,7 @@ function cell(tag: "td" | "th", text: string): HTMLTableCellElement {
 
 function renderTable(c: ChartResponse): void {
   const rows = c.points.map(p => {
-    const effect = effectOf(p, c.direction);
+    const effect = effectOf(p);
     const row = document.createElement("tr");
     row.dataset.effect = effect;
     row.dataset.period = p.period;
@@ -120,10 +120,10 @@ function renderSummary(c: ChartResponse): void {
   byId("key-target").hidden = !hasTarget;
   const [one, many] = periodWords[c.period];
   const last = c.points[c.points.length - 1];
-  const lastEffect = last ? effectOf(last, c.direction) : null;
+  const lastEffect = last ? effectOf(last) : null;
   const phase = c.phases[c.phases.length - 1];
   const counts = new Map<Effect, number>();
-  c.points.forEach(p => { const e = effectOf(p, c.direction); counts.set(e, (counts.get(e) ?? 0) + 1); });
+  c.points.forEach(p => { const e = effectOf(p); counts.set(e, (counts.get(e) ?? 0) + 1); });
   const sentences = [
     `${c.title}, ${areaName()}, by ${one}: ${c.points.length} closed ${c.points.length === 1 ? one : many} and the open ${one} (partial, ${c.open.value === null ? "no value yet" : `${formatValue(c.open.value, c)} so far`}).`,
     last ? `Latest closed ${one} ${last.period}: ${formatValue(last.value, c)}, ${effectWords[lastEffect!]}.` : `No closed ${many} yet.`,
@@ -151,7 +151,7 @@ function hover(slot: number | null): void {
   }
   const p = chart.points.find(x => x.index === index)!;
   const signals = describeSignals(p);
-  readout.textContent = `${p.period}: ${formatValue(p.value, chart)} · mean ${formatValue(p.cl, chart)} · limits ${formatValue(p.lcl, chart)} to ${formatValue(p.ucl, chart)} · ${effectWords[effectOf(p, chart.direction)]}${signals ? ` (${signals})` : ""}`;
+  readout.textContent = `${p.period}: ${formatValue(p.value, chart)} · mean ${formatValue(p.cl, chart)} · limits ${formatValue(p.lcl, chart)} to ${formatValue(p.ucl, chart)} · ${effectWords[effectOf(p)]}${signals ? ` (${signals})` : ""}`;
 }
 
 function render(c: ChartResponse): void {
