@@ -29,6 +29,7 @@ public static partial class MonitorHostingExtensions
         builder.Services.AddMonitorApi();
         builder.Services.AddMonitorHub(options.Hub);
         builder.Services.AddSingleton<LiveSnapshotService>();
+        builder.Services.AddBoardStatus();
         builder.Services.AddSingleton<AlertActions>();
 
         builder.Services.AddHealthChecks()
@@ -52,6 +53,7 @@ public static partial class MonitorHostingExtensions
         // Writes a problem body for every bare 4xx/5xx, the 401s and 403s of authentication included.
         app.UseStatusCodePages();
         // The page's files are public (they hold no data); everything after this needs a caller.
+        app.UseBoardPage();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseMonitorSecurity();
