@@ -8,7 +8,7 @@ namespace Monitor.Server.Live;
 /// <summary>
 /// What a board needs to know about the server itself: the monitor's clock (the board ticks incident clocks
 /// from it, never from the browser's) and whether the server is degraded (not an active cluster member, or
-/// its storage unreachable), with the reasons in words.
+/// its storage unreachable), with the reasons in words; and the beat, so a board knows when one is overdue.
 /// </summary>
 public sealed record BoardStatus(DateTimeOffset ServerTime, bool Degraded, IReadOnlyList<string> Problems, double BeatSeconds);
 

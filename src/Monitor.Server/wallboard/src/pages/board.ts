@@ -53,7 +53,8 @@ function lineTile(channel: "999" | "101"): void {
   const abandonedTile = abandoned ? tileOf(forceArea, abandoned.id) : undefined;
 
   const against = (value: number | null | undefined, target: number | null | undefined, better: "higher" | "lower") => {
-    if (value === null || value === undefined || target === null || target === undefined) return badge("info", "no target or no calls");
+    if (target === null || target === undefined) return badge("info", "no target set");
+    if (value === null || value === undefined) return badge("info", "no calls yet");
     const met = better === "higher" ? value >= target : value <= target;
     return met ? badge("ok", `meets ${percent(target)} target`) : badge("breach", `misses ${percent(target)} target`);
   };
