@@ -480,6 +480,10 @@ async function main(): Promise<void> {
   });
 
   setInterval(tick, 1000);
+  // Signals on closed periods are read with the snapshot, not pushed: take a fresh one every few minutes.
+  setInterval(() => {
+    if (hub.state === HubConnectionState.Connected) void subscribe().catch(e => setConnection(`could not refresh: ${(e as Error).message}`, false));
+  }, 5 * 60_000);
   if (rotateSeconds > 0 && areas.length > 1) {
     setInterval(() => void rotate().catch(e => setConnection(`could not change area: ${(e as Error).message}`, false)), rotateSeconds * 1000);
   }
