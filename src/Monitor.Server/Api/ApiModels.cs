@@ -29,7 +29,16 @@ public sealed record LiveSnapshot(
     IReadOnlyList<CallQueueView> Queues,
     IReadOnlyList<OpenIncident> OpenIncidents,
     ServiceLevel? ServiceLevel999,
-    AlertCounts Alerts);
+    AlertCounts Alerts,
+    IReadOnlyList<MeasureSignalling> Signalling,
+    IReadOnlyDictionary<string, int> IncidentWarningBeforeMinutes);
+
+/// <summary>
+/// A measure of the area or of an area just below it whose chart signals on its last closed period of a kind
+/// (yesterday, last week, last month): what the board's per-area panels list beside the alerts.
+/// </summary>
+public sealed record MeasureSignalling(
+    string Area, string Measure, string Kind, string Period, Monitor.Domain.Spc.EventKind Event, Monitor.Domain.Spc.Effect Effect, double Value);
 
 /// <summary>Open alerts of an area (and below): how many, and how many wait for an acknowledgement.</summary>
 public sealed record AlertCounts(int Active, int Unacknowledged);
@@ -51,4 +60,5 @@ public sealed record AlertCounts(int Active, int Unacknowledged);
 [JsonSerializable(typeof(AlertView))]
 [JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(OpenIncidentsView))]
+[JsonSerializable(typeof(Monitor.Server.Live.BoardStatus))]
 public sealed partial class MonitorJsonContext : JsonSerializerContext;

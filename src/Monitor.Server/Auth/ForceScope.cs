@@ -16,7 +16,7 @@ public static class ForceScope
         ForceOf(user) is { } own && string.Equals(own, force, StringComparison.Ordinal);
 }
 
-/// <summary>Requires the route's <c>{force}</c>, when there is one, to be the caller's own.</summary>
+/// <summary>Requires the route's <c>{force}</c>, when there is one, to be the caller's own (a hub call: a token with a force).</summary>
 public sealed class ForceScopeRequirement : IAuthorizationRequirement;
 
 public sealed class ForceScopeHandler : AuthorizationHandler<ForceScopeRequirement>
@@ -30,6 +30,12 @@ public sealed class ForceScopeHandler : AuthorizationHandler<ForceScopeRequireme
             {
                 context.Succeed(requirement);
             }
+        }
+        else if (context.Resource is Microsoft.AspNetCore.SignalR.HubInvocationContext && ForceScope.ForceOf(context.User) is not null)
+        {
+            // A hub call has no route: the hub method checks the force it is given against the token itself
+            // (WallboardHub.RequireForce). Without this, no supervisor could acknowledge from the board.
+            context.Succeed(requirement);
         }
 
         return Task.CompletedTask;

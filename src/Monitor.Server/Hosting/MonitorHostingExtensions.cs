@@ -30,6 +30,7 @@ public static partial class MonitorHostingExtensions
         builder.Services.AddMonitorApi();
         builder.Services.AddMonitorHub(options.Hub);
         builder.Services.AddSingleton<LiveSnapshotService>();
+        builder.Services.AddBoardStatus();
         builder.Services.AddSingleton<AlertActions>();
 
         builder.Services.AddHealthChecks()
@@ -53,8 +54,8 @@ public static partial class MonitorHostingExtensions
         // Writes a problem body for every bare 4xx/5xx, the 401s and 403s of authentication included.
         app.UseStatusCodePages();
         // The page's files are public (they hold no data); everything after this needs a caller.
-        // Pages also answer without ".html", e.g. the links a board gives to /chart?force=..&measure=..
-        app.UseRewriter(new RewriteOptions().AddRewrite("^chart$", "chart.html", skipRemainingRules: true));
+        // Pages also answer without ".html": the board's address on a TV, the links a board gives to /chart?...
+        app.UseRewriter(new RewriteOptions().AddRewrite("^(board|chart|report)/?$", "$1.html", skipRemainingRules: true));
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseMonitorSecurity();

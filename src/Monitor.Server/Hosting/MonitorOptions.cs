@@ -94,6 +94,9 @@ public sealed class WallboardHubOptions
     public long MaxMessageBytes { get; set; } = 32 * 1024;
 
     public int MaxSubscriptionsPerConnection { get; set; } = 16;
+
+    /// <summary>How often every board is sent the server's clock and health (<c>status</c>); 0 turns it off.</summary>
+    public double StatusSeconds { get; set; } = 5;
 }
 
 public sealed class OrleansOptions

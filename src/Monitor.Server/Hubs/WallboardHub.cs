@@ -12,7 +12,7 @@ namespace Monitor.Server.Hubs;
 /// sees a gap asks for the snapshot again. Connecting needs a reader's token (the Read policy, on the map);
 /// each call is checked against the caller's force here, since a hub call has no route to authorize.
 /// </summary>
-public sealed class WallboardHub(LiveSnapshotService live, HubSubscriptions subscriptions, WallboardHubOptions limits, AlertActions alerts) : Hub
+public sealed class WallboardHub(LiveSnapshotService live, HubSubscriptions subscriptions, WallboardHubOptions limits, AlertActions alerts, BoardStatusService status) : Hub
 {
     public static string GroupOf(string force, string area) => $"{force}/{area}";
 
@@ -39,6 +39,9 @@ public sealed class WallboardHub(LiveSnapshotService live, HubSubscriptions subs
         await Groups.AddToGroupAsync(Context.ConnectionId, group);
         return await live.GetAsync(force, area);
     }
+
+    /// <summary>The server's clock and health now; the same as the <c>status</c> push every board hears on a beat.</summary>
+    public Task<BoardStatus> Status() => status.CurrentAsync(Context.ConnectionAborted);
 
     public async Task Unsubscribe(string force, string area)
     {

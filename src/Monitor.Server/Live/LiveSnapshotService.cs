@@ -38,6 +38,7 @@ public sealed class LiveSnapshotService(IGrainFactory grains, ForceCatalog force
         var incidents = grains.GetGrain<IOpenIncidentsGrain>(force).GetOpen(area);
         var serviceLevel = ServiceLevelAsync(definition);
         var alerts = grains.GetGrain<IAlertBoardGrain>(force).List(activeOnly: true);
+        var signalling = SignallingAsync(definition, area);
 
         return new LiveSnapshot(
             force,
@@ -49,7 +50,33 @@ public sealed class LiveSnapshotService(IGrainFactory grains, ForceCatalog force
             await queues,
             (await incidents).Incidents,
             await serviceLevel,
-            CountAlerts(definition, area, await alerts));
+            CountAlerts(definition, area, await alerts),
+            await signalling,
+            // The board colours an incident's clock by the same lead as the incident alert (AlertSources.Incident).
+            new Dictionary<string, int>(StringComparer.Ordinal)
+            {
+                ["emergency"] = definition.Alerts.EmergencyWarningBeforeMinutes,
+                ["priority"] = definition.Alerts.PriorityWarningBeforeMinutes,
+            });
+    }
+
+    /// <summary>
+    /// The signals raised on the last closed period of each kind, for the area and the areas just below it: a
+    /// signal on an older period is history the chart shows, not news for the board.
+    /// </summary>
+    private async Task<IReadOnlyList<MeasureSignalling>> SignallingAsync(ForceDefinition force, string area)
+    {
+        var now = time.GetUtcNow();
+        var lastClosed = Enum.GetValues<PeriodKind>().ToDictionary(k => k, k => force.Calendar.Previous(force.Calendar.PeriodOf(k, now)).Start);
+        var areas = force.Children(area).Select(a => a.Id).Prepend(area);
+        var lookups = areas.SelectMany(a => force.MeasuresAt(a).Select(async m =>
+        {
+            var signals = await grains.GetGrain<IMeasureGrain>(new MeasureKey(force.Id, a, m.Id).ToString()).GetSignals();
+            return signals
+                .Where(s => s.PeriodStart == lastClosed[s.Kind])
+                .Select(s => new MeasureSignalling(a, m.Id, s.Kind.ToString().ToLowerInvariant(), s.Period, s.Event, s.Effect, s.Value));
+        }));
+        return [.. (await Task.WhenAll(lookups)).SelectMany(s => s)];
     }
 
     /// <summary>Open alerts of the area and everything below it: how many, and how many nobody has acknowledged.</summary>

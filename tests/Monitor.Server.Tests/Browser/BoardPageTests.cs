@@ -1,0 +1,176 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+using Monitor.Abstractions;
+using Monitor.Security;
+using Monitor.Server.Tests.Infrastructure;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace Monitor.Server.Tests.Browser;
+
+/// <summary>The TV wallboard on the shared server: these tests never move its clock.</summary>
+[Collection(BrowserCollection.Name)]
+public sealed class BoardPageTests(MonitorAppFactory app, Chromium chromium, ITestOutputHelper output)
+{
+    private readonly MonitorApi _feed = new(app.CreateFeedClient());
+
+    [Fact]
+    public async Task The_board_signs_in_with_a_token_fills_a_tv_at_1080p_and_4k_and_shows_the_clock_lines_incidents_and_alerts()
+    {
+        // Something on every tile: a caller waiting on 999, incidents on the clock (fresh, 17 and 25 minutes old), their alerts.
+        await _feed.PostOk(Events.Array([
+            Events.CallOffered("board-shot-999", "999", app.Now.AddSeconds(-40)),
+            Events.EmergencyIncident("board-shot-1", "warwick", app.Now.AddMinutes(-3)),
+            Events.EmergencyIncident("board-shot-2", "stratford", app.Now.AddMinutes(-17)),
+            Events.EmergencyIncident("board-shot-3", "warwick", app.Now.AddMinutes(-25)),
+            Events.Crime("board-shot-c", "warwick", "residential-burglary", app.Now.AddMinutes(-5)),
+        ]));
+        await Sweep();
+
+        await using var browser = await chromium.OpenAsync(app.ClientOptions.BaseAddress);
+        await browser.Page.GotoAsync($"/board?force=warwickshire&area=south&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard, name: "Control room TV")}");
+        await ExpectLive(browser.Page);
+        Assert.DoesNotContain("access_token", browser.Page.Url, StringComparison.Ordinal);
+
+        // The header clock is the server's, 24-hour, with the force's zone.
+        await Expect(browser.Page.Locator("#clock")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d\d:\d\d:\d\d$"));
+        await Expect(browser.Page.Locator("#zone")).ToContainTextAsync("GMT (Europe/London)");
+        Assert.StartsWith(ServerHour(), await browser.Page.Locator("#clock").TextContentAsync(), StringComparison.Ordinal);
+
+        var incidents = browser.Page.Locator("#tile-emergency li[data-incident]");
+        await Expect(browser.Page.Locator("li[data-incident='I-board-shot-1']")).ToHaveAttributeAsync("data-state", "ok");
+        await Expect(browser.Page.Locator("li[data-incident='I-board-shot-2']")).ToHaveAttributeAsync("data-state", "warning");
+        await Expect(browser.Page.Locator("li[data-incident='I-board-shot-3']")).ToHaveAttributeAsync("data-state", "breach");
+
+        // Colour is never the only signal: every state also says itself in words.
+        await Expect(browser.Page.Locator("li[data-incident='I-board-shot-2']")).ToContainTextAsync("APPROACHING");
+        await Expect(browser.Page.Locator("li[data-incident='I-board-shot-3']")).ToContainTextAsync("OVERDUE");
+        Assert.True(await incidents.CountAsync() >= 3);
+        await Expect(browser.Page.Locator("#alerts li[data-alert-id*='board-shot-3']")).ToContainTextAsync("BREACH", new() { Timeout = 10_000 });
+        await Expect(browser.Page.Locator("#tile-999 [data-role='waiting']")).Not.ToHaveTextAsync("0");
+
+        // Every tile says how old its data is.
+        foreach (var age in await browser.Page.Locator(".tile [data-role='age']").AllAsync())
+        {
+            await Expect(age).ToContainTextAsync("old");
+        }
+
+        await AssertFillsTheScreen(browser.Page, 1920, 1080);
+        await browser.Page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath("board-1920x1080.png") });
+        var at1080 = await RootFontPixels(browser.Page);
+
+        await browser.Page.SetViewportSizeAsync(3840, 2160);
+        await AssertFillsTheScreen(browser.Page, 3840, 2160);
+        var at2160 = await RootFontPixels(browser.Page);
+        Assert.True(at2160 > at1080 * 1.8, $"the type scales with the screen ({at1080}px at 1080p, {at2160}px at 2160p)");
+        await browser.Page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath("board-3840x2160.png") });
+
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_posted_999_call_changes_the_999_waiting_tile_within_a_second_of_the_post_returning()
+    {
+        await using var browser = await chromium.OpenAsync(app.ClientOptions.BaseAddress);
+        await browser.Page.GotoAsync($"/board?force=warwickshire&area=rugby&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        await ExpectLive(browser.Page);
+        var waiting = browser.Page.Locator("#tile-999 [data-role='waiting']");
+        var before = int.Parse((await waiting.TextContentAsync())!, CultureInfo.InvariantCulture);
+        var untouched = await browser.Page.Locator("#tile-101 [data-role='waiting']").TextContentAsync();
+
+        await _feed.PostOk(Events.Array([Events.CallOffered("board-live-999", "999", app.Now.AddSeconds(-2))]));
+        var returned = Stopwatch.StartNew();
+
+        // The issue's bound, measured from the moment the POST answered: the server pushes at once, the page redraws.
+        await Expect(waiting).ToHaveTextAsync((before + 1).ToString(CultureInfo.InvariantCulture), new() { Timeout = 1_000 });
+        output.WriteLine($"999 waiting changed {returned.ElapsedMilliseconds} ms after the POST returned");
+        await Expect(browser.Page.Locator("#tile-101 [data-role='waiting']")).ToHaveTextAsync(untouched!);
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_supervisor_acknowledges_with_a_note_from_the_board_and_the_tv_sees_it_without_ever_showing_a_button()
+    {
+        await _feed.PostOk(Events.Array([Events.EmergencyIncident("board-ack", "nuneaton-bedworth", app.Now.AddMinutes(-16))]));
+        await Sweep();
+        var id = await AlertIdFor("I-board-ack");
+
+        await using var tv = await chromium.OpenAsync(app.ClientOptions.BaseAddress);
+        await using var desk = await chromium.OpenAsync(app.ClientOptions.BaseAddress, 1600, 900);
+        await tv.Page.GotoAsync($"/board?force=warwickshire&area=north&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        await desk.Page.GotoAsync($"/board?force=warwickshire&area=north&access_token={MonitorAppFactory.MintToken(MonitorRoles.Supervisor, name: "Sgt Patel")}");
+        await ExpectLive(tv.Page);
+        await ExpectLive(desk.Page);
+
+        var onTv = tv.Page.Locator($"#alerts li[data-alert-id='{id}']");
+        var onDesk = desk.Page.Locator($"#alerts li[data-alert-id='{id}']");
+        await Expect(onTv).ToContainTextAsync("NOT ACKNOWLEDGED");
+        await Expect(onDesk.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" })).ToBeVisibleAsync();
+
+        // The wallboard role is shown the alert and nothing to press.
+        Assert.Equal(0, await tv.Page.Locator("#alerts button, #alerts input, #alerts form").CountAsync());
+
+        // The note goes with the acknowledgement, through the hub, as the signed-in supervisor.
+        await onDesk.GetByRole(AriaRole.Textbox, new() { Name = "Note" }).FillAsync("Unit 4 diverted from Bedworth, ETA 3 minutes");
+        await onDesk.GetByRole(AriaRole.Button, new() { Name = "Acknowledge" }).ClickAsync();
+
+        await Expect(onTv.Locator("[data-role='state']")).ToContainTextAsync("acknowledged by Sgt Patel", new() { Timeout = 10_000 });
+        await Expect(onTv).ToContainTextAsync("Unit 4 diverted from Bedworth");
+        await Expect(onDesk.GetByRole(AriaRole.Button, new() { Name = "Shelve" })).ToBeVisibleAsync();
+        Assert.Equal(0, await tv.Page.Locator("#alerts button, #alerts input, #alerts form").CountAsync());
+
+        // The server holds what the board shows.
+        var stored = (await app.CreateUserClient(MonitorRoles.Inspector).GetFromJsonAsync<JsonArray>("/api/alerts/warwickshire?state=active"))!
+            .Single(a => (string)a!["id"]! == id)!;
+        Assert.Equal("active-acknowledged", (string)stored["state"]!);
+
+        tv.AssertNoErrors();
+        desk.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Rotation_cycles_the_board_through_the_area_and_those_below_it_on_a_timer()
+    {
+        await using var browser = await chromium.OpenAsync(app.ClientOptions.BaseAddress);
+        await browser.Page.GotoAsync($"/board?force=warwickshire&area=south&rotate=2&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        await ExpectLive(browser.Page);
+        await Expect(browser.Page.Locator("#rotation")).ToContainTextAsync("rotating every 2 s");
+
+        // South, then its districts, in turn, each from its own snapshot.
+        await Expect(browser.Page.Locator("#area-name")).ToHaveTextAsync("South Warwickshire", new() { Timeout = 15_000 });
+        await Expect(browser.Page.Locator("#area-name")).Not.ToHaveTextAsync("South Warwickshire", new() { Timeout = 15_000 });
+        await Expect(browser.Page.Locator("#area-name")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("Stratford|Warwick"));
+        browser.AssertNoErrors();
+    }
+
+    private static async Task ExpectLive(IPage page) =>
+        await Expect(page.Locator("#connection")).ToContainTextAsync("live", new() { Timeout = 30_000 });
+
+    private async Task Sweep() =>
+        await app.Services.GetRequiredService<IGrainFactory>().GetGrain<IAlertSweeperGrain>(MonitorAppFactory.Force).Sweep();
+
+    private async Task<string> AlertIdFor(string incidentId)
+    {
+        var alerts = (await app.CreateUserClient(MonitorRoles.Inspector).GetFromJsonAsync<JsonArray>("/api/alerts/warwickshire?state=active"))!;
+        return (string)alerts.Single(a => ((string)a!["key"]!["measure"]!).EndsWith(incidentId, StringComparison.Ordinal))!["id"]!;
+    }
+
+    private string ServerHour() =>
+        TimeZoneInfo.ConvertTime(app.Now, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")).ToString("HH:", CultureInfo.InvariantCulture);
+
+    private static async Task<double> RootFontPixels(IPage page) =>
+        double.Parse(((string)await page.EvaluateAsync<string>("getComputedStyle(document.documentElement).fontSize")).Replace("px", "", StringComparison.Ordinal), CultureInfo.InvariantCulture);
+
+    /// <summary>No scroll bars, and the tiles reach the bottom of the screen without spilling over it.</summary>
+    private static async Task AssertFillsTheScreen(IPage page, int width, int height)
+    {
+        var size = await page.EvaluateAsync<int[]>("[document.documentElement.scrollWidth, document.documentElement.scrollHeight]");
+        Assert.True(size[0] <= width && size[1] <= height, $"the board scrolls: {size[0]}×{size[1]} in {width}×{height}");
+        var grid = (await page.Locator("main.grid").BoundingBoxAsync())!;
+        Assert.True(grid.Y + grid.Height >= height * 0.9 && grid.Width >= width * 0.95, $"the tiles fill the screen ({grid.Width}×{grid.Height} at y {grid.Y})");
+    }
+}

@@ -1,0 +1,91 @@
+using Microsoft.Playwright;
+using Monitor.Security;
+using Monitor.Server.Tests.Infrastructure;
+using static Microsoft.Playwright.Assertions;
+
+namespace Monitor.Server.Tests.Browser;
+
+/// <summary>
+/// The board against servers of these tests' own, on a port they choose: one test moves the server's clock,
+/// the other stops the server and starts another in its place.
+/// </summary>
+[Collection(BrowserCollection.Name)]
+public sealed class BoardServerClockAndOutageTests(Chromium chromium)
+{
+    private static readonly DateTimeOffset Morning = new(2026, 11, 25, 9, 30, 0, TimeSpan.Zero);
+
+    [Fact]
+    public async Task An_unattended_emergency_turns_amber_at_15_minutes_and_red_past_20_on_the_servers_clock_not_the_browsers()
+    {
+        var port = FreePort.Next();
+        await using var app = new BoardPortBoundApp(port, Morning);
+        await using var browser = await chromium.OpenAsync(app.Address);
+
+        // The browser's own clock is hours away from the server's: everything the board shows must follow the
+        // server's. (Hours, not years: the page checks its token's expiry against the browser's clock.)
+        var browserTime = DateTime.UtcNow.AddHours(-3);
+        browserTime = browserTime.Hour == Morning.Hour ? browserTime.AddHours(-2) : browserTime;
+        await browser.Page.Clock.InstallAsync(new() { TimeDate = browserTime });
+
+        await new MonitorApi(app.CreateFeedClient()).PostOk(Events.Array([Events.EmergencyIncident("clock-1", "stratford", app.Now)]));
+        await browser.Page.GotoAsync($"{app.Address}board?force=warwickshire&area=stratford&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        await Expect(browser.Page.Locator("#connection")).ToContainTextAsync("live", new() { Timeout = 30_000 });
+        await Expect(browser.Page.Locator("#clock")).ToContainTextAsync("09:3");
+
+        var incident = browser.Page.Locator("li[data-incident='I-clock-1']");
+        await Expect(incident).ToHaveAttributeAsync("data-state", "ok");
+        await Expect(incident).ToContainTextAsync("within target");
+
+        // The server's clock moves; the board hears it on the next status beat and re-reads every clock.
+        app.Clock.Advance(TimeSpan.FromMinutes(15));
+        await Expect(incident).ToHaveAttributeAsync("data-state", "warning", new() { Timeout = 20_000 });
+        await Expect(incident).ToContainTextAsync("APPROACHING 20 min");
+        await Expect(incident.Locator(".ticker")).ToContainTextAsync("15:");
+        await Expect(browser.Page.Locator("#clock")).ToContainTextAsync("09:4");
+
+        app.Clock.Advance(TimeSpan.FromMinutes(5).Add(TimeSpan.FromSeconds(1)));
+        await Expect(incident).ToHaveAttributeAsync("data-state", "breach", new() { Timeout = 20_000 });
+        await Expect(incident).ToContainTextAsync("OVERDUE");
+        await browser.Page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath("board-incident-overdue-1920x1080.png") });
+
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task Stopping_the_server_shows_the_banner_and_a_new_server_on_the_same_address_brings_the_board_back_without_a_reload()
+    {
+        var port = FreePort.Next();
+        var first = new BoardPortBoundApp(port, Morning);
+        await using var browser = await chromium.OpenAsync(first.Address);
+        await browser.Page.GotoAsync($"{first.Address}board?force=warwickshire&area=rugby&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        var connection = browser.Page.Locator("#connection");
+        await Expect(connection).ToContainTextAsync("live", new() { Timeout = 30_000 });
+        await Expect(browser.Page.Locator("#banners [data-kind='connection']")).ToHaveCountAsync(0);
+
+        // A marker the page keeps only as long as it is not reloaded.
+        await browser.Page.EvaluateAsync("window.notReloaded = true");
+
+        browser.ExpectingOutage = true;
+        await first.DisposeAsync();
+
+        var banner = browser.Page.Locator("#banners [data-kind='connection']");
+        await Expect(banner).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await Expect(banner).ToContainTextAsync("NOT LIVE");
+        await Expect(browser.Page.Locator("#tile-999 [data-role='age']")).ToContainTextAsync("NOT LIVE", new() { Timeout = 10_000 });
+        await browser.Page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath("board-connection-lost-1920x1080.png") });
+
+        await using var second = new BoardPortBoundApp(port, Morning);
+        await Expect(connection).ToContainTextAsync("live", new() { Timeout = 60_000 });
+        await Expect(banner).ToHaveCountAsync(0);
+        browser.ExpectingOutage = false;
+        Assert.True(await browser.Page.EvaluateAsync<bool>("window.notReloaded === true"), "the page was reloaded");
+
+        // The board re-subscribed: what the new server counts reaches it.
+        var waiting = browser.Page.Locator("#tile-999 [data-role='waiting']");
+        await Expect(waiting).ToHaveTextAsync("0");
+        await new MonitorApi(second.CreateFeedClient()).PostOk(Events.Array([Events.CallOffered("after-restart", "999", second.Now.AddSeconds(-1))]));
+        await Expect(waiting).ToHaveTextAsync("1", new() { Timeout = 10_000 });
+
+        browser.AssertNoErrors();
+    }
+}
