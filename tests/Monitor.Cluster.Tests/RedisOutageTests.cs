@@ -22,10 +22,17 @@ public sealed class RedisOutageTests(TwoProcessCluster cluster, ITestOutputHelpe
         var down = DateTimeOffset.UtcNow;
 
         // Every process refuses with 503 (it cannot store) and says it is not ready.
-        await Poll.Until(
-            () => Task.FromResult(cluster.Addresses.All(address => feed.Attempts.Any(a => a.Address == address && a.Sent >= down && a.Status == HttpStatusCode.ServiceUnavailable))),
-            TimeSpan.FromSeconds(30),
-            "a 503 from every process while Redis is down");
+        try
+        {
+            await Poll.Until(
+                () => Task.FromResult(cluster.Addresses.All(address => feed.Attempts.Any(a => a.Address == address && a.Sent >= down && a.Status == HttpStatusCode.ServiceUnavailable))),
+                TimeSpan.FromSeconds(30),
+                "a 503 from every process while Redis is down");
+        }
+        catch (TimeoutException e)
+        {
+            throw new Xunit.Sdk.XunitException($"{e.Message} The feed since: {SteadyFeed.Describe(feed.Attempts.Where(a => a.Sent >= down))}; failure: {feed.Failure?.Message}");
+        }
         using (var probe = new HttpClient { Timeout = TimeSpan.FromSeconds(10) })
         {
             foreach (var address in cluster.Addresses)
