@@ -19,6 +19,25 @@ public sealed class ServerProcess : IAsyncDisposable
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan GracefulStopTimeout = TimeSpan.FromSeconds(60);
 
+    // Processes still running when the test host exits without disposing its fixtures (a cancelled run) are
+    // killed on the way out rather than left listening.
+    private static readonly ConcurrentDictionary<int, Process> Running = new();
+
+    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+    {
+        foreach (var process in Running.Values)
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+        }
+    };
+
     private readonly IReadOnlyList<KeyValuePair<string, string>> _environment;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(5) };
@@ -99,6 +118,9 @@ public sealed class ServerProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
+        Running[process.Id] = process;
+        process.Exited += (_, _) => Running.TryRemove(process.Id, out _);
+        process.EnableRaisingEvents = true;
 
         await Poll.Until(IsReadyAsync, ReadyTimeout, $"{Name} to answer 200 on /readyz");
     }
