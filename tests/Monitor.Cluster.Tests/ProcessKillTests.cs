@@ -42,6 +42,8 @@ public sealed class ProcessKillTests(ThreeProcessCluster cluster, ITestOutputHel
             $"{attempts.Count(a => a.Status == HttpStatusCode.OK)} × 200, {attempts.Count(a => a.Status == HttpStatusCode.ServiceUnavailable)} × 503, " +
             $"{attempts.Count(a => a.Status is null)} failed to connect or were cut off");
         Assert.Contains(attempts, a => a.Address == victim.Address && a.Sent > killedAt && a.Status is null);
+        var beforeKill = attempts.Where(a => a.Answered < killedAt).ToList();
+        Assert.True(beforeKill.All(a => a.Status == HttpStatusCode.OK), "before the kill: " + SteadyFeed.Describe(beforeKill.Where(a => a.Status != HttpStatusCode.OK)));
         Assert.DoesNotContain(attempts, a => a.Status is { } s && s != HttpStatusCode.OK && s != HttpStatusCode.ServiceUnavailable);
 
         var acknowledged = feed.AcknowledgedIds;

@@ -17,6 +17,7 @@ public sealed class RollingRestartTests(ThreeProcessCluster cluster, ITestOutput
         feed.Start();
         await feed.AcknowledgedMoreAsync(10, TimeSpan.FromSeconds(60), "before the restarts");
 
+        var rollStart = DateTimeOffset.UtcNow;
         foreach (var server in cluster.Servers)
         {
             await server.StopGracefullyAsync();
@@ -33,6 +34,8 @@ public sealed class RollingRestartTests(ThreeProcessCluster cluster, ITestOutput
             $"{attempts.Count(a => a.Status is null)} failed to connect or were cut off");
 
         // A process going down refuses connections or answers 503; nothing else (no 500, no 502) is allowed.
+        var before = attempts.Where(a => a.Answered < rollStart).ToList();
+        Assert.True(before.All(a => a.Status == HttpStatusCode.OK), "before the first process was stopped: " + SteadyFeed.Describe(before.Where(a => a.Status != HttpStatusCode.OK)));
         var other = attempts.Where(a => a.Status is { } s && s != HttpStatusCode.OK && s != HttpStatusCode.ServiceUnavailable).ToList();
         Assert.True(other.Count == 0, "answers other than 200 and 503: " + SteadyFeed.Describe(other));
 
