@@ -5,6 +5,7 @@ using Monitor.Server.Storage;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using Orleans.Persistence;
+using Orleans.Serialization;
 using StackExchange.Redis;
 
 namespace Monitor.Server.Hosting;
@@ -62,6 +63,15 @@ public static class RedisHosting
 
         builder.UseOrleans(silo =>
         {
+            // A grain's storage failure travels to the silo that called it with its inner exceptions
+            // (MeasureJournalException wraps RedisConnectionException, which wraps Pipelines.Sockets.Unofficial's
+            // ConnectionResetException, ...). Orleans serializes only exceptions of the namespaces it is told of;
+            // otherwise the calling silo got CodecNotFoundException instead, and ingest answered 500 rather than
+            // 503 whenever Redis was down and the grain lived on another process (found by
+            // tests/Monitor.Cluster.Tests, RedisOutageTests). Every silo runs this same program, so any exception
+            // type one throws the others can read.
+            silo.Services.Configure<ExceptionSerializationOptions>(o => o.SupportedExceptionTypeFilter = type => typeof(Exception).IsAssignableFrom(type));
+
             silo.Configure<ClusterOptions>(o =>
             {
                 o.ClusterId = options.Orleans.ClusterId;
