@@ -56,6 +56,8 @@ command -v dotnet >/dev/null || fail "dotnet is not installed"
 # Children get a session of their own: a Ctrl-C in the terminal reaches this script only, which then
 # stops the Monitor processes first (they drain) and Redis last.
 command -v setsid >/dev/null || fail "setsid (util-linux) is not installed"
+[[ -z ${MONITOR_SERVER_DLL:-} || -f $server_dll ]] || fail "MONITOR_SERVER_DLL: no such file: $server_dll"
+[[ -z ${MONITOR_CLI_DLL:-} || -f $cli_dll ]] || fail "MONITOR_CLI_DLL: no such file: $cli_dll"
 if [[ ! -f $server_dll ]]; then
     say "building the server ..."
     dotnet build "$root/src/Monitor.Server" -c Release --nologo -v quiet >/dev/null
@@ -91,7 +93,7 @@ free_port() {
 # One HTTP GET on loopback with bash alone; prints the status code (000 when nothing answers).
 http_status() {
     local port=$1 path=$2 line
-    if exec 3<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null; then
+    if { exec 3<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null; then
         printf 'GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$path" >&3
         IFS=' ' read -r _ line _ <&3 || line=000
         exec 3>&-
@@ -161,8 +163,8 @@ for i in $(seq 1 "$n"); do
         export Monitor__Redis="127.0.0.1:$redis_port"
         export Monitor__Orleans__SiloPort=$silo Monitor__Orleans__GatewayPort=$gateway
         export Monitor__Orleans__AdvertisedAddress=127.0.0.1
-        export Monitor__Metrics__Port=$metrics
-        export ASPNETCORE_URLS="http://127.0.0.1:$http;http://127.0.0.1:$metrics"
+        export Monitor__Metrics__Port=$metrics Monitor__Metrics__Host=127.0.0.1
+        export ASPNETCORE_URLS="http://127.0.0.1:$http"
         export Monitor__Auth__SigningKey=$signing_key
         export Monitor__Feeds__0__Id=local-feed Monitor__Feeds__0__KeyHash=$feed_hash Monitor__Feeds__0__Force=$force
         exec setsid dotnet "$server_dll" >"$state/monitor-$i.log" 2>&1
@@ -183,7 +185,7 @@ while read -r name http _ _ _ pid _; do
 done < "$state/instances"
 
 cat "$state/instances"
-say "redis=127.0.0.1:$redis_port (append-only, data in $state/redis)"
+say "redis=127.0.0.1:$redis_port pid=$redis_pid (append-only, data in $state/redis)"
 say "feed key: $feed_key"
 say "wallboard token: $token"
 first_http=$(head -1 "$state/instances" | cut -d' ' -f2 | cut -d= -f2)

@@ -20,6 +20,12 @@ public sealed class MonitorMetrics
     private readonly Histogram<double> _pushDuration;
     private readonly Counter<long> _alertChanges;
 
+    /// <summary>Buckets in seconds: the SDK's defaults are for milliseconds.</summary>
+    private static readonly InstrumentAdvice<double> Seconds = new()
+    {
+        HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    };
+
     public MonitorMetrics(IMeterFactory meters)
     {
         var meter = meters.Create(MeterName);
@@ -27,9 +33,9 @@ public sealed class MonitorMetrics
         _duplicates = meter.CreateCounter<long>("monitor.events.duplicates", "{event}", "Events already known (a resend), by feed key and force.");
         _rejected = meter.CreateCounter<long>("monitor.events.rejected", "{event}", "Events refused one by one in an acknowledged batch, by feed key, force and reason.");
         _batches = meter.CreateCounter<long>("monitor.ingest.batches", "{batch}", "POST /api/events answers, by feed key and outcome (acknowledged, refused, unavailable, draining).");
-        _batchDuration = meter.CreateHistogram<double>("monitor.ingest.duration", "s", "Time to answer a batch, by outcome.");
+        _batchDuration = meter.CreateHistogram<double>("monitor.ingest.duration", "s", "Time to answer a batch, by outcome.", advice: Seconds);
         _hubConnections = meter.CreateUpDownCounter<long>("monitor.hub.connections", "{connection}", "Wallboard hub connections open on this process.");
-        _pushDuration = meter.CreateHistogram<double>("monitor.push.duration", "s", "Time to hand one push to SignalR (and the Redis backplane), by message.");
+        _pushDuration = meter.CreateHistogram<double>("monitor.push.duration", "s", "Time to hand one push to SignalR (and the Redis backplane), by message.", advice: Seconds);
         _alertChanges = meter.CreateCounter<long>("monitor.alerts.changes", "{change}", "Alert changes, by the state the alert is in afterwards.");
     }
 

@@ -61,10 +61,18 @@ public static class MonitorTelemetryExtensions
                 metrics.AddMeter(MonitorMetrics.MeterName).AddMeter([.. PlatformMeters]);
                 if (options.Metrics.Port is { } port)
                 {
+                    var host = options.Metrics.Host;
                     metrics.AddPrometheusHttpListener(o =>
                     {
-                        o.Host = options.Metrics.Host;
                         o.Port = port;
+
+                        // The exporter's own prefix names localhost; "*" (every interface) is not a host name it
+                        // can parse, so the prefix is replaced here, before the listener starts.
+                        o.ConfigureHttpListener = (_, listener) =>
+                        {
+                            listener.Prefixes.Clear();
+                            listener.Prefixes.Add($"http://{(host is "*" or "+" ? "+" : host)}:{port}/metrics/");
+                        };
                     });
                 }
 
