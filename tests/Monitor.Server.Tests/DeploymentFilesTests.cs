@@ -208,6 +208,29 @@ public sealed class DeploymentFilesTests
         Assert.Superset(new HashSet<string>(["get", "list", "watch", "delete"]), Seq(rule, "verbs").Select(Scalar).ToHashSet());
     }
 
+    [Fact]
+    public async Task The_kubernetes_switch_without_redis_refuses_to_start_and_says_why()
+    {
+        var start = new System.Diagnostics.ProcessStartInfo("dotnet") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var arg in new[]
+        {
+            Path.Combine(AppContext.BaseDirectory, "Monitor.Server.dll"), "--urls=http://127.0.0.1:0",
+            $"--Monitor:Auth:SigningKey={Infrastructure.MonitorAppFactory.SigningKey}", "--Monitor:Orleans:Kubernetes=true",
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stderr = process.StandardError.ReadToEndAsync(deadline.Token);
+        _ = process.StandardOutput.ReadToEndAsync(deadline.Token);
+        await process.WaitForExitAsync(deadline.Token);
+
+        Assert.Equal(1, process.ExitCode);
+        Assert.Contains("Monitor:Orleans:Kubernetes needs Monitor:Redis", await stderr, StringComparison.Ordinal);
+    }
+
     /// <summary>
     /// <c>Monitor__A__B__0__C</c> names a property path of <see cref="MonitorOptions"/> (case-insensitive, as
     /// configuration binding is; a number is a list index).

@@ -88,9 +88,14 @@ public sealed class LocalClusterTests
                 Assert.True(entry.RootElement.TryGetProperty("Category", out _), log);
             }
 
-            // The management port answers /metrics, the public one does not.
-            using var metrics = await http.GetAsync(new Uri(instances[0].Groups["metrics"].Value));
-            Assert.Equal(HttpStatusCode.OK, metrics.StatusCode);
+            // The management port answers /metrics: the event is counted for the script's feed key, and the
+            // platform's meters (ASP.NET Core, Orleans) come along. (A process of its own: no other server's
+            // instruments share its meters, as they would inside the test process.)
+            var metricsUri = new Uri(instances[0].Groups["metrics"].Value);
+            await Poll.Until(async () => TelemetryTests.Sample(await http.GetStringAsync(metricsUri), "monitor_events_accepted_total", "feed=\"local-feed\"") == 1, Deadline, "the accepted event in the first process's /metrics");
+            var exposition = await http.GetStringAsync(metricsUri);
+            Assert.Contains("http_server_request_duration_seconds", exposition, StringComparison.Ordinal);
+            Assert.Contains("orleans_", exposition, StringComparison.Ordinal);
 
             using var stop = Start(root, state, "stop");
             await stop.WaitForExitAsync().WaitAsync(Deadline);

@@ -1,9 +1,12 @@
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Monitor.Abstractions;
 using Monitor.Security;
 using Monitor.Server.Hosting;
 using Monitor.Server.Tests.Infrastructure;
@@ -82,9 +85,8 @@ public sealed class TelemetryTests(TelemetryAppFactory app)
         Assert.Equal(1, Sample(text, "monitor_events_rejected_total", feed, "reason=\"scope\""));
         Assert.Equal(2, Sample(text, "monitor_ingest_batches_total", feed, "outcome=\"acknowledged\""));
 
-        // The platform's meters come along: requests served, and Orleans.
-        Assert.Contains("http_server_request_duration_seconds", text, StringComparison.Ordinal);
-        Assert.Contains("orleans_", text, StringComparison.Ordinal);
+        // Each change of a figure was pushed to the boards of its areas.
+        Assert.True(Sample(text, "monitor_push_duration_seconds_count", "message=\"tiles\"") > 0, "no tile push was timed");
     }
 
     [Fact]
@@ -129,6 +131,40 @@ public sealed class TelemetryTests(TelemetryAppFactory app)
         await board.StartAsync();
         await board.InvokeAsync<JsonObject>("Subscribe", MonitorAppFactory.Force, "north");
         await Poll.Until(async () => Sample(await ScrapeAsync(), "monitor_hub_connections") >= 1, Deadline, "an open hub connection in /metrics");
+    }
+
+    [Fact]
+    public async Task An_alert_raised_is_counted_by_the_state_it_enters()
+    {
+        // Only this server's meter: the listener takes the instruments of its own meter factory.
+        var factory = app.Services.GetRequiredService<IMeterFactory>();
+        var states = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (instrument.Meter.Scope == factory && instrument.Name == "monitor.alerts.changes")
+            {
+                l.EnableMeasurementEvents(instrument);
+            }
+        };
+        listener.SetMeasurementEventCallback<long>((_, _, tags, _) =>
+        {
+            foreach (var tag in tags)
+            {
+                if (tag.Key == "state")
+                {
+                    states.Enqueue((string)tag.Value!);
+                }
+            }
+        });
+        listener.Start();
+
+        var start = app.Now;
+        await new MonitorApi(app.CreateMetricsFeedClient()).PostOk(Events.Array([Events.EmergencyIncident("metrics-alert-" + Guid.NewGuid().ToString("N")[..8], "rugby", start)]));
+        app.Clock.SetUtcNow(start.AddMinutes(15));
+        await app.Services.GetRequiredService<IGrainFactory>().GetGrain<IAlertSweeperGrain>(MonitorAppFactory.Force).Sweep();
+
+        await Poll.Until(() => Task.FromResult(states.Contains("active-unacknowledged")), Deadline, "an alert change into active-unacknowledged to be measured");
     }
 
     [Theory]

@@ -26,9 +26,11 @@ public sealed class MonitorMetrics
         HistogramBucketBoundaries = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
     };
 
-    public MonitorMetrics(IMeterFactory meters)
+    public MonitorMetrics(IMeterFactory meters, Microsoft.Extensions.Options.IOptions<MonitorOptions> options)
     {
-        var meter = meters.Create(MeterName);
+        // The cluster id is part of the meter's identity: two monitors in one process (tests) keep their
+        // figures apart, and the exported series say which cluster they count for.
+        var meter = meters.Create(new MeterOptions(MeterName) { Tags = [new("monitor.cluster", options.Value.Orleans.ClusterId)] });
         _accepted = meter.CreateCounter<long>("monitor.events.accepted", "{event}", "Events counted, by feed key and force.");
         _duplicates = meter.CreateCounter<long>("monitor.events.duplicates", "{event}", "Events already known (a resend), by feed key and force.");
         _rejected = meter.CreateCounter<long>("monitor.events.rejected", "{event}", "Events refused one by one in an acknowledged batch, by feed key, force and reason.");

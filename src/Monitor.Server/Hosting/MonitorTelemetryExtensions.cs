@@ -52,6 +52,12 @@ public static class MonitorTelemetryExtensions
 
         // The OTLP exporter reads OTEL_EXPORTER_OTLP_ENDPOINT (and _PROTOCOL, _HEADERS) itself.
         var otlp = !string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (!otlp && options.Metrics.Port is null)
+        {
+            // Nothing would read them: no request or grain call pays for aggregating measurements.
+            return builder;
+        }
+
         var telemetry = services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(
                 serviceName: builder.Configuration["OTEL_SERVICE_NAME"] ?? "monitor",
