@@ -59,7 +59,7 @@ public static partial class ApiEndpoints
                     detail: "The events could not be stored; none of this batch is acknowledged. Send it again later.",
                     statusCode: StatusCodes.Status503ServiceUnavailable);
             }
-        }).RequireAuthorization(MonitorPolicies.Feed);
+        }).RequireAuthorization(MonitorPolicies.Feed).AddEndpointFilter<Hosting.IngestGateFilter>();
 
     public static void MapForcesApi(this IEndpointRouteBuilder app)
     {

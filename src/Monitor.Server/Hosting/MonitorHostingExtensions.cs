@@ -27,6 +27,7 @@ public static partial class MonitorHostingExtensions
         builder.Services.AddMonitorGrainServices(forces);
         builder.AddMonitorSecurity(options, forces);
         builder.AddMonitorSilo(options);
+        builder.AddMonitorTelemetry(options);
         builder.Services.AddMonitorApi();
         builder.Services.AddMonitorHub(options.Hub);
         builder.Services.AddSingleton<LiveSnapshotService>();
@@ -80,6 +81,11 @@ public static partial class MonitorHostingExtensions
         {
             builder.AddMonitorRedis(options, RedisHosting.Configuration(options.Redis));
             return;
+        }
+
+        if (options.Orleans.Kubernetes)
+        {
+            throw new MonitorConfigurationException("Monitor:Orleans:Kubernetes needs Monitor:Redis: the pods of a deployment find each other through Redis.");
         }
 
         builder.Services.AddSingleton<IMeasureJournal, InMemoryMeasureJournal>();

@@ -37,6 +37,25 @@ public sealed class MonitorOptions
     public RateLimitOptions RateLimits { get; set; } = new();
 
     public WallboardHubOptions Hub { get; set; } = new();
+
+    /// <summary><c>Monitor:Metrics</c>: the Prometheus scrape endpoint (docs/operations.md).</summary>
+    public MetricsOptions Metrics { get; set; } = new();
+
+    /// <summary>How long a stopping process may take to answer the batches in flight and leave the cluster.</summary>
+    public double ShutdownTimeoutSeconds { get; set; } = 30;
+}
+
+/// <summary><c>Monitor:Metrics</c>.</summary>
+public sealed class MetricsOptions
+{
+    /// <summary>
+    /// The management port <c>/metrics</c> is served on, anonymously, by a listener of its own that serves
+    /// nothing else. Unset: no scrape endpoint (OTLP export still works).
+    /// </summary>
+    public int? Port { get; set; }
+
+    /// <summary>The address the management port listens on: <c>*</c> (every interface) or e.g. <c>127.0.0.1</c>.</summary>
+    public string Host { get; set; } = "*";
 }
 
 /// <summary><c>Monitor:Auth</c>: a symmetric signing key, or an OIDC authority that signs the tokens.</summary>
@@ -114,4 +133,11 @@ public sealed class OrleansOptions
     /// resolves to. Copies on one machine (or in tests) use 127.0.0.1.
     /// </summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// In a Kubernetes pod: silo name, advertised address and cluster/service ids from the pod
+    /// (POD_NAME, POD_NAMESPACE, POD_IP, ORLEANS_CLUSTER_ID, ORLEANS_SERVICE_ID), and a dead silo's pod is deleted.
+    /// Needs Redis (membership stays in Redis) and the RBAC of deploy/k8s/rbac.yaml.
+    /// </summary>
+    public bool Kubernetes { get; set; }
 }

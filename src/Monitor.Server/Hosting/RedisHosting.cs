@@ -87,6 +87,12 @@ public static class RedisHosting
                 silo.ConfigureEndpoints(advertised, options.Orleans.SiloPort, options.Orleans.GatewayPort, listenOnAnyHostAddress: true);
             }
 
+            if (options.Orleans.Kubernetes)
+            {
+                // After ConfigureEndpoints: the pod's IP is advertised, the ports and listening on any address stay.
+                silo.UseKubernetesHosting();
+            }
+
             silo.Configure<ClusterMembershipOptions>(o =>
             {
                 // A killed process is declared dead after three missed one-second probes, about 3 to 5 s with

@@ -10,7 +10,7 @@ namespace Monitor.Server.Hubs;
 /// at once (a quiet board hears of an event without delay), changes within the window fold into one trailing
 /// push carrying the newest state. Every push carries an item's whole state, so folding loses nothing.
 /// </summary>
-public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, ForceCatalog forces, ILogger<SignalRTileNotifier> logger)
+public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, ForceCatalog forces, Hosting.MonitorMetrics metrics, ILogger<SignalRTileNotifier> logger)
     : ITileNotifier, IDisposable
 {
     // Pacing pushes is about the wall clock of the connections, not the monitor's clock of events (which
@@ -40,6 +40,7 @@ public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, F
     /// <summary>Alerts change seldom and each change matters (who acknowledged, with what note): every one is sent, none folded.</summary>
     public void Publish(AlertView alert)
     {
+        metrics.AlertChanged(alert.Alert.State);
         foreach (var area in forces.Find(alert.Force)?.Areas ?? [])
         {
             _ = SendAsync(WallboardHub.GroupOf(alert.Force, area.Id), new Push("alert", alert, alert.Alert.ChangedAt.UtcTicks));
@@ -114,7 +115,9 @@ public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, F
     {
         try
         {
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             await hub.Clients.Group(group).SendAsync(push.Message, push.Payload);
+            metrics.Pushed(push.Message, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
         catch (Exception e)
         {
