@@ -7,12 +7,13 @@ namespace Monitor.Domain.Simulation;
 /// kind of alert shows within a few intervals, with places and districts drawn from the seed. Each one ends by
 /// itself, so the alert it raises also clears: the unattended incident is attended after 25 minutes (a warning at
 /// 15, a breach at 20), the 999 surge lasts 20 minutes (the last hour's service level falls below target), the
-/// telephony feed goes quiet for 12 minutes (the quiet-feed warning is at 10), the burglary spike lasts 2 hours.
+/// telephony feed goes quiet for 11 minutes (the quiet-feed warning is at 10), the burglary spike lasts 2 hours.
+/// The telephony feed goes quiet once a rotation of six, so the call tiles move most of the time.
 /// </summary>
 public sealed class DemoScenarios
 {
     /// <summary>The rotation, in firing order.</summary>
-    public static readonly IReadOnlyList<string> Rotation = ["unattended", "surge-999", "quiet", "burglary-spike"];
+    public static readonly IReadOnlyList<string> Rotation = ["unattended", "surge-999", "quiet", "burglary-spike", "unattended", "burglary-spike"];
 
     private readonly Random _random;
     private readonly List<string> _districts;
@@ -49,7 +50,7 @@ public sealed class DemoScenarios
         {
             "unattended" => new UnattendedIncident(District(), at, TimeSpan.FromMinutes(25)),
             "surge-999" => new CallSurge("999", at, at.AddMinutes(20), factor: 3, slower: 3),
-            "quiet" => new QuietFeed(Feed.Calls, at, at.AddMinutes(12)),
+            "quiet" => new QuietFeed(Feed.Calls, at, at.AddMinutes(11)),
             _ => new BurglarySpike(District(), at, at.AddHours(2), factor: 4),
         };
     }

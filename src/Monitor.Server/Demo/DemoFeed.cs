@@ -59,6 +59,8 @@ public sealed partial class DemoFeed(
 
         try
         {
+            // Made first, so a clock that moved on while the history loaded is a tick waiting, not a tick missed.
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
             var feeds = new List<LiveFeed>();
             foreach (var (force, profile) in profiles)
             {
@@ -67,7 +69,6 @@ public sealed partial class DemoFeed(
 
             Interlocked.Exchange(ref _liveThroughTicks, feeds.Min(f => f.Simulator.Now).UtcTicks);
 
-            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
             while (await timer.WaitForNextTickAsync(stoppingToken))
             {
                 var until = time.GetUtcNow();
