@@ -125,6 +125,16 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Fact]
+    public void An_unattended_incident_with_arrives_is_attended_that_many_minutes_after_creation()
+    {
+        var events = Simulate("attended-late.ndjson", "--days", "1", "--scenario", "unattended:district=warwick,at=2026-03-02T12:00:00Z,arrives=25");
+
+        var steps = events.Where(e => e.TryGetProperty("incidentId", out var id) && id.GetString()!.StartsWith("INC-UNATTENDED-", StringComparison.Ordinal)).ToList();
+        Assert.Equal(["incident.created", "incident.graded", "incident.dispatched", "incident.arrived"], steps.Select(e => Text(e, "type")));
+        Assert.Equal(DateTimeOffset.Parse("2026-03-02T12:25:00Z", CultureInfo.InvariantCulture), At(steps[^1]));
+    }
+
+    [Fact]
     public void A_quiet_feed_sends_nothing_in_its_window_while_the_others_carry_on()
     {
         var events = Simulate("quiet.ndjson", "--days", "1", "--scenario", "quiet:stream=calls,from=2026-03-02T10:00:00Z,hours=2");

@@ -40,8 +40,8 @@ public sealed class SimulateCommand(TimeProvider time, TimeSpan firstRetryDelay)
                 io.Out.WriteLine("scenarios (times ISO-8601; without one the scenario plays out just before the range ends):");
                 io.Out.WriteLine("  burglary-spike[:district=D,from=T,days=14,factor=3]   residential burglary up in one district");
                 io.Out.WriteLine("  step-change[:category=C,from=T,months=8,factor=1.3]   a lasting shift in one crime category");
-                io.Out.WriteLine("  surge-999[:from=T,hours=3,factor=3]                   more 999 calls offered");
-                io.Out.WriteLine("  unattended[:district=D,at=T]                          an emergency incident never attended");
+                io.Out.WriteLine("  surge-999[:from=T,hours=3,factor=3,slower=2]          more 999 calls offered, answered more slowly");
+                io.Out.WriteLine("  unattended[:district=D,at=T,arrives=MIN]              an emergency incident not attended (until MIN minutes, if given)");
                 io.Out.WriteLine("  quiet[:stream=calls|incidents|crimes|recorded,from=T,hours=2]   a feed sends nothing");
                 return 0;
             }

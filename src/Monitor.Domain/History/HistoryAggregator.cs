@@ -3,6 +3,7 @@ using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
 using Monitor.Domain.Incidents;
 using Monitor.Domain.Measures;
+using Monitor.Domain.Periods;
 using Monitor.Domain.Routing;
 
 namespace Monitor.Domain.History;
@@ -18,7 +19,11 @@ public sealed class HistoryAggregator(ForceDefinition force)
     private readonly Dictionary<string, CallBook> _lines = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IncidentLifecycle> _incidents = new(StringComparer.Ordinal);
     private readonly HashSet<ulong> _counted = [];
-    private readonly Dictionary<(MeasureKey Key, PeriodKind Kind, long Start), Bucket> _totals = [];
+    private readonly Dictionary<MeasureKey, Dictionary<(PeriodKind Kind, long Start), Total>> _totals = [];
+
+    // The last period of each kind looked up: facts come roughly in time order, so most fall in the same one
+    // and skip the time-zone conversion (years of events are tens of millions of lookups).
+    private readonly Dictionary<PeriodKind, (Period Period, DateTimeOffset End)> _lastPeriod = [];
 
     public int Events { get; private set; }
 
@@ -42,21 +47,51 @@ public sealed class HistoryAggregator(ForceDefinition force)
             foreach (var routed in FactRouter.Route(force, fact))
             {
                 var measure = force.FindMeasure(routed.Key.Measure)!;
+                if (!_totals.TryGetValue(routed.Key, out var totals))
+                {
+                    totals = [];
+                    _totals.Add(routed.Key, totals);
+                }
+
                 foreach (var kind in measure.Periods)
                 {
-                    var start = force.Calendar.PeriodOf(kind, fact.At).Start.UtcTicks;
-                    var key = (routed.Key, kind, start);
-                    _totals[key] = _totals.GetValueOrDefault(key).Add(routed.Contribution);
+                    var period = PeriodOf(kind, fact.At);
+                    var key = (kind, period.Start.UtcTicks);
+                    var total = totals.GetValueOrDefault(key);
+                    totals[key] = new Total(period.Start, total.Bucket.Add(routed.Contribution));
                 }
             }
         }
     }
 
-    /// <summary>Every period total so far, by measure key.</summary>
-    public IEnumerable<(MeasureKey Key, HistoryPoint Point)> Points() =>
-        _totals
-            .OrderBy(t => t.Key.Key.ToString(), StringComparer.Ordinal).ThenBy(t => t.Key.Kind).ThenBy(t => t.Key.Start)
-            .Select(t => (t.Key.Key, new HistoryPoint(t.Key.Kind, force.Calendar.PeriodOf(t.Key.Kind, new DateTimeOffset(t.Key.Start, TimeSpan.Zero)).Start, t.Value.Sum, t.Value.Count)));
+    /// <summary>Every period total so far, by measure key (in the order of area, measure, period and start).</summary>
+    public IEnumerable<(MeasureKey Key, HistoryPoint Point)> Points() => Points(static (_, _) => true);
+
+    /// <summary>The period totals <paramref name="keep"/> accepts, given each one's kind and start.</summary>
+    public IEnumerable<(MeasureKey Key, HistoryPoint Point)> Points(Func<PeriodKind, DateTimeOffset, bool> keep)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        return _totals
+            .OrderBy(t => t.Key.Force, StringComparer.Ordinal).ThenBy(t => t.Key.Area, StringComparer.Ordinal).ThenBy(t => t.Key.Measure, StringComparer.Ordinal)
+            .SelectMany(t => t.Value
+                .Where(p => keep(p.Key.Kind, p.Value.Start))
+                .OrderBy(p => p.Key.Kind).ThenBy(p => p.Key.Start)
+                .Select(p => (t.Key, new HistoryPoint(p.Key.Kind, p.Value.Start, p.Value.Bucket.Sum, p.Value.Bucket.Count))));
+    }
+
+    private Period PeriodOf(PeriodKind kind, DateTimeOffset at)
+    {
+        if (_lastPeriod.TryGetValue(kind, out var last) && at >= last.Period.Start && at < last.End)
+        {
+            return last.Period;
+        }
+
+        var period = force.Calendar.PeriodOf(kind, at);
+        _lastPeriod[kind] = (period, force.Calendar.EndOf(period));
+        return period;
+    }
+
+    private readonly record struct Total(DateTimeOffset Start, Bucket Bucket);
 
     private CallBook Line(string channel)
     {

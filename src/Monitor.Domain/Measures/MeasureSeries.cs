@@ -31,6 +31,19 @@ public sealed record SeriesRetention
         PeriodKind.Week => Weeks,
         _ => Months,
     };
+
+    /// <summary>The start of the oldest period of this kind that is kept, counting back from the one holding now.</summary>
+    public DateTimeOffset OldestKept(PeriodCalendar calendar, PeriodKind kind, DateTimeOffset now)
+    {
+        ArgumentNullException.ThrowIfNull(calendar);
+        var oldest = calendar.PeriodOf(kind, now);
+        for (var i = 1; i < For(kind); i++)
+        {
+            oldest = calendar.Previous(oldest);
+        }
+
+        return oldest.Start;
+    }
 }
 
 /// <summary>
@@ -149,14 +162,9 @@ public sealed class MeasureSeries
     {
         foreach (var (kind, buckets) in _buckets)
         {
-            var oldest = _calendar.PeriodOf(kind, now);
-            for (var i = 1; i < _retention.For(kind); i++)
-            {
-                oldest = _calendar.Previous(oldest);
-            }
-
-            RemoveBefore(buckets, oldest.Start.UtcTicks);
-            RemoveBefore(History(kind), oldest.Start.UtcTicks);
+            var oldest = _retention.OldestKept(_calendar, kind, now).UtcTicks;
+            RemoveBefore(buckets, oldest);
+            RemoveBefore(History(kind), oldest);
         }
 
         var firstDay = _calendar.PeriodOf(PeriodKind.Day, now - TimeSpan.FromDays(_retention.DedupeDays)).Start.UtcTicks;

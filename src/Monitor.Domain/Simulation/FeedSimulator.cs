@@ -32,9 +32,13 @@ public sealed class FeedSimulator
     private readonly Random _random;
     private readonly PriorityQueue<MonitorEvent, (DateTimeOffset At, long Order)> _later = new();
     private readonly List<Stream> _streams = [];
-    private readonly IReadOnlyList<SimulationScenario> _scenarios;
+    private readonly List<SimulationScenario> _scenarios;
     private long _sequence;
     private DateTimeOffset _now;
+    private readonly double[] _cumulative;
+    private double _shape;
+    private DateTimeOffset _shapeFrom = DateTimeOffset.MaxValue;
+    private DateTimeOffset _shapeUntil = DateTimeOffset.MinValue;
 
     public FeedSimulator(ForceDefinition force, SimulationProfile profile, int seed, DateTimeOffset start, IReadOnlyList<SimulationScenario>? scenarios = null)
     {
@@ -42,8 +46,9 @@ public sealed class FeedSimulator
         _profile = profile;
         _random = new Random(seed);
         _now = start;
-        _scenarios = scenarios ?? [];
+        _scenarios = [.. scenarios ?? []];
         BuildStreams();
+        _cumulative = new double[_streams.Count];
     }
 
     /// <summary>The simulator's clock: every event before it has been returned.</summary>
@@ -51,6 +56,16 @@ public sealed class FeedSimulator
 
     /// <summary>Multiplies every volume (a demo that must visibly move runs faster than life).</summary>
     public double Intensity { get; set; } = 1;
+
+    /// <summary>
+    /// Switches a scenario on from now (a live demo fires them as it goes). Its effects before the simulator's
+    /// clock are lost: the past is already sent.
+    /// </summary>
+    public void AddScenario(SimulationScenario scenario)
+    {
+        ArgumentNullException.ThrowIfNull(scenario);
+        _scenarios.Add(scenario);
+    }
 
     /// <summary>Every event with a time in [now, until), in time order; the simulator's clock moves to <paramref name="until"/>.</summary>
     public IReadOnlyList<MonitorEvent> Advance(DateTimeOffset until)
@@ -74,21 +89,26 @@ public sealed class FeedSimulator
         {
             var end = minute.AddMinutes(1) < until ? minute.AddMinutes(1) : until;
             var fraction = (end - minute).TotalMinutes;
-            var local = TimeZoneInfo.ConvertTime(minute, _force.TimeZone);
-            var shape = HourShape[local.Hour] * DayShape[((int)local.DayOfWeek + 6) % 7] * MonthShape[local.Month - 1];
-            foreach (var stream in _streams)
+            var shape = ShapeAt(minute);
+            var total = 0.0;
+            for (var s = 0; s < _streams.Count; s++)
             {
-                var rate = stream.PerMinute * shape * fraction * Intensity;
+                var rate = _streams[s].PerMinute * shape * fraction * Intensity;
                 foreach (var scenario in _scenarios)
                 {
-                    rate *= scenario.RateFactor(stream.Key, minute);
+                    rate *= scenario.RateFactor(_streams[s].Key, minute);
                 }
 
-                var count = Poisson(rate);
-                for (var i = 0; i < count; i++)
-                {
-                    stream.Emit(minute + TimeSpan.FromSeconds(_random.NextDouble() * fraction * 60));
-                }
+                total += rate;
+                _cumulative[s] = total;
+            }
+
+            // Independent Poisson streams are one Poisson count of their summed rate, each event then falling to a
+            // stream in proportion to its rate: one draw a minute instead of one per stream (years in seconds).
+            var count = Poisson(total);
+            for (var i = 0; i < count; i++)
+            {
+                _streams[StreamAt(_random.NextDouble() * total)].Emit(minute + TimeSpan.FromSeconds(_random.NextDouble() * fraction * 60));
             }
         }
 
@@ -103,6 +123,9 @@ public sealed class FeedSimulator
             }
         }
 
+        // Every event timed inside a finished scenario has been returned (or suppressed): it has no more effect,
+        // and a demo that fires one every few minutes must not check thousands of them a minute.
+        _scenarios.RemoveAll(s => s.End <= until);
         return due;
     }
 
@@ -146,9 +169,15 @@ public sealed class FeedSimulator
             return;
         }
 
-        // Exponential answer times with P(answer <= target) = the service level aimed at.
+        // Exponential answer times with P(answer <= target) = the service level aimed at; a scenario (a surge
+        // the room cannot keep up with) stretches them.
         var mean = -call.TargetSeconds / Math.Log(1 - call.WithinTargetShare);
         var seconds = -mean * Math.Log(1 - _random.NextDouble());
+        foreach (var scenario in _scenarios)
+        {
+            seconds *= scenario.AnswerTimeFactor(channel, at);
+        }
+
         Schedule(new CallAnswered(NextId(), _force.Id, at.AddSeconds(seconds), callId, channel));
     }
 
@@ -210,8 +239,49 @@ public sealed class FeedSimulator
     private double Normal() =>
         Math.Sqrt(-2 * Math.Log(1 - _random.NextDouble())) * Math.Cos(2 * Math.PI * _random.NextDouble());
 
+    /// <summary>The demand shape (hour of day, day of week, month) at an instant; the local time is read once an hour.</summary>
+    private double ShapeAt(DateTimeOffset at)
+    {
+        if (at < _shapeFrom || at >= _shapeUntil)
+        {
+            var local = TimeZoneInfo.ConvertTime(at, _force.TimeZone);
+            _shape = HourShape[local.Hour] * DayShape[((int)local.DayOfWeek + 6) % 7] * MonthShape[local.Month - 1];
+            _shapeFrom = at - new TimeSpan(0, local.Minute, local.Second, local.Millisecond, local.Microsecond);
+            _shapeUntil = _shapeFrom.AddHours(1);
+        }
+
+        return _shape;
+    }
+
+    /// <summary>The stream whose share of the summed rate holds <paramref name="pick"/> (in [0, total)).</summary>
+    private int StreamAt(double pick)
+    {
+        int low = 0, high = _streams.Count - 1;
+        while (low < high)
+        {
+            var middle = (low + high) / 2;
+            if (pick < _cumulative[middle])
+            {
+                high = middle;
+            }
+            else
+            {
+                low = middle + 1;
+            }
+        }
+
+        return low;
+    }
+
     private int Poisson(double lambda)
     {
+        // Knuth's product of uniforms needs e^-lambda to stay a normal double.
+        if (lambda > 500)
+        {
+            var half = lambda / 2;
+            return Poisson(half) + Poisson(half);
+        }
+
         var limit = Math.Exp(-lambda);
         var count = 0;
         for (var p = _random.NextDouble(); p > limit; p *= _random.NextDouble())

@@ -57,13 +57,15 @@ public static class ScenarioParser
     {
         var length = TimeSpan.FromHours(options.Number("hours", 3));
         var from = options.Time("from", Place(start, end, length));
-        return new CallSurge("999", from, from + length, options.Number("factor", 3));
+        return new CallSurge("999", from, from + length, options.Number("factor", 3), options.Number("slower", 2));
     }
 
     private static UnattendedIncident Unattended(Options options, List<string> districts, DateTimeOffset start, DateTimeOffset? end)
     {
         var district = options.OneOf("district", districts, districts[0]);
-        return new UnattendedIncident(district, options.Time("at", Place(start, end, TimeSpan.FromHours(2))));
+        var at = options.Time("at", Place(start, end, TimeSpan.FromHours(2)));
+        var arrives = options.Number("arrives", double.NaN);
+        return new UnattendedIncident(district, at, double.IsNaN(arrives) ? null : TimeSpan.FromMinutes(arrives));
     }
 
     private static QuietFeed Quiet(Options options, DateTimeOffset start, DateTimeOffset? end)

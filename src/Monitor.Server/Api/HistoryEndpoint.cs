@@ -102,9 +102,20 @@ public static class HistoryEndpoint
                 list.Add(point!);
             }
 
-            var imported = await Task.WhenAll(byMeasure.Select(pair => grains.GetGrain<IMeasureGrain>(pair.Key.ToString()).ImportHistory(pair.Value)));
-            return Results.Ok(new HistoryResponse(imported.Sum(), rejected));
+            return Results.Ok(new HistoryResponse(await ImportAsync(grains, byMeasure), rejected));
         }).RequireAuthorization(MonitorPolicies.Import);
+
+    /// <summary>
+    /// Loads checked period totals into their measure grains: the one way history gets in, for this endpoint and
+    /// for the demo's simulated past. Returns how many points were kept.
+    /// </summary>
+    public static async Task<int> ImportAsync(IGrainFactory grains, IReadOnlyDictionary<MeasureKey, List<HistoryPoint>> byMeasure)
+    {
+        ArgumentNullException.ThrowIfNull(grains);
+        ArgumentNullException.ThrowIfNull(byMeasure);
+        var imported = await Task.WhenAll(byMeasure.Select(pair => grains.GetGrain<IMeasureGrain>(pair.Key.ToString()).ImportHistory(pair.Value)));
+        return imported.Sum();
+    }
 
     private static (MeasureKey Key, HistoryPoint? Point, string? Error) Validate(ForceDefinition force, HistoryPointRequest? point)
     {

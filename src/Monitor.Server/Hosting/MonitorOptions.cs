@@ -13,8 +13,14 @@ public sealed class MonitorOptions
     /// <summary>Feed plausible events so the board moves at once.</summary>
     public bool Demo { get; set; }
 
-    /// <summary>How many times faster than real time the demo feed runs.</summary>
+    /// <summary>How many times the force's normal volume the demo feed sends live (time itself runs at its real pace).</summary>
     public double DemoSpeed { get; set; } = 30;
+
+    /// <summary>Minutes between the demo's scenarios (an unattended incident, a 999 surge, ...); 0 switches them off.</summary>
+    public double DemoScenarioMinutes { get; set; } = 5;
+
+    /// <summary>The demo feed's seed: the same seed and start time give the same history and scenarios.</summary>
+    public int DemoSeed { get; set; } = 2017;
 
     /// <summary>
     /// A StackExchange.Redis configuration string (<c>127.0.0.1:6379</c>, <c>redis:6379,password=...</c>). Set, the

@@ -43,6 +43,6 @@ public sealed partial class StartupReport(
     [LoggerMessage(Level = LogLevel.Information, Message = "Storage: durable ({Where})")]
     private static partial void LogDurable(ILogger logger, string where);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: a built-in feed is posting simulated events at {Speed}x real time. These figures are not real.")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO MODE: a built-in feed is posting two years of simulated history, then live events at {Speed}x the normal volume. These figures are not real.")]
     private static partial void LogDemo(ILogger logger, double speed);
 }
