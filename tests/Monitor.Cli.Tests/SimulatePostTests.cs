@@ -19,6 +19,7 @@ public sealed class SimulatePostTests : IAsyncLifetime
 {
     private readonly ConcurrentQueue<Received> _received = new();
     private readonly ConcurrentQueue<int> _answers = new();
+    private readonly ConcurrentQueue<System.Text.Json.JsonElement> _history = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("monitor-post-").FullName;
     private WebApplication _app = null!;
     private string _url = null!;
@@ -40,6 +41,17 @@ public sealed class SimulatePostTests : IAsyncLifetime
             return status == StatusCodes.Status200OK
                 ? Results.Text($$"""{"accepted":{{lines.Length}},"duplicates":0,"rejected":[]}""", "application/json")
                 : Results.Problem(title: "planned", detail: "the test server's planned answer", statusCode: status);
+        });
+        _app.MapPost("/api/history", async (HttpRequest request) =>
+        {
+            using var body = await System.Text.Json.JsonDocument.ParseAsync(request.Body);
+            var points = body.RootElement.GetProperty("points");
+            foreach (var point in points.EnumerateArray())
+            {
+                _history.Enqueue(point.Clone());
+            }
+
+            return Results.Text($$"""{"imported":{{points.GetArrayLength()}},"rejected":[]}""", "application/json");
         });
         await _app.StartAsync();
         _url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.Single();
@@ -117,6 +129,26 @@ public sealed class SimulatePostTests : IAsyncLifetime
         Assert.InRange(written.Count, 2_000, 6_000);
         Assert.All(_received.SelectMany(r => r.Lines).Take(50), l => Assert.True(ReadAt(l) > oldest, l));
         Assert.All(written.TakeLast(50), l => Assert.True(ReadAt(l) < oldest.AddMinutes(30), l));
+    }
+
+    [Fact]
+    public void History_beyond_the_7_day_horizon_is_loaded_as_period_totals_and_the_rest_posted_as_events()
+    {
+        var (code, output, error) = SimulateCommandTests.Run("simulate", "--post", _url, "--api-key", "k-123", "--backfill", "10d", "--to", PastMinute());
+
+        Assert.True(code == 0, error);
+        Assert.Contains("period totals", output, StringComparison.Ordinal);
+        var horizon = DateTimeOffset.UtcNow.AddDays(-7);
+        var events = _received.SelectMany(r => r.Lines).ToList();
+        Assert.NotEmpty(events);
+        Assert.All(events, l => Assert.True(ReadAt(l) > horizon, l));
+
+        // Three days before the horizon went in as totals: whole days of total crime for the force among them.
+        var crimeDays = _history
+            .Where(p => p.GetProperty("measure").GetString() == "total-recorded-crime" && p.GetProperty("area").GetString() == "warwickshire" && p.GetProperty("period").GetString() == "day")
+            .ToList();
+        Assert.InRange(crimeDays.Count, 2, 4);
+        Assert.All(crimeDays, p => Assert.InRange(p.GetProperty("sum").GetDouble(), 60, 200));
     }
 
     private static DateTimeOffset ReadAt(string line)

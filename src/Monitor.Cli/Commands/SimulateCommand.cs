@@ -1,5 +1,6 @@
 using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
+using Monitor.Domain.Measures;
 using Monitor.Domain.Simulation;
 
 namespace Monitor.Cli.Commands;
@@ -103,19 +104,34 @@ public sealed class SimulateCommand(TimeProvider time, TimeSpan firstRetryDelay)
         var historyStart = now - options.Backfill;
         var postableFrom = now - PostableHistory;
         var tooOld = historyStart < postableFrom;
-        if (tooOld)
-        {
-            io.Error.WriteLine(
-                $"monitor simulate: history before {postableFrom:O} is older than the server's 7-day ingest horizon and cannot be posted as events; " +
-                (options.Out is null ? "it is not sent (give --out FILE to keep it as NDJSON)" : $"writing it to {options.Out} instead"));
-        }
-
-        var simulator = new FeedSimulator(force, profile, options.Seed, tooOld && options.Out is null ? postableFrom : historyStart, scenarios);
+        using var http = new HttpClient { BaseAddress = options.Post, Timeout = TimeSpan.FromSeconds(30) };
+        var simulator = new FeedSimulator(force, profile, options.Seed, historyStart, scenarios);
+        IReadOnlyList<MonitorEvent> recent = [];
         if (tooOld && options.Out is not null)
         {
+            io.Error.WriteLine($"monitor simulate: history before {postableFrom:O} is older than the server's 7-day ingest horizon; writing it to {options.Out} instead");
             using var writer = new StreamWriter(options.Out, append: false);
             var written = Write(simulator, postableFrom, writer);
             io.Out.WriteLine($"monitor simulate: {written:N0} events from {historyStart:O} to {postableFrom:O} written to {options.Out}");
+        }
+        else if (tooOld)
+        {
+            // Older than the horizon, history goes in as replay sends it: paired and counted here by the domain's
+            // own code, then loaded as period totals; what began since is posted as events.
+            var history = SimulatedHistory.Run(simulator, force, postableFrom, now);
+            try
+            {
+                var (imported, _) = new HistoryClient(http, options.ApiKey, io, "monitor simulate")
+                    .PostHistoryAsync(force.Id, history.Points(new SeriesRetention())).GetAwaiter().GetResult();
+                io.Out.WriteLine($"monitor simulate: {history.HistoricEvents:N0} events before {postableFrom:O} loaded as {imported:N0} period totals");
+            }
+            catch (InvalidOperationException e)
+            {
+                io.Error.WriteLine($"monitor simulate: {e.Message}");
+                return FeedRefused;
+            }
+
+            recent = history.Recent;
         }
 
         using var cancellation = new CancellationTokenSource();
@@ -125,11 +141,10 @@ public sealed class SimulateCommand(TimeProvider time, TimeSpan firstRetryDelay)
             cancellation.Cancel();
         };
         Console.CancelKeyPress += stop;
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         var poster = new EventPoster(http, new Uri(options.Post!, "/api/events"), options.ApiKey, firstRetryDelay);
         try
         {
-            RunFeed(simulator, poster, now, liveEnd, options.Speed, cancellation.Token).GetAwaiter().GetResult();
+            RunFeed(simulator, recent, poster, now, liveEnd, options.Speed, cancellation.Token).GetAwaiter().GetResult();
         }
         catch (PostRefusedException e)
         {
@@ -151,8 +166,10 @@ public sealed class SimulateCommand(TimeProvider time, TimeSpan firstRetryDelay)
         return 0;
     }
 
-    private async Task RunFeed(FeedSimulator simulator, EventPoster poster, DateTimeOffset now, DateTimeOffset? liveEnd, double speed, CancellationToken cancellation)
+    private async Task RunFeed(FeedSimulator simulator, IReadOnlyList<MonitorEvent> recent, EventPoster poster, DateTimeOffset now, DateTimeOffset? liveEnd, double speed, CancellationToken cancellation)
     {
+        await poster.PostAsync(recent, cancellation);
+
         // History within the horizon goes first, a day at a time, as fast as the server takes it.
         while (simulator.Now < now)
         {
