@@ -18,55 +18,24 @@ public sealed class ImportMonthlyCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandIo io)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(io);
-        string? file = null, server = null, apiKey = null, config = null;
-        for (var i = 0; i < args.Count; i++)
+        var line = FeedFileCommandLine.Parse(
+            args,
+            io,
+            Name,
+            "monitor import-monthly FILE.csv --server URL [--api-key KEY]",
+            [
+                "usage: monitor import-monthly FILE.csv --server URL --api-key FEED_KEY (or $MONITOR_FEED_KEY) [--config DIR]",
+                $"  columns: {string.Join(",", MonthlyCsv.Columns)}; month yyyy-MM; denominator blank for counts, the cases for shares and means",
+            ],
+            ownOption: _ => 0,
+            out var exit);
+        if (line is null)
         {
-            switch (args[i])
-            {
-                case "--server" when i + 1 < args.Count:
-                    server = args[++i];
-                    break;
-                case "--api-key" when i + 1 < args.Count:
-                    apiKey = args[++i];
-                    break;
-                case "--config" when i + 1 < args.Count:
-                    config = args[++i];
-                    break;
-                case "-h" or "--help":
-                    io.Out.WriteLine("usage: monitor import-monthly FILE.csv --server URL --api-key FEED_KEY (or $MONITOR_FEED_KEY) [--config DIR]");
-                    io.Out.WriteLine($"  columns: {string.Join(",", MonthlyCsv.Columns)}; month yyyy-MM; denominator blank for counts, the cases for shares and means");
-                    return 0;
-                case var arg when !arg.StartsWith('-') && file is null:
-                    file = arg;
-                    break;
-                default:
-                    return Fail(io, $"unexpected argument '{args[i]}' (usage: monitor import-monthly FILE.csv --server URL [--api-key KEY])");
-            }
+            return exit;
         }
 
-        if (file is null || server is null || !Uri.TryCreate(server, UriKind.Absolute, out var baseUri))
-        {
-            return Fail(io, "import-monthly needs a FILE and --server URL (e.g. http://localhost:5000)");
-        }
-
-        if (!File.Exists(file))
-        {
-            return Fail(io, $"cannot read '{file}': no such file");
-        }
-
-        ForceCatalog forces;
-        try
-        {
-            forces = ForceConfigurationLoader.LoadDirectory(config ?? Path.Combine(AppContext.BaseDirectory, "config", "forces"));
-        }
-        catch (ForceConfigurationException e)
-        {
-            return Fail(io, e.Message);
-        }
-
-        var read = MonthlyCsv.Read(File.ReadLines(file), forces);
+        var file = line.File;
+        var read = MonthlyCsv.Read(File.ReadLines(file), line.Forces);
         if (read.Errors.Count > 0)
         {
             foreach (var error in read.Errors.Take(ErrorsShown))
@@ -83,8 +52,8 @@ public sealed class ImportMonthlyCommand : ICommand
             return MonitorCli.UsageError;
         }
 
-        using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
-        var client = new HistoryClient(http, apiKey ?? Environment.GetEnvironmentVariable("MONITOR_FEED_KEY"), io, Name);
+        using var http = line.CreateClient();
+        var client = new HistoryClient(http, line.FeedKey, io, Name);
         var refused = 0;
         foreach (var (force, points) in read.Points)
         {
@@ -94,11 +63,5 @@ public sealed class ImportMonthlyCommand : ICommand
         }
 
         return refused > 0 ? MonitorCli.UsageError : 0;
-    }
-
-    private static int Fail(CommandIo io, string message)
-    {
-        io.Error.WriteLine($"monitor import-monthly: {message}");
-        return MonitorCli.UsageError;
     }
 }

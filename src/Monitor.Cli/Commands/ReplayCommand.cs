@@ -24,68 +24,33 @@ public sealed class ReplayCommand : ICommand
 
     public int Run(IReadOnlyList<string> args, CommandIo io)
     {
-        ArgumentNullException.ThrowIfNull(args);
-        ArgumentNullException.ThrowIfNull(io);
-        string? file = null, server = null, apiKey = null, config = null;
         var liveDays = 6.0;
-        for (var i = 0; i < args.Count; i++)
-        {
-            switch (args[i])
+        var line = FeedFileCommandLine.Parse(
+            args,
+            io,
+            Name,
+            "monitor replay FILE --server URL [--api-key KEY] [--live-days 0..7]",
+            ["usage: monitor replay FILE --server URL --api-key FEED_KEY (or $MONITOR_FEED_KEY) [--live-days 0..7] [--config DIR]"],
+            ownOption: i =>
             {
-                case "--server" when i + 1 < args.Count:
-                    server = args[++i];
-                    break;
-                case "--api-key" when i + 1 < args.Count:
-                    apiKey = args[++i];
-                    break;
-                case "--config" when i + 1 < args.Count:
-                    config = args[++i];
-                    break;
-                case "--live-days" when i + 1 < args.Count && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var days) && days is >= 0 and <= 7:
+                if (args[i] == "--live-days" && i + 1 < args.Count && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var days) && days is >= 0 and <= 7)
+                {
                     liveDays = days;
-                    i++;
-                    break;
-                case "-h" or "--help":
-                    io.Out.WriteLine("usage: monitor replay FILE --server URL --api-key FEED_KEY (or $MONITOR_FEED_KEY) [--live-days 0..7] [--config DIR]");
-                    return 0;
-                case var arg when !arg.StartsWith('-') && file is null:
-                    file = arg;
-                    break;
-                default:
-                    return Fail(io, $"unexpected argument '{args[i]}' (usage: monitor replay FILE --server URL [--api-key KEY] [--live-days 0..7])");
-            }
+                    return 2;
+                }
+
+                return 0;
+            },
+            out var exit);
+        if (line is null)
+        {
+            return exit;
         }
 
-        if (file is null || server is null || !Uri.TryCreate(server, UriKind.Absolute, out var baseUri))
-        {
-            return Fail(io, "replay needs a FILE and --server URL (e.g. http://localhost:5000)");
-        }
-
-        if (!File.Exists(file))
-        {
-            return Fail(io, $"cannot read '{file}': no such file");
-        }
-
-        ForceCatalog forces;
-        try
-        {
-            forces = ForceConfigurationLoader.LoadDirectory(config ?? Path.Combine(AppContext.BaseDirectory, "config", "forces"));
-        }
-        catch (ForceConfigurationException e)
-        {
-            return Fail(io, e.Message);
-        }
-
-        using var http = new HttpClient { BaseAddress = baseUri, Timeout = TimeSpan.FromMinutes(2) };
-        var credentials = new Credentials(apiKey ?? Environment.GetEnvironmentVariable("MONITOR_FEED_KEY"));
-        return new Replay(file, forces, DateTimeOffset.UtcNow.AddDays(-liveDays), http, credentials, io).RunAsync().GetAwaiter().GetResult();
+        using var http = line.CreateClient();
+        return new Replay(line.File, line.Forces, DateTimeOffset.UtcNow.AddDays(-liveDays), http, new Credentials(line.FeedKey), io).RunAsync().GetAwaiter().GetResult();
     }
 
-    private static int Fail(CommandIo io, string message)
-    {
-        io.Error.WriteLine($"monitor replay: {message}");
-        return MonitorCli.UsageError;
-    }
 
     /// <summary>Events and history both go in under the force's feed key (history needs one limited to no event type).</summary>
     private sealed record Credentials(string? FeedKey);
