@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Headers;
 using System.Text;
@@ -36,7 +35,6 @@ public sealed class FuzzTests(MirroredServers servers)
         var errorsBefore = app.Logs.Errors.Count;
         var accepted = 0;
         var statuses = new Dictionary<int, int>();
-        var watch = Stopwatch.StartNew();
 
         for (var batch = 0; batch < Batches; batch++)
         {
@@ -78,7 +76,6 @@ public sealed class FuzzTests(MirroredServers servers)
         // The run exercised both sides: many events counted, many refused, some bodies refused whole.
         Assert.True(accepted > 1_000, $"only {accepted} events accepted");
         Assert.True(statuses.GetValueOrDefault(400) > 50, $"answers: {string.Join(", ", statuses.Select(s => $"{s.Key}×{s.Value}"))}");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(90), $"took {watch.Elapsed}");
     }
 
     private static JsonObject Valid(MonitorAppFactory app, Random random, string id)
