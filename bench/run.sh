@@ -57,6 +57,9 @@ feed_key="mfk_bench$(openssl rand -hex 24)"
 export Monitor__Feeds__0__KeyHash="sha256:$(printf %s "$feed_key" | sha256sum | cut -d' ' -f1)"
 export Monitor__Feeds__0__Force=warwickshire
 export Monitor__Feeds__0__RequestsPerMinute=100000000
+# Every board connects as the same person here, so the per-person rate limit (600 requests a minute: SignalR's
+# negotiate and connect count) is lifted for the run; real boards each have their own token.
+export Monitor__RateLimits__UserRequestsPerMinute=100000000
 token=$(dotnet "$cli_dll" token --role wallboard --name bench --force warwickshire --minutes 600)
 
 free_port() {
@@ -68,17 +71,19 @@ free_port() {
   echo "bench: no free port found" >&2; exit 1
 }
 
-# start_server NAME [server args...]: sets $url and $server_pid. Request logs at Warning, as in production.
+# start_server NAME [server args...]: sets $url and $server_pid. Request, Orleans and Polly logs at Warning, as
+# src/Monitor.Server/appsettings.json has them (the content root here is the repository, so it is not read).
 start_server() {
   local name=$1; shift
   local port; port=$(free_port)
-  dotnet "$server_dll" --urls "http://127.0.0.1:$port" --Logging:LogLevel:Microsoft.AspNetCore=Warning "$@" >"$work/$name.log" 2>&1 &
+  dotnet "$server_dll" --urls "http://127.0.0.1:$port" --Logging:LogLevel:Microsoft.AspNetCore=Warning --Logging:LogLevel:Orleans=Warning \
+    --Logging:LogLevel:Polly=Warning "$@" >"$work/server-$name.log" 2>&1 &
   server_pid=$!
   pids+=("$server_pid")
   url="http://127.0.0.1:$port"
   local deadline=$((SECONDS + 120))
   until curl -fs "$url/readyz" >/dev/null 2>&1; do
-    if ! kill -0 "$server_pid" 2>/dev/null; then say "the server exited:"; cat "$work/$name.log" >&2; exit 1; fi
+    if ! kill -0 "$server_pid" 2>/dev/null; then say "the server exited:"; cat "$work/server-$name.log" >&2; exit 1; fi
     if (( SECONDS > deadline )); then say "the server was not ready within 120 s"; exit 1; fi
     sleep 0.5
   done
