@@ -1,136 +1,236 @@
 #!/usr/bin/env bash
-# Ingest and hot-path benchmarks, run for real, figures written to docs/benchmarks.md:
-#  1. builds Release (server, load tool, BenchmarkDotNet suite);
-#  2. starts the monitor (embedded, in-memory, no auth) on a free loopback port and waits for /readyz;
-#  3. runs bench/Monitor.LoadTest: RUNS runs, each a parse-only baseline phase (hosted by the tool, same
-#     EventReader) then the monitor phase, SECONDS s measured after a 3 s warm-up, CONNECTIONS connections,
-#     NDJSON batches of 1,000 events;
-#  4. runs the BenchmarkDotNet suite with the short job;
-#  5. writes docs/benchmarks.md with the machine (lscpu, memory) and the figures.
-# The whole run takes about 6-7 minutes with the defaults (LOAD_SECONDS=20, RUNS=3).
+# Every row of issue #8's benchmark table, each beside its baseline in the same run, RUNS times (min / median /
+# max over the runs). Writes the raw tables, the machine and the load beside each scenario to $OUT
+# (default bench/results/run-<UTC time>.md); docs/benchmarks.md quotes such a file.
+#
+#   bench/run.sh                     # the issue's sizes: 60 s ingest phases, 5 M events replayed (long: over an hour)
+#   bench/run.sh --quick             # short phases and a smaller replay, to see that everything works (~15 min)
+#   LOAD_SECONDS=20 REPLAY_DAYS=365 bench/run.sh   # any size in between; every size used is printed in $OUT
+#
+# Sizes (environment): RUNS (3), LOAD_SECONDS (60) per ingest phase, CONNECTIONS (4), PUSH_SECONDS (20) per push
+# phase, BOARDS (1000), FANOUT_BOARDS (5000), REPLAY_DAYS (1437: about 5 M simulated events), MEMORY_GRAINS (2000),
+# SCENARIOS (all: "ingest redis push fanout replay memory spc" in any subset).
+#
+# Everything is real: the Release server (embedded, then on its own redis-server with AOF appendfsync always),
+# the SignalR .NET client for boards, redis-benchmark, monitor simulate and monitor replay. Baselines run in
+# the load tool's process (bench/Monitor.LoadTest), so client, baseline and server share the machine's cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-SECONDS_PER_PHASE=${LOAD_SECONDS:-20}
+if [[ "${1:-}" == "--quick" ]]; then
+  : "${LOAD_SECONDS:=10}" "${PUSH_SECONDS:=5}" "${REPLAY_DAYS:=60}" "${MEMORY_GRAINS:=500}" "${FANOUT_BOARDS:=1000}"
+fi
 RUNS=${RUNS:-3}
+LOAD_SECONDS=${LOAD_SECONDS:-60}
 CONNECTIONS=${CONNECTIONS:-4}
+PUSH_SECONDS=${PUSH_SECONDS:-20}
+BOARDS=${BOARDS:-1000}
+FANOUT_BOARDS=${FANOUT_BOARDS:-5000}
+REPLAY_DAYS=${REPLAY_DAYS:-1437}
+MEMORY_GRAINS=${MEMORY_GRAINS:-2000}
+SCENARIOS=${SCENARIOS:-"ingest redis push fanout replay memory spc"}
+mkdir -p bench/results
+OUT=${OUT:-bench/results/run-$(date -u +%Y%m%dT%H%M%SZ).md}
 work=$(mktemp -d)
-server_pid=""
+pids=()
 cleanup() {
-  if [[ -n "$server_pid" ]]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
+  pids=()
 }
-trap cleanup EXIT
+trap 'cleanup; rm -rf "$work"' EXIT
+wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
+say() { echo "bench: $*" >&2; }
+load() { echo "load: \`$(uptime | sed 's/^ *//')\`"; }
 
 echo "bench: building Release" >&2
-dotnet build -c Release -v quiet -nologo src/Monitor.Server >"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-dotnet build -c Release -v quiet -nologo bench/Monitor.LoadTest >>"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-dotnet build -c Release -v quiet -nologo bench/Monitor.Benchmarks >>"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
-
-# A free port: one nobody answers on (bash's /dev/tcp connect fails on a closed port).
-port=""
-for _ in $(seq 1 50); do
-  candidate=$((20000 + RANDOM % 40000))
-  if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then port=$candidate; break; fi
+for project in src/Monitor.Server src/Monitor.Cli bench/Monitor.LoadTest bench/Monitor.Benchmarks; do
+  dotnet build -c Release -v quiet -nologo "$project" >>"$work/build.log" 2>&1 || { cat "$work/build.log"; exit 1; }
 done
-[[ -n "$port" ]] || { echo "bench: no free port found" >&2; exit 1; }
+server_dll=src/Monitor.Server/bin/Release/net10.0/Monitor.Server.dll
+cli_dll=src/Monitor.Cli/bin/Release/net10.0/monitor.dll
+load_dll=bench/Monitor.LoadTest/bin/Release/net10.0/Monitor.LoadTest.dll
 
-echo "bench: starting the monitor on 127.0.0.1:$port" >&2
-dotnet src/Monitor.Server/bin/Release/net10.0/Monitor.Server.dll --urls "http://127.0.0.1:$port" >"$work/server.log" 2>&1 &
-server_pid=$!
-deadline=$((SECONDS + 60))
-until curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1; do
-  if ! kill -0 "$server_pid" 2>/dev/null; then echo "bench: the server exited:" >&2; cat "$work/server.log" >&2; exit 1; fi
-  if (( SECONDS > deadline )); then echo "bench: the server was not ready within 60 s" >&2; exit 1; fi
-  sleep 0.5
-done
+# Credentials for this run only: a signing key, a feed key of Warwickshire (no rate limit worth the name) and a
+# wallboard token, as docs/security.md describes for scripts.
+export Monitor__Auth__SigningKey; Monitor__Auth__SigningKey=$(openssl rand -base64 32)
+feed_key="mfk_bench$(openssl rand -hex 24)"
+export Monitor__Feeds__0__KeyHash="sha256:$(printf %s "$feed_key" | sha256sum | cut -d' ' -f1)"
+export Monitor__Feeds__0__Force=warwickshire
+export Monitor__Feeds__0__RequestsPerMinute=100000000
+# Every board connects as the same person here, so the per-person rate limit (600 requests a minute: SignalR's
+# negotiate and connect count) is lifted for the run; real boards each have their own token.
+export Monitor__RateLimits__UserRequestsPerMinute=100000000
+token=$(dotnet "$cli_dll" token --role wallboard --name bench --force warwickshire --minutes 600)
 
-echo "bench: load test ($RUNS runs x 2 phases x ${SECONDS_PER_PHASE} s)" >&2
-load_status=0
-dotnet bench/Monitor.LoadTest/bin/Release/net10.0/Monitor.LoadTest.dll \
-  --url "http://127.0.0.1:$port" --connections "$CONNECTIONS" --seconds "$SECONDS_PER_PHASE" --runs "$RUNS" \
-  >"$work/load.md" 2>"$work/load.log" || load_status=$?
-cat "$work/load.log" >&2
-server_rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status" 2>/dev/null || echo "?")
-cleanup
-server_pid=""
+free_port() {
+  local candidate
+  for _ in $(seq 1 50); do
+    candidate=$((20000 + RANDOM % 40000))
+    if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then echo "$candidate"; return; fi
+  done
+  echo "bench: no free port found" >&2; exit 1
+}
 
-echo "bench: BenchmarkDotNet suite (short job)" >&2
-rm -rf BenchmarkDotNet.Artifacts
-dotnet bench/Monitor.Benchmarks/bin/Release/net10.0/Monitor.Benchmarks.dll --filter '*' --job short --exporters github \
-  >"$work/bdn.log" 2>&1 || { tail -50 "$work/bdn.log"; exit 1; }
+# start_server NAME [server args...]: sets $url and $server_pid. Request, Orleans and Polly logs at Warning, as
+# src/Monitor.Server/appsettings.json has them (the content root here is the repository, so it is not read).
+start_server() {
+  local name=$1; shift
+  local port; port=$(free_port)
+  dotnet "$server_dll" --urls "http://127.0.0.1:$port" --Logging:LogLevel:Microsoft.AspNetCore=Warning --Logging:LogLevel:Orleans=Warning \
+    --Logging:LogLevel:Polly=Warning "$@" >"$work/server-$name.log" 2>&1 &
+  server_pid=$!
+  pids+=("$server_pid")
+  url="http://127.0.0.1:$port"
+  local deadline=$((SECONDS + 120))
+  until curl -fs "$url/readyz" >/dev/null 2>&1; do
+    if ! kill -0 "$server_pid" 2>/dev/null; then say "the server exited:"; cat "$work/server-$name.log" >&2; exit 1; fi
+    if (( SECONDS > deadline )); then say "the server was not ready within 120 s"; exit 1; fi
+    sleep 0.5
+  done
+}
+stop_servers() { cleanup; }
 
 model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
-cpus=$(nproc)
-threads=$(lscpu | sed -n 's/^Thread(s) per core:[[:space:]]*//p' | head -1)
-memory=$(free -h | awk '/^Mem:/ {print $2}')
-kernel=$(uname -r)
-sdk=$(dotnet --version)
-today=$(date -u +%Y-%m-%d)
-
 {
-  cat <<HEADER
-# Benchmarks
-
-Generated by \`bench/run.sh\` on $today (it rebuilds Release, starts the monitor, runs everything below and
-rewrites this file; about 6-7 minutes).
-
-Machine: $model, $cpus cores ($threads thread(s) per core), $memory memory; Linux $kernel; .NET SDK $sdk;
-BenchmarkDotNet 0.15.8. The machine is shared with other engineers' builds and tests, so figures are noisy:
-read the medians, and the spread between min and max.
-
-## Ingest: POST /api/events
-
-\`bench/Monitor.LoadTest\` posts pre-generated NDJSON bodies of 1,000 simulated events (six days of the seeded
-Warwickshire feed, re-identified per copy so the server counts new events, not duplicates) with $CONNECTIONS
-concurrent connections, for ${SECONDS_PER_PHASE}-second measured phases after a 3-second warm-up. Each of the
-$RUNS runs measures first the **parse-only** baseline (a bare Kestrel endpoint hosted inside the load tool on a
-free port, reading every event with the same \`EventReader\` and storing nothing) and then the **monitor**
-(the Release server, embedded silo, in-memory storage, default settings, started by the script on a free port;
-no auth configured in this build). events/s counts events in batches answered 2xx; latency is per request of
-1,000 events, send to whole answer. Client, baseline and server share the same $cpus cores, so every figure
-includes the load tool's own cost.
-
-HEADER
-  if [[ $load_status -ne 0 ]]; then
-    echo "**The load tool reported failed requests (exit $load_status); see the failed column.**"
-    echo
-  fi
-  cat "$work/load.md"
+  echo "# bench/run.sh, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
-  if [[ "$server_rss_kib" =~ ^[0-9]+$ ]]; then
-    echo "The monitor's resident memory after the load runs: $((server_rss_kib / 1024)) MiB (it keeps what it accepted in memory)."
-  fi
-  cat <<'MIDDLE'
+  echo "Machine: $model, $(nproc) cores ($(lscpu | sed -n 's/^Thread(s) per core:[[:space:]]*//p' | head -1) thread(s) per core), $(free -h | awk '/^Mem:/ {print $2}') memory;"
+  echo "$(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r); .NET SDK $(dotnet --version); $(redis-server --version | cut -d' ' -f1-3)."
+  echo
+  echo "Sizes: RUNS=$RUNS LOAD_SECONDS=$LOAD_SECONDS CONNECTIONS=$CONNECTIONS PUSH_SECONDS=$PUSH_SECONDS BOARDS=$BOARDS FANOUT_BOARDS=$FANOUT_BOARDS REPLAY_DAYS=$REPLAY_DAYS MEMORY_GRAINS=$MEMORY_GRAINS"
+  echo
+  load
+  echo
+} >"$OUT"
 
-## Hot paths (BenchmarkDotNet, ShortRun: 1 launch, 3 warm-ups, 3 iterations)
+if wants ingest; then
+  say "ingest, embedded: $RUNS runs x (parse-only, monitor) x $LOAD_SECONDS s"
+  start_server embedded
+  { echo "## Ingest, embedded (batches of 1,000, $CONNECTIONS connections, $LOAD_SECONDS s per phase)"; echo; load; echo; } >>"$OUT"
+  dotnet "$load_dll" --url "$url" --api-key "$feed_key" --connections "$CONNECTIONS" --seconds "$LOAD_SECONDS" --runs "$RUNS" >>"$OUT" 2>"$work/ingest.log" || say "ingest: failed requests (see the table)"
+  echo "server RSS after: $(( $(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status") / 1024 )) MiB" >>"$OUT"
+  { echo; load; echo; } >>"$OUT"
+  stop_servers
+fi
 
-Sources: `bench/Monitor.Benchmarks`. Each class has its baseline (Ratio 1.00):
-
-- `EventReaderBenchmarks`: a 1,000-event NDJSON batch read as the server does (one `JsonDocument` per line, then
-  `EventReader.Read`), against only parsing the same lines as JSON.
-- `FactRouterBenchmarks`: `FactRouter.Route` fanning 1,000 recorded crimes and incidents out to every measure
-  they feed at district, policing area and force, against a plain loop over the same facts.
-- `MeasureSeriesBenchmarks`: a fresh `MeasureSeries` taking 1,000 new facts over two days (de-duplication, then
-  hour, day, week and month buckets in local time), against a fresh `Dictionary` incremented for the same times.
-- `SpcChartBenchmarks`: `SpcEngine.Compute` on 10,000 points, both views (target: 5 ms per chart); the last row
-  adds writing the chart as JSON (about 1.8 MB of text).
-
-MIDDLE
-  for report in BenchmarkDotNet.Artifacts/results/*-report-github.md; do
-    echo "### $(basename "$report" -report-github.md | sed 's/^Monitor\.Benchmarks\.//')"
+if wants redis; then
+  say "ingest with Redis (appendonly yes, appendfsync always)"
+  rport=$(free_port)
+  mkdir -p "$work/redis"
+  redis-server --port "$rport" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync always --save "" --daemonize no >"$work/redis.log" 2>&1 &
+  pids+=("$!")
+  until redis-cli -p "$rport" ping >/dev/null 2>&1; do sleep 0.2; done
+  start_server redis "--Monitor:Redis=127.0.0.1:$rport"
+  redis-cli -p "$rport" config resetstat >/dev/null
+  { echo "## Ingest with Redis (AOF appendfsync always; 200 = persisted), $CONNECTIONS connections, $LOAD_SECONDS s per phase"; echo; load; echo; } >>"$OUT"
+  dotnet "$load_dll" --url "$url" --api-key "$feed_key" --connections "$CONNECTIONS" --seconds "$LOAD_SECONDS" --runs "$RUNS" >"$work/redis-ingest.md" 2>"$work/redis-ingest.log" || say "redis ingest: failed requests (see the table)"
+  cat "$work/redis-ingest.md" >>"$OUT"
+  # The writes the monitor made, per event accepted: commands and bytes, for the redis-benchmark baseline.
+  calls=$(redis-cli -p "$rport" info commandstats | tr -d '\r' | grep -E '^cmdstat_(rpush|set|hset|hmset|eval|evalsha|del|ltrim|lpop):' | sed -E 's/^[^:]*:calls=([0-9]+),.*/\1/' | paste -sd+ | bc)
+  written=$(redis-cli -p "$rport" info stats | tr -d '\r' | sed -n 's/^total_net_input_bytes://p')
+  accepted=$(grep -E '^\| [0-9]+ \| monitor' "$work/redis-ingest.md" | awk -F'|' '{gsub(/[ ,]/,"",$9); s+=$9} END {print s+0}')
+  {
     echo
-    # The environment block is the same for every class (given above); keep the table.
-    sed -n '/^| /,$p' "$report" | sed "s/&#39;/'/g"
+    echo "Redis writes during the monitor phases (warm-ups included): $calls write commands, $written bytes received, for $accepted events accepted in the measured phases."
     echo
+    redis-cli -p "$rport" info commandstats | tr -d '\r' | grep '^cmdstat' | sed 's/^/    /'
+    echo
+  } >>"$OUT"
+  stop_servers
+  # Baseline: redis-benchmark of the same writes (SET of the mean payload, pipelined as the server's multiplexer
+  # does) on a fresh redis-server with the same AOF settings.
+  bport=$(free_port)
+  mkdir -p "$work/redis-bench"
+  redis-server --port "$bport" --bind 127.0.0.1 --dir "$work/redis-bench" --appendonly yes --appendfsync always --save "" --daemonize no >"$work/redis-bench.log" 2>&1 &
+  pids+=("$!")
+  until redis-cli -p "$bport" ping >/dev/null 2>&1; do sleep 0.2; done
+  size=$(( calls > 0 ? written / calls : 100 ))
+  echo "Mean bytes per write command: $size. Baseline events/s = redis-benchmark requests/s / ($calls / events sent to the monitor, warm-ups included: see the load tool's requests column)." >>"$OUT"
+  echo >>"$OUT"
+  echo "| run | redis-benchmark SET -d $size, 50 clients, pipeline 16: requests/s |" >>"$OUT"
+  echo "|----:|------:|" >>"$OUT"
+  for run in $(seq 1 "$RUNS"); do
+    rps=$(redis-benchmark -p "$bport" -t set -d "$size" -n 200000 -c 50 -P 16 -r 1000000 -q --csv | tail -1 | cut -d, -f2 | tr -d '"')
+    echo "| $run | $rps |" >>"$OUT"
   done
-  cat <<'FOOTER'
-## Not measured here
+  { echo; load; echo; } >>"$OUT"
+  stop_servers
+fi
 
-- Ingest with Redis storage or several silos (this run is the embedded in-memory default), and with an API key
-  (this build has no auth); the JSON-array body (the load tool takes `--format json`, the script sends NDJSON).
-- The load tool, the baseline endpoint and the server share the machine's cores: the figures are what one
-  machine does with all three on it, not the server's ceiling on cores of its own.
-FOOTER
-} >docs/benchmarks.md
+push_header() {
+  echo "| endpoint | run | boards connected | events/s | batches | failed POSTs | receipts/expected | p50 ms | p99 ms | % within 250 ms | server KiB/connection | POST p50 ms | POST p99 ms |"
+  echo "|----------|----:|-----------------:|---------:|--------:|-------------:|------------------:|-------:|-------:|----------------:|----------------------:|------------:|------------:|"
+}
 
-echo "bench: wrote docs/benchmarks.md" >&2
+if wants push; then
+  start_server push
+  for spec in "100 1" "10000 100"; do
+    read -r rate batch <<<"$spec"
+    say "push latency: $BOARDS boards, $rate events/s (batches of $batch)"
+    { echo "## POST to SignalR receipt, $BOARDS boards, $rate events/s (batches of $batch), $PUSH_SECONDS s"; echo; load; echo; push_header; } >>"$OUT"
+    dotnet "$load_dll" push --url "$url" --token "$token" --api-key "$feed_key" --boards "$BOARDS" --rate "$rate" --batch "$batch" \
+      --seconds "$PUSH_SECONDS" --runs "$RUNS" --server-pid "$server_pid" >>"$OUT" 2>>"$work/push.log" || say "push: failures (see the table)"
+    { echo; load; echo; } >>"$OUT"
+  done
+  stop_servers
+fi
+
+if wants fanout; then
+  say "fan-out: $FANOUT_BOARDS boards, 1 update/s"
+  start_server fanout
+  { echo "## $FANOUT_BOARDS boards, 1 update/s each (raw WebSocket baseline), $PUSH_SECONDS s"; echo; load; echo; push_header; } >>"$OUT"
+  dotnet "$load_dll" push --url "$url" --token "$token" --api-key "$feed_key" --boards "$FANOUT_BOARDS" --rate 1 --batch 1 --baseline websocket \
+    --seconds "$PUSH_SECONDS" --runs "$RUNS" --server-pid "$server_pid" >>"$OUT" 2>>"$work/fanout.log" || say "fan-out: failures (see the table)"
+  { echo; load; echo; } >>"$OUT"
+  stop_servers
+fi
+
+if wants replay; then
+  say "replay: simulating $REPLAY_DAYS days"
+  file="$work/replay.ndjson"
+  from=$(date -u -d "-$REPLAY_DAYS days" +%Y-%m-%d)
+  dotnet "$cli_dll" simulate --out "$file" --from "$from" --days "$REPLAY_DAYS" --seed 2017 >"$work/simulate.log" 2>&1
+  events=$(wc -l <"$file")
+  { echo "## Replay of $events events ($REPLAY_DAYS simulated days, seed 2017) against parse-only of the same file"; echo; load; echo; } >>"$OUT"
+  echo "| endpoint | run | events | seconds | events/s |" >>"$OUT"
+  echo "|----------|----:|-------:|--------:|---------:|" >>"$OUT"
+  dotnet "$load_dll" parse-file --file "$file" --runs "$RUNS" >>"$OUT" 2>>"$work/parse.log"
+  for run in $(seq 1 "$RUNS"); do
+    start_server "replay$run"
+    started=$(date +%s.%N)
+    dotnet "$cli_dll" replay "$file" --server "$url" --api-key "$feed_key" >"$work/cli-replay$run.log" 2>&1 || say "replay $run failed: $(tail -2 "$work/cli-replay$run.log")"
+    seconds=$(echo "$(date +%s.%N) - $started" | bc -l)
+    printf '| monitor replay | %d | %s | %.2f | %.0f |\n' "$run" "$events" "$seconds" "$(echo "$events / $seconds" | bc -l)" >>"$OUT"
+    grep -h "replayed" "$work/cli-replay$run.log" | tail -1 | sed "s/^/    run $run: /" >>"$work/replay-summary.txt" || true
+    stop_servers
+  done
+  { echo; cat "$work/replay-summary.txt"; echo; load; echo; } >>"$OUT"
+  rm -f "$file"
+fi
+
+if wants memory; then
+  say "memory per measure series"
+  { echo "## Memory per measure grain's series ($MEMORY_GRAINS series per line; managed heap after a full GC)"; echo; load; echo; } >>"$OUT"
+  for run in $(seq 1 "$RUNS"); do
+    echo "Run $run:" >>"$OUT"; echo >>"$OUT"
+    dotnet "$load_dll" memory --grains "$MEMORY_GRAINS" >>"$OUT" 2>>"$work/memory.log"
+    echo >>"$OUT"
+  done
+fi
+
+if wants spc; then
+  say "BenchmarkDotNet (short job): SPC chart of 10,000 points and the ingest hot paths"
+  rm -rf BenchmarkDotNet.Artifacts
+  { echo "## BenchmarkDotNet, ShortRun (3 iterations; Min / Median / Max columns over them)"; echo; load; echo; } >>"$OUT"
+  dotnet bench/Monitor.Benchmarks/bin/Release/net10.0/Monitor.Benchmarks.dll --filter '*' --job short --exporters github >"$work/bdn.log" 2>&1 || { tail -50 "$work/bdn.log"; exit 1; }
+  for report in BenchmarkDotNet.Artifacts/results/*-report-github.md; do
+    echo "### $(basename "$report" -report-github.md | sed 's/^Monitor\.Benchmarks\.//')" >>"$OUT"
+    echo >>"$OUT"
+    sed -n '/^| /,$p' "$report" | sed "s/&#39;/'/g" >>"$OUT"
+    echo >>"$OUT"
+  done
+  rm -rf BenchmarkDotNet.Artifacts
+fi
+
+{ echo "Finished $(date -u +%H:%MZ)."; load; } >>"$OUT"
+say "wrote $OUT"

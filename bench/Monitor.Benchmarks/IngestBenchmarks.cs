@@ -41,6 +41,9 @@ internal static class Feed
 /// the baseline of parsing the same lines as JSON without reading them into events.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
+[MaxColumn]
 public class EventReaderBenchmarks
 {
     private byte[][] _lines = [];
@@ -80,6 +83,9 @@ public class EventReaderBenchmarks
 /// force level, against the baseline of walking the same facts without routing.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
+[MaxColumn]
 public class FactRouterBenchmarks
 {
     private Fact[] _facts = [];
@@ -124,6 +130,9 @@ public class FactRouterBenchmarks
 /// buckets in local time), against a plain Dictionary counting the same 1,000 keys. Both start empty each time.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
+[MaxColumn]
 public class MeasureSeriesBenchmarks
 {
     private static readonly Contribution One = new(1, 1);

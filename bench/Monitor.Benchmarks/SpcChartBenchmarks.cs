@@ -8,6 +8,9 @@ namespace Monitor.Benchmarks;
 /// step so that runs, trends and re-baselines all occur, as in a long daily or weekly history.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
+[MaxColumn]
 public class SpcChartBenchmarks
 {
     private const int Points = 10_000;

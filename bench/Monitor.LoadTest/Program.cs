@@ -3,10 +3,17 @@ using Monitor.LoadTest;
 
 // monitor ingest load tool: see docs/benchmarks.md. Every run measures the parse-only baseline (hosted here)
 // and then the target server with the same bodies, so the two figures share the machine's state.
+// A first argument that is not an option names another scenario (push, parse-file, memory): see Scenarios.
+var scenario = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : null;
 var options = new Dictionary<string, string>(StringComparer.Ordinal);
-for (var i = 0; i + 1 < args.Length; i += 2)
+for (var i = scenario is null ? 0 : 1; i + 1 < args.Length; i += 2)
 {
     options[args[i]] = args[i + 1];
+}
+
+if (scenario is not null)
+{
+    return await Scenarios.RunAsync(scenario, options);
 }
 
 string Option(string name, string fallback) => options.GetValueOrDefault(name, fallback);

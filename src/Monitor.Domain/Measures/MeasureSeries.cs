@@ -58,6 +58,11 @@ public sealed class MeasureSeries
     private readonly SortedDictionary<long, HashSet<ulong>> _seenByDay = [];
     private readonly Dictionary<PeriodKind, SortedDictionary<long, Bucket>> _history = [];
 
+    // The last period found per kind, as UTC ticks [start, end): facts arrive close together in time, and reading
+    // an instant in the force's zone (PeriodOf) costs far more than the counting. Periods of a kind tile time, so
+    // an instant inside the last one belongs to it.
+    private readonly (long Start, long End)[] _lastPeriod = new (long, long)[(int)PeriodKind.Month + 1];
+
     public MeasureSeries(MeasureDefinition measure, PeriodCalendar calendar, SeriesRetention retention)
     {
         Measure = measure;
@@ -77,7 +82,7 @@ public sealed class MeasureSeries
     /// <summary>Counts a fact unless its fingerprint was already counted in the same day; false for a duplicate.</summary>
     public bool Apply(ulong fingerprint, DateTimeOffset at, Contribution contribution)
     {
-        var day = _calendar.PeriodOf(PeriodKind.Day, at).Start.UtcTicks;
+        var day = StartOf(PeriodKind.Day, at);
         if (!_seenByDay.TryGetValue(day, out var seen))
         {
             seen = [];
@@ -91,12 +96,26 @@ public sealed class MeasureSeries
 
         foreach (var (kind, buckets) in _buckets)
         {
-            var start = _calendar.PeriodOf(kind, at).Start.UtcTicks;
+            var start = StartOf(kind, at);
             buckets[start] = buckets.GetValueOrDefault(start).Add(contribution);
         }
 
         Version++;
         return true;
+    }
+
+    private long StartOf(PeriodKind kind, DateTimeOffset at)
+    {
+        var ticks = at.UtcTicks;
+        ref var last = ref _lastPeriod[(int)kind];
+        if (ticks >= last.Start && ticks < last.End)
+        {
+            return last.Start;
+        }
+
+        var period = _calendar.PeriodOf(kind, at);
+        last = (period.Start.UtcTicks, _calendar.EndOf(period).UtcTicks);
+        return last.Start;
     }
 
     /// <summary>The bucket of a period (what was counted live plus what was imported as history), empty when nothing was.</summary>

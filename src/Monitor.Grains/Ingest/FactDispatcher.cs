@@ -6,69 +6,153 @@ using Monitor.Domain.Routing;
 namespace Monitor.Grains.Ingest;
 
 /// <summary>
-/// Sends facts to every measure grain they feed: one sub-batch per grain, all in parallel, returning once
-/// every grain has stored its part. Used by the ingest path for raw facts and by the lifecycle grains for
-/// the pairs they derive.
+/// Sends facts to every measure grain they feed, returning once every grain has stored its part. Used by the
+/// ingest path for raw facts and by the lifecycle grains for the pairs they derive.
+/// <para>
+/// Callers arriving together share one call per measure grain: a batch of 1,000 events touches a hundred
+/// incidents, each deriving a few facts for the same force-wide measures, and one call each would queue a
+/// hundred calls on every hot measure grain. The first caller of a round queues the round's sending on the
+/// thread pool; whoever routes facts before it runs joins the round. Each caller still learns, per fact, how
+/// many grains it reached and how many had already counted it, and fails only when a grain it fed failed.
+/// </para>
 /// </summary>
 public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
 {
+    private readonly Lock _gate = new();
+    private Round? _open;
+
     /// <summary>
     /// Counts the facts; for each, how many grains it reached and how many of them had already counted it
     /// (a fact is a duplicate when the two are equal and above zero).
     /// </summary>
-    public async Task<(int Reached, int Duplicates)[]> DispatchAsync(string forceId, IReadOnlyList<Fact> facts)
+    public Task<(int Reached, int Duplicates)[]> DispatchAsync(string forceId, IReadOnlyList<Fact> facts)
     {
-        var outcome = new (int Reached, int Duplicates)[facts.Count];
-        var batches = new Dictionary<MeasureKey, BatchBuilder>();
+        var caller = new Caller(facts.Count);
+        var routed = new List<(MeasureKey Key, int FactIndex, ulong Fingerprint, long AtUtcTicks, Contribution Contribution)>(facts.Count * 4);
         var force = forces.Get(forceId);
         for (var index = 0; index < facts.Count; index++)
         {
             var fact = facts[index];
             var fingerprint = FactKey.Hash(fact.Key);
-            foreach (var routed in FactRouter.Route(force, fact))
+            foreach (var route in FactRouter.Route(force, fact))
             {
-                if (!batches.TryGetValue(routed.Key, out var builder))
-                {
-                    builder = new BatchBuilder();
-                    batches.Add(routed.Key, builder);
-                }
-
-                builder.Add(index, fingerprint, fact.At, routed.Contribution);
-                outcome[index].Reached++;
+                routed.Add((route.Key, index, fingerprint, fact.At.UtcTicks, route.Contribution));
+                caller.Outcome[index].Reached++;
             }
         }
 
-        var calls = batches.Select(async pair =>
-            (Builder: pair.Value, Outcome: await grains.GetGrain<IMeasureGrain>(pair.Key.ToString()).Apply(pair.Value.Build())));
-        foreach (var (builder, result) in await Task.WhenAll(calls))
+        if (routed.Count == 0)
         {
-            foreach (var position in result.Duplicates)
+            return Task.FromResult(caller.Outcome);
+        }
+
+        bool opened;
+        lock (_gate)
+        {
+            opened = _open is null;
+            var round = _open ??= new Round();
+            foreach (var (key, factIndex, fingerprint, at, contribution) in routed)
             {
-                outcome[builder.FactIndexAt(position)].Duplicates++;
+                round.Add(key, caller, factIndex, fingerprint, at, contribution);
             }
         }
 
-        return outcome;
+        if (opened)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.SendAsync(), this, preferLocal: false);
+        }
+
+        return caller.Done.Task;
+    }
+
+    private async Task SendAsync()
+    {
+        Round round;
+        lock (_gate)
+        {
+            round = _open!;
+            _open = null;
+        }
+
+        var calls = round.Batches.Select(async pair =>
+        {
+            var builder = pair.Value;
+            try
+            {
+                var outcome = await grains.GetGrain<IMeasureGrain>(pair.Key.ToString()).Apply(builder.Build());
+                builder.Answered(outcome.Duplicates);
+            }
+            catch (Exception e)
+            {
+                builder.Failed(e);
+            }
+        });
+        await Task.WhenAll(calls);
+
+        foreach (var caller in round.Callers)
+        {
+            caller.Finish();
+        }
+    }
+
+    /// <summary>The facts routed while a round was open, per measure grain, and who sent them.</summary>
+    private sealed class Round
+    {
+        public Dictionary<MeasureKey, BatchBuilder> Batches { get; } = [];
+
+        public HashSet<Caller> Callers { get; } = [];
+
+        public void Add(MeasureKey key, Caller caller, int factIndex, ulong fingerprint, long atUtcTicks, Contribution contribution)
+        {
+            if (!Batches.TryGetValue(key, out var builder))
+            {
+                builder = new BatchBuilder();
+                Batches.Add(key, builder);
+            }
+
+            builder.Add(caller, factIndex, fingerprint, atUtcTicks, contribution);
+            Callers.Add(caller);
+        }
+    }
+
+    /// <summary>One DispatchAsync call: its facts' outcome, and the first failure of a grain it fed.</summary>
+    private sealed class Caller(int facts)
+    {
+        public (int Reached, int Duplicates)[] Outcome { get; } = new (int, int)[facts];
+
+        public Exception? Failure { get; set; }
+
+        public TaskCompletionSource<(int Reached, int Duplicates)[]> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public void Finish()
+        {
+            if (Failure is null)
+            {
+                Done.SetResult(Outcome);
+            }
+            else
+            {
+                Done.SetException(Failure);
+            }
+        }
     }
 
     private sealed class BatchBuilder
     {
-        private readonly List<int> _factIndexes = [];
+        private readonly List<(Caller Caller, int FactIndex)> _sources = [];
         private readonly List<ulong> _fingerprints = [];
         private readonly List<long> _at = [];
         private readonly List<double> _sums = [];
         private readonly List<long> _counts = [];
 
-        public void Add(int factIndex, ulong fingerprint, DateTimeOffset at, Contribution contribution)
+        public void Add(Caller caller, int factIndex, ulong fingerprint, long atUtcTicks, Contribution contribution)
         {
-            _factIndexes.Add(factIndex);
+            _sources.Add((caller, factIndex));
             _fingerprints.Add(fingerprint);
-            _at.Add(at.UtcTicks);
+            _at.Add(atUtcTicks);
             _sums.Add(contribution.Sum);
             _counts.Add(contribution.Count);
         }
-
-        public int FactIndexAt(int position) => _factIndexes[position];
 
         public MeasureBatch Build() => new()
         {
@@ -77,5 +161,30 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
             Sums = [.. _sums],
             Counts = [.. _counts],
         };
+
+        // Runs once per builder, after its grain answered; callers are finished only after every builder ran,
+        // so the outcome arrays are not read while written.
+        public void Answered(int[] duplicatePositions)
+        {
+            foreach (var position in duplicatePositions)
+            {
+                var (caller, factIndex) = _sources[position];
+                lock (caller)
+                {
+                    caller.Outcome[factIndex].Duplicates++;
+                }
+            }
+        }
+
+        public void Failed(Exception e)
+        {
+            foreach (var (caller, _) in _sources)
+            {
+                lock (caller)
+                {
+                    caller.Failure ??= e;
+                }
+            }
+        }
     }
 }

@@ -27,8 +27,15 @@ public sealed partial class CallQueueGrain(
     TimeProvider time,
     ILogger<CallQueueGrain> logger) : Grain, ICallQueueGrain
 {
+    /// <summary>
+    /// Pruning walks the whole book; once a minute is enough, since the queue's view filters by age itself and
+    /// an ended call kept a minute longer only recognises a late resend a minute longer.
+    /// </summary>
+    private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
+
     private string _force = string.Empty;
     private string _channel = string.Empty;
+    private DateTimeOffset _prunedAt;
 
     private CallBook Book => state.State.Book ??= new CallBook { Channel = _channel };
 
@@ -47,7 +54,12 @@ public sealed partial class CallQueueGrain(
             return batch.Duplicates;
         }
 
-        Book.Prune(time.GetUtcNow());
+        var now = time.GetUtcNow();
+        if (now - _prunedAt >= PruneEvery)
+        {
+            Book.Prune(now);
+            _prunedAt = now;
+        }
         try
         {
             // Facts first, then the book: a crash between the two replays the batch, and the measures,

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using Monitor.Domain.Events;
+using Monitor.Domain.Forces;
+using Monitor.Domain.Measures;
+using Monitor.Domain.Periods;
+
+namespace Monitor.LoadTest;
+
+/// <summary>The load tool's other scenarios (the default, without a scenario name, is the ingest load): see bench/run.sh.</summary>
+internal static class Scenarios
+{
+    public static async Task<int> RunAsync(string scenario, Dictionary<string, string> options)
+    {
+        string Option(string name, string fallback) => options.GetValueOrDefault(name, fallback);
+        double Number(string name, double fallback) => double.Parse(Option(name, fallback.ToString(CultureInfo.InvariantCulture)), CultureInfo.InvariantCulture);
+        var runs = (int)Number("--runs", 3);
+        switch (scenario)
+        {
+            case "push":
+                return await PushAsync(options, Option, Number, runs);
+            case "parse-file":
+                for (var run = 1; run <= runs; run++)
+                {
+                    var (events, seconds) = ParseFile(Option("--file", "events.ndjson"));
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| parse-only | {run} | {events:N0} | {seconds:F2} | {events / seconds:N0} |"));
+                }
+
+                return 0;
+            case "memory":
+                Memory(Option("--config", Path.Combine(AppContext.BaseDirectory, "config")), (int)Number("--grains", 1000));
+                return 0;
+            default:
+                Console.Error.WriteLine($"unknown scenario '{scenario}' (push, parse-file, memory; none for the ingest load)");
+                return 2;
+        }
+    }
+
+    private static async Task<int> PushAsync(Dictionary<string, string> options, Func<string, string, string> option, Func<string, double, double> number, int runs)
+    {
+        var boards = (int)number("--boards", 1000);
+        var rate = number("--rate", 100);
+        var batch = (int)number("--batch", 1);
+        var seconds = number("--seconds", 10);
+        var window = TimeSpan.FromMilliseconds(number("--window-ms", 250));
+        var transports = option("--baseline", "signalr");
+        int? pid = options.TryGetValue("--server-pid", out var p) ? int.Parse(p, CultureInfo.InvariantCulture) : null;
+        await using var bare = await BareHost.StartAsync();
+        var failed = false;
+        for (var run = 1; run <= runs; run++)
+        {
+            var baseline = await PushScenario.RunAsync(
+                "bare " + transports, bare.Url, transports, token: null, apiKey: null, boards, rate, batch, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds), null, window);
+            Report(run, baseline);
+            var monitor = await PushScenario.RunAsync(
+                "monitor", new Uri(option("--url", "http://127.0.0.1:5000")), "signalr", option("--token", ""), option("--api-key", ""), boards, rate, batch,
+                TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds), pid, window);
+            Report(run, monitor);
+            failed |= monitor.FailedPosts > 0 || monitor.ConnectedBoards < boards;
+        }
+
+        return failed ? 1 : 0;
+    }
+
+    private static void Report(int run, PushResult r)
+    {
+        var row = string.Create(CultureInfo.InvariantCulture,
+            $"| {r.Target} | {run} | {r.ConnectedBoards:N0}/{r.Boards:N0} | {r.EventsPerSecond:N0} | {r.Batches:N0} | {r.FailedPosts} | {r.Received:N0}/{r.Expected:N0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.WithinWindowPercent:F1} | {(r.ServerKiBPerConnection is { } k ? k.ToString("F1", CultureInfo.InvariantCulture) : "-")} | {r.PostP50Ms:F1} | {r.PostP99Ms:F1} |");
+        Console.WriteLine(row);
+        Console.Error.WriteLine("push: " + row);
+    }
+
+    /// <summary>What replay's reading costs without a server: every line parsed with the server's EventReader.</summary>
+    private static (long Events, double Seconds) ParseFile(string path)
+    {
+        var started = Stopwatch.GetTimestamp();
+        long events = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            if (line.Length == 0)
+            {
+                continue;
+            }
+
+            using var document = JsonDocument.Parse(line);
+            events += EventReader.Read(document.RootElement).Error is null ? 1 : 0;
+        }
+
+        return (events, Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    /// <summary>
+    /// Memory of a measure's state (<see cref="MeasureSeries"/>, what a measure grain holds) with full history, against
+    /// empty series: live hour/day/week/month buckets and 8 days of fact fingerprints at a given daily rate, plus
+    /// imported history filling every kept period (61 months, 106 weeks, 62 days, 192 hours). Managed heap after a
+    /// full collection, divided by the number of series.
+    /// </summary>
+    private static void Memory(string configDirectory, int grains)
+    {
+        var force = ForceConfigurationLoader.LoadDirectory(Path.Combine(configDirectory, "forces")).All.Single(f => f.Id == "warwickshire");
+        var retention = new SeriesRetention();
+        var now = DateTimeOffset.UtcNow;
+        Console.WriteLine("| series | facts a day (8 days kept) | grains | KiB per grain | MiB for all | MiB for 10,000 |");
+        Console.WriteLine("|--------|--------------------------:|-------:|--------------:|------------:|---------------:|");
+        foreach (var (label, measureId, perDay) in new[] { ("empty (baseline)", "total-recorded-crime", 0), ("district crime category", "shoplifting", 10), ("force total crime", "total-recorded-crime", 130), ("force 101 calls offered (busiest)", "calls-101-offered", 650) })
+        {
+            var measure = force.FindMeasure(measureId) ?? throw new InvalidOperationException($"no measure {measureId}");
+            var random = new Random(7);
+            var before = Heap();
+            var kept = new List<MeasureSeries>(grains);
+            for (var g = 0; g < grains; g++)
+            {
+                var series = new MeasureSeries(measure, force.Calendar, retention);
+                if (perDay > 0)
+                {
+                    for (var f = 0; f < perDay * retention.DedupeDays; f++)
+                    {
+                        series.Apply((ulong)random.NextInt64(), now.AddSeconds(-random.Next(retention.DedupeDays * 86_400)), new Contribution(1, 1));
+                    }
+
+                    foreach (var kind in series.Kinds)
+                    {
+                        var period = force.Calendar.PeriodOf(kind, now);
+                        for (var i = 0; i < retention.For(kind); i++)
+                        {
+                            period = force.Calendar.Previous(period);
+                            series.ImportHistory(kind, period.Start, new Bucket(perDay, perDay));
+                        }
+                    }
+
+                    series.Prune(now);
+                }
+
+                kept.Add(series);
+            }
+
+            var bytes = Heap() - before;
+            GC.KeepAlive(kept);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {label} | {perDay:N0} | {grains:N0} | {bytes / 1024.0 / grains:F1} | {bytes / 1048576.0:F1} | {bytes / 1048576.0 / grains * 10_000:F0} |"));
+        }
+    }
+
+    private static long Heap()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return GC.GetTotalMemory(forceFullCollection: true);
+    }
+}
