@@ -18,8 +18,8 @@ public sealed class ForcesAndHealthTests(MonitorAppFactory app)
         Assert.Equal("Europe/London", (string)force["timeZone"]!);
         var areas = force["areas"]!.AsArray().ToDictionary(a => (string)a!["id"]!, a => a!);
         Assert.Equal(8, areas.Count);
-        Assert.Equal(556_000, (int)areas["warwickshire"]["population"]!);
-        Assert.Equal(294_000, (int)areas["north"]["population"]!);
+        Assert.Equal(556_400, (int)areas["warwickshire"]["population"]!);
+        Assert.Equal(293_900, (int)areas["north"]["population"]!);
         Assert.Equal("north", (string)areas["rugby"]["parent"]!);
         Assert.Equal("district", (string)areas["rugby"]["level"]!);
         Assert.Equal("policing-area", (string)areas["south"]["level"]!);
