@@ -107,6 +107,12 @@ public static partial class ForceConfigurationLoader
         var emergency = BuildStandard(file.Response?.Emergency, "$.response.emergency", problems);
         var priority = BuildStandard(file.Response?.Priority, "$.response.priority", problems);
         var measures = BuildMeasures(file.Measures, problems);
+        if (measures.FirstOrDefault(m => m.RatePer == RateBase.Households) is { } perHousehold
+            && areas.FirstOrDefault(a => a.Level == AreaLevel.District && a.Households == 0) is { } without)
+        {
+            problems.Add("$.areas", $"'{perHousehold.Id}' is rated per household, so every district needs its households; '{without.Id}' has none");
+        }
+
         var alerts = BuildAlerts(file.Alerts, emergency, priority, problems);
 
         return problems.Any
@@ -173,6 +179,11 @@ public static partial class ForceConfigurationLoader
                 problems.Add(path + ".population", "only districts hold a population; areas and the force sum theirs");
             }
 
+            if (file.Households is not null && (level != AreaLevel.District || file.Households <= 0))
+            {
+                problems.Add(path + ".households", "only districts hold households (a whole number above 0); areas and the force sum theirs");
+            }
+
             if (id is not null && areas.Any(a => a.Id == id))
             {
                 problems.Add(path + ".id", $"'{id}' is listed twice");
@@ -180,7 +191,7 @@ public static partial class ForceConfigurationLoader
 
             if (id is not null && name is not null && level is not null)
             {
-                areas.Add(new Area(id, name, level.Value, file.Parent, file.Population ?? 0));
+                areas.Add(new Area(id, name, level.Value, file.Parent, file.Population ?? 0) { Households = file.Households ?? 0 });
             }
         }
 
@@ -358,12 +369,13 @@ public static partial class ForceConfigurationLoader
         }
 
         var periods = BuildPeriods(file.Periods, path + ".periods", problems);
+        var ratePer = file.RatePer is null ? RateBase.People : OneOf(file.RatePer, path + ".ratePer", problems, ("people", RateBase.People), ("households", RateBase.Households));
 
         return problems.Count > before
             ? null
             : new MeasureDefinition(
                 id!, title!, unit!, level!.Value, aggregation!.Value, feed!, denominator, file.WithinSeconds, file.WithinTarget ?? false,
-                direction!.Value, file.Target, chart, periods);
+                direction!.Value, file.Target, chart, periods) { RatePer = ratePer ?? RateBase.People };
     }
 
     private static void CheckAggregation(MeasureFile file, Aggregation? aggregation, FactFilter? feed, string path, Problems problems)

@@ -13,7 +13,11 @@ public enum AreaLevel
 }
 
 /// <summary>An area of the force's hierarchy. Populations are held on districts and summed upwards.</summary>
-public sealed record Area(string Id, string Name, AreaLevel Level, string? ParentId, int Population);
+public sealed record Area(string Id, string Name, AreaLevel Level, string? ParentId, int Population)
+{
+    /// <summary>Households in a district, for the rates a force gives per household (dwelling burglary); 0 when not configured.</summary>
+    public int Households { get; init; }
+}
 
 /// <summary>Where the response clock of a grade starts; it always stops at the first arrival.</summary>
 public enum ClockStart
@@ -90,12 +94,25 @@ public sealed class ForceDefinition
     public IReadOnlyList<Area> Lineage(string areaId) => _lineage[areaId];
 
     /// <summary>People living in the area: a district's own figure, or the sum of the districts below.</summary>
-    public int PopulationOf(string areaId)
+    public int PopulationOf(string areaId) => SumOfDistricts(areaId, a => a.Population);
+
+    /// <summary>Households in the area, summed from its districts as people are; 0 when any district has none configured.</summary>
+    public int HouseholdsOf(string areaId)
+    {
+        var districts = DistrictsIn(areaId).ToList();
+        return districts.All(d => d.Households > 0) ? districts.Sum(d => d.Households) : 0;
+    }
+
+    /// <summary>What a rate per 1,000 of this measure divides by in the area: people, or households where the force counts so.</summary>
+    public int RateBaseOf(string areaId, MeasureDefinition measure) =>
+        measure.RatePer == RateBase.Households ? HouseholdsOf(areaId) : PopulationOf(areaId);
+
+    private int SumOfDistricts(string areaId, Func<Area, int> figure) => DistrictsIn(areaId).Sum(figure);
+
+    private IEnumerable<Area> DistrictsIn(string areaId)
     {
         var area = _areas[areaId];
-        return area.Level == AreaLevel.District
-            ? area.Population
-            : Areas.Where(a => a.Level == AreaLevel.District && Lineage(a.Id).Contains(area)).Sum(a => a.Population);
+        return area.Level == AreaLevel.District ? [area] : Areas.Where(a => a.Level == AreaLevel.District && Lineage(a.Id).Contains(area));
     }
 
     public IEnumerable<Area> Children(string areaId) => Areas.Where(a => a.ParentId == areaId);

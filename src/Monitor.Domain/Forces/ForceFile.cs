@@ -7,7 +7,7 @@ namespace Monitor.Domain.Forces;
 internal sealed record ForceFile(
     string? Id, string? Name, string? TimeZone, List<AreaFile?>? Areas, ResponseFile? Response, List<MeasureFile?>? Measures, AlertsFile? Alerts = null);
 
-internal sealed record AreaFile(string? Id, string? Name, string? Level, string? Parent, int? Population);
+internal sealed record AreaFile(string? Id, string? Name, string? Level, string? Parent, int? Population, int? Households = null);
 
 internal sealed record ResponseFile(StandardFile? Emergency, StandardFile? Priority);
 
@@ -26,7 +26,8 @@ internal sealed record MeasureFile(
     string? Direction,
     double? Target,
     string? Chart,
-    List<string?>? Periods);
+    List<string?>? Periods,
+    string? RatePer = null);
 
 internal sealed record AlertsFile(
     int? EmergencyWarningBeforeMinutes,

@@ -58,6 +58,14 @@ public sealed record FactFilter(FactKind Kind, string? Channel, string? Grade, s
         && (Marker is null || fact.Markers.Contains(Marker, StringComparer.Ordinal));
 }
 
+/// <summary>What a rate per 1,000 divides by.</summary>
+[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<RateBase>))]
+public enum RateBase
+{
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("people")] People,
+    [System.Text.Json.Serialization.JsonStringEnumMemberName("households")] Households,
+}
+
 /// <summary>
 /// One measure of the catalog. Its figure per period is <c>Sum / Count</c> of the contributions of the
 /// facts that feed it (for a count, Sum = Count = facts matched), so every aggregation shares one bucket shape.
@@ -77,6 +85,9 @@ public sealed record MeasureDefinition(
     ChartKind ChartKind,
     IReadOnlyList<PeriodKind> Periods)
 {
+    /// <summary>What the measure's rate per 1,000 is per: people by default; households for dwelling burglary, as UK forces report it.</summary>
+    public RateBase RatePer { get; init; } = RateBase.People;
+
     /// <summary>
     /// What one fact adds to this measure's bucket, or null when the fact does not feed it.
     /// </summary>

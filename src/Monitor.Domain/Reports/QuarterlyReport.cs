@@ -7,13 +7,13 @@ namespace Monitor.Domain.Reports;
 public readonly record struct ReportSeriesKey(string Area, string Measure);
 
 /// <summary>An area of the district table, with the population its rates are per 1,000 of.</summary>
-public sealed record DistrictColumn(string Area, string Name, int Population);
+public sealed record DistrictColumn(string Area, string Name, int Population, int Households);
 
 /// <summary>One cell of the district table: a crime type in an area over the quarter.</summary>
 public sealed record DistrictCell(string Area, double? LastQuarter, double? QuarterAverage, double? ShareOfTotalCrime, double? RatePer1000);
 
 /// <summary>One row of the district table: a crime type across the force and its districts.</summary>
-public sealed record DistrictRow(string Measure, string Title, IReadOnlyList<DistrictCell> Cells);
+public sealed record DistrictRow(string Measure, string Title, RateBase RatePer, IReadOnlyList<DistrictCell> Cells);
 
 public sealed record DistrictTable(IReadOnlyList<DistrictColumn> Columns, IReadOnlyList<DistrictRow> Rows);
 
@@ -92,29 +92,31 @@ public static class QuarterlyReportBuilder
 
     /// <summary>
     /// The district table: each crime type (a count of recorded crimes of one category), then all crime, for the
-    /// force and each district, with the share of the area's total crime and the rate per 1,000 people.
+    /// force and each district, with the share of the area's total crime and the rate per 1,000 people (per 1,000 households for the measures a
+    /// force rates so: <see cref="MeasureDefinition.RatePer"/>).
     /// </summary>
     public static DistrictTable Districts(ForceDefinition force, IReadOnlyDictionary<ReportSeriesKey, MeasureQuarter> quarters)
     {
         ArgumentNullException.ThrowIfNull(force);
         ArgumentNullException.ThrowIfNull(quarters);
         var columns = new[] { force.ForceArea }.Concat(force.Areas.Where(a => a.Level == AreaLevel.District))
-            .Select(a => new DistrictColumn(a.Id, a.Name, force.PopulationOf(a.Id)))
+            .Select(a => new DistrictColumn(a.Id, a.Name, force.PopulationOf(a.Id), force.HouseholdsOf(a.Id)))
             .ToList();
         var crime = force.Measures.Where(IsRecordedCrime).ToList();
         var total = crime.FirstOrDefault(m => m.Feed.Category is null && m.Feed.Marker is null);
         var rows = crime.Where(m => m.Feed.Category is not null && m.Feed.Marker is null).Append(total).OfType<MeasureDefinition>()
-            .Select(measure => new DistrictRow(measure.Id, measure.Title, [.. columns.Select(column =>
+            .Select(measure => new DistrictRow(measure.Id, measure.Title, measure.RatePer, [.. columns.Select(column =>
             {
                 var figures = quarters.GetValueOrDefault(new ReportSeriesKey(column.Area, measure.Id));
                 var lastQuarter = figures?.QuarterTotal;
+                var rateBase = force.RateBaseOf(column.Area, measure);
                 var totalCrime = total is null || measure == total ? null : quarters.GetValueOrDefault(new ReportSeriesKey(column.Area, total.Id))?.QuarterTotal;
                 return new DistrictCell(
                     column.Area,
                     lastQuarter,
                     figures?.QuarterAverage,
                     lastQuarter is { } l && totalCrime is { } t && t > 0 ? l / t * 100 : null,
-                    lastQuarter is { } q && column.Population > 0 ? q / column.Population * 1000 : null);
+                    lastQuarter is { } q && rateBase > 0 ? q / rateBase * 1000 : null);
             })]))
             .ToList();
         return new DistrictTable(columns, rows);

@@ -56,6 +56,52 @@ public sealed class ForceFileValidationTests
     }
 
     [Fact]
+    public void A_measure_rated_per_household_divides_by_the_districts_households_summed_upwards()
+    {
+        var force = Parse(t =>
+        {
+            Measure(t, 0)["ratePer"] = "households";
+            Area(t, 3)["households"] = 12_000;
+            Area(t, 4)["households"] = 18_000;
+        });
+
+        Assert.Equal(RateBase.Households, force.Measures[0].RatePer);
+        Assert.Equal(RateBase.People, force.Measures[1].RatePer);
+        Assert.Equal(30_000, force.HouseholdsOf("test"));
+        Assert.Equal(30_000, force.RateBaseOf("test", force.Measures[0]));
+        Assert.Equal(70_000, force.RateBaseOf("test", force.Measures[1]));
+    }
+
+    [Fact]
+    public void A_measure_rated_per_household_needs_every_districts_households()
+    {
+        var problems = Problems(t =>
+        {
+            Measure(t, 0)["ratePer"] = "households";
+            Area(t, 3)["households"] = 12_000;
+        });
+
+        Assert.Equal([$"x.json: $.areas: 'total-recorded-crime' is rated per household, so every district needs its households; '{(string)Area(Tree(), 4)["id"]!}' has none"], problems);
+    }
+
+    [Fact]
+    public void Households_on_a_policing_area_and_an_unknown_rate_base_are_refused()
+    {
+        var problems = Problems(t =>
+        {
+            Area(t, 1)["households"] = 1000;
+            Measure(t, 1)["ratePer"] = "cars";
+        });
+
+        Assert.Equal(
+            [
+                "x.json: $.areas[1].households: only districts hold households (a whole number above 0); areas and the force sum theirs",
+                "x.json: $.measures[1].ratePer: 'cars' is not one of people, households",
+            ],
+            problems);
+    }
+
+    [Fact]
     public void District_without_population_is_refused()
     {
         var problems = Problems(t => Area(t, 3).Remove("population"));

@@ -11,7 +11,7 @@ interface MeasureQuarter {
 }
 interface SummaryLine { topic: string; section: string; measures: string[]; quarterTotal: number | null; previousQuarter: number | null; changePercent: number | null; quarterAverage: number | null; direction: string; commentary: string; }
 interface DistrictCell { area: string; lastQuarter: number | null; quarterAverage: number | null; shareOfTotalCrime: number | null; ratePer1000: number | null; }
-interface DistrictTable { columns: { area: string; name: string; population: number }[]; rows: { measure: string; title: string; cells: DistrictCell[] }[]; }
+interface DistrictTable { columns: { area: string; name: string; population: number; households: number }[]; rows: { measure: string; title: string; ratePer: "people" | "households"; cells: DistrictCell[] }[]; }
 interface QuarterlyReport {
   force: string; forceName: string; quarter: string; title: string; months: string[]; averageBaseline: string;
   summary: SummaryLine[]; districts: DistrictTable; sections: { id: string; title: string; measures: string[] }[]; measures: MeasureQuarter[];
@@ -135,9 +135,9 @@ function render(report: QuarterlyReport): void {
   const districts = section("Crime by district", "districts");
   const columns = report.districts.columns;
   const headCells = ["Crime type", ...columns.flatMap(c => [`${c.name}: quarter`, "average", "% of crime", "per 1,000"])];
-  districts.appendChild(el("p", `Rates per 1,000 people: ${columns.map(c => `${c.name} ${c.population.toLocaleString("en-GB")}`).join(", ")}.`, "baseline"));
+  districts.appendChild(el("p", `Rates per 1,000 people (per 1,000 households where marked †): ${columns.map(c => `${c.name} ${c.population.toLocaleString("en-GB")} people${c.households > 0 ? `, ${c.households.toLocaleString("en-GB")} households` : ""}`).join("; ")}.`, "baseline"));
   districts.appendChild(table(headCells, report.districts.rows.map(r => {
-    const tr = row([r.title, ...r.cells.flatMap(c => [figure(c.lastQuarter), figure(c.quarterAverage),
+    const tr = row([r.ratePer === "households" ? `${r.title} †` : r.title, ...r.cells.flatMap(c => [figure(c.lastQuarter), figure(c.quarterAverage),
       c.shareOfTotalCrime === null ? "–" : `${Math.round(c.shareOfTotalCrime)}%`, c.ratePer1000 === null ? "–" : c.ratePer1000.toFixed(1)])]);
     tr.dataset.measure = r.measure;
     return tr;
