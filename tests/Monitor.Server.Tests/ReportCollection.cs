@@ -12,8 +12,6 @@ public sealed class ReportAppFactory() : MonitorAppFactory(new DateTimeOffset(20
     /// <summary>Built from the force report's figures by ReportData/build_fixture.py (docs/reports.md).</summary>
     public static string FixtureFile => Path.Combine(AppContext.BaseDirectory, "ReportData", "warwickshire-2017-q3-monthly.csv");
 
-    public static string ReferenceFile => Path.Combine(AppContext.BaseDirectory, "ReportData", "warwickshire-2017-q3.json");
-
     /// <summary>Runs <c>monitor import-monthly</c> against this server, as an operator would.</summary>
     public (int Exit, string Output, string Errors) ImportMonthly(string file)
     {

@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Monitor.Domain.Reports;
 using Monitor.Security;
 using Monitor.Server.Tests.Infrastructure;
+using Monitor.Tests.Shared;
 
 namespace Monitor.Server.Tests;
 
@@ -15,37 +16,6 @@ namespace Monitor.Server.Tests;
 public sealed class ReportTests(ReportFixture fixture)
 {
     private const string ReportPath = "/api/reports/warwickshire/quarterly?quarter=2017Q3";
-
-    /// <summary>The reference's district table names, as the force configuration calls them.</summary>
-    private static readonly Dictionary<string, string> Districts = new()
-    {
-        ["Warwickshire"] = "warwickshire",
-        ["North Warks District"] = "north-warwickshire",
-        ["Nuntn & Bedwt District"] = "nuneaton-bedworth",
-        ["Rugby District"] = "rugby",
-        ["Stratford District"] = "stratford",
-        ["Warwick District"] = "warwick",
-    };
-
-    private static readonly Dictionary<string, string> Rows = new()
-    {
-        ["Violence With Injury"] = "violence-with-injury",
-        ["Violence Without Injury"] = "violence-without-injury",
-        ["Rape"] = "rape",
-        ["Other Sexual Offences"] = "other-sexual-offences",
-        ["Personal Robbery"] = "personal-robbery",
-        ["Business Robbery"] = "business-robbery",
-        ["Residential Burg - Dwelling"] = "residential-burglary",
-        ["Burg Bus. Comm (inc. non dwell)"] = "business-burglary",
-        ["Vehicle Offences"] = "vehicle-offences",
-        ["Bicycle Theft"] = "bicycle-theft",
-        ["Theft from Person"] = "theft-from-person",
-        ["Shoplifting"] = "shoplifting",
-        ["All Other Theft Offences"] = "other-theft",
-        ["Criminal Damage & Arson"] = "criminal-damage-arson",
-        ["Other Crimes Against Society"] = "other-crimes-against-society",
-        ["Total Recorded Crime"] = "total-recorded-crime",
-    };
 
     /// <summary>
     /// The report's burglary rates are per 1,000 households (535 dwelling burglaries, 2.3 per 1,000), as the force
@@ -119,16 +89,16 @@ public sealed class ReportTests(ReportFixture fixture)
     public async Task The_district_table_has_the_reports_quarters_averages_shares_and_rates_per_1000()
     {
         var report = await Report();
-        var reference = JsonNode.Parse(await File.ReadAllTextAsync(ReportAppFactory.ReferenceFile))!["district_table_jul_sep_2017"]!["rows"]!.AsObject();
+        var reference = JsonNode.Parse(await File.ReadAllTextAsync(ForceReportReference.File))!["district_table_jul_sep_2017"]!["rows"]!.AsObject();
         var rows = report["districts"]!["rows"]!.AsArray();
         var checkedRates = 0;
         foreach (var (rowName, areas) in reference)
         {
-            var measure = Rows[rowName];
+            var measure = ForceReportReference.Rows[rowName];
             var cells = rows.Single(r => (string)r!["measure"]! == measure)!["cells"]!.AsArray();
             foreach (var (districtName, expected) in areas!.AsObject())
             {
-                var area = Districts[districtName];
+                var area = ForceReportReference.Districts[districtName];
                 var cell = cells.Single(c => (string)c!["area"]! == area)!;
                 var where = $"{rowName} in {districtName}";
                 Assert.True(((double?)expected!["last_quarter"] ?? 0) == (double)cell["lastQuarter"]!, where);

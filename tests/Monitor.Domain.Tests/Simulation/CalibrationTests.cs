@@ -3,12 +3,13 @@ using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
 using Monitor.Domain.Simulation;
 using Monitor.Domain.Tests.Support;
+using Monitor.Tests.Shared;
 
 namespace Monitor.Domain.Tests.Simulation;
 
 /// <summary>
 /// A simulated year (2026, seed 2017, no HTTP: counted in memory a day at a time) against the force's 2017 Q3
-/// performance summary, read from its figures (warwickshire-2017-q3.json beside this file, a copy of
+/// performance summary, read from its figures (tests/Shared/warwickshire-2017-q3.json, a copy of
 /// shared/reference). The report gives July to September; a month's expected volume is the report's quarter / 3
 /// (a month of 92 / 3 = 30.67 days). Calendar months are 28 to 31 days long, so each simulated month's count is
 /// scaled to 30.67 days before it is compared: the report's quarter, not the calendar, sets the month.
@@ -27,9 +28,9 @@ public sealed class CalibrationTests
 
     public static TheoryData<string> Areas => [.. Report.AreaNames.Keys];
 
-    public static TheoryData<string> Districts => [.. Report.DistrictNames.Values];
+    public static TheoryData<string> Districts => [.. ForceReportReference.Districts.Values];
 
-    public static TheoryData<string> Categories => [.. Report.CategoryRows.Values];
+    public static TheoryData<string> Categories => [.. ForceReportReference.CategoryRows.Values];
 
     public static TheoryData<string> MonthlySeries => [.. Report.SeriesOfSimulated.Keys];
 
@@ -158,42 +159,13 @@ public sealed class CalibrationTests
     /// <summary>The report's figures this test needs, by the monitor's ids.</summary>
     private sealed class Report
     {
-        public const string Force = "warwickshire";
+        public const string Force = ForceReportReference.Force;
 
         public static readonly Dictionary<string, string> AreaNames = new(StringComparer.Ordinal)
         {
             ["warwickshire"] = "Warwickshire",
             ["north"] = "North Warwickshire",
             ["south"] = "South Warwickshire",
-        };
-
-        public static readonly Dictionary<string, string> DistrictNames = new(StringComparer.Ordinal)
-        {
-            ["Warwickshire"] = Force,
-            ["North Warks District"] = "north-warwickshire",
-            ["Nuntn & Bedwt District"] = "nuneaton-bedworth",
-            ["Rugby District"] = "rugby",
-            ["Stratford District"] = "stratford",
-            ["Warwick District"] = "warwick",
-        };
-
-        public static readonly Dictionary<string, string> CategoryRows = new(StringComparer.Ordinal)
-        {
-            ["Violence With Injury"] = "violence-with-injury",
-            ["Violence Without Injury"] = "violence-without-injury",
-            ["Rape"] = "rape",
-            ["Other Sexual Offences"] = "other-sexual-offences",
-            ["Personal Robbery"] = "personal-robbery",
-            ["Business Robbery"] = "business-robbery",
-            ["Residential Burg - Dwelling"] = "residential-burglary",
-            ["Burg Bus. Comm (inc. non dwell)"] = "business-burglary",
-            ["Vehicle Offences"] = "vehicle-offences",
-            ["Bicycle Theft"] = "bicycle-theft",
-            ["Theft from Person"] = "theft-from-person",
-            ["Shoplifting"] = "shoplifting",
-            ["All Other Theft Offences"] = "other-theft",
-            ["Criminal Damage & Arson"] = "criminal-damage-arson",
-            ["Other Crimes Against Society"] = "other-crimes-against-society",
         };
 
         /// <summary>The report's monthly series and what the simulator's year counts for each (a marker, or a recorded incident's category).</summary>
@@ -224,8 +196,7 @@ public sealed class CalibrationTests
 
         public static Report Load()
         {
-            var path = Path.Combine(Repository.Root, "tests", "Monitor.Domain.Tests", "Simulation", "warwickshire-2017-q3.json");
-            using var document = JsonDocument.Parse(File.ReadAllText(path));
+            using var document = JsonDocument.Parse(File.ReadAllText(ForceReportReference.File));
             var report = new Report { _root = document.RootElement.Clone() };
             var root = report._root;
             foreach (var (id, name) in AreaNames)
@@ -235,9 +206,9 @@ public sealed class CalibrationTests
 
             foreach (var row in root.GetProperty("district_table_jul_sep_2017").GetProperty("rows").EnumerateObject())
             {
-                var category = row.Name == "Total Recorded Crime" ? "total-recorded-crime" : CategoryRows[row.Name];
+                var category = ForceReportReference.Rows[row.Name];
                 report.Cells[category] = row.Value.EnumerateObject().ToDictionary(
-                    d => DistrictNames[d.Name],
+                    d => ForceReportReference.Districts[d.Name],
                     d => d.Value.GetProperty("last_quarter") is { ValueKind: JsonValueKind.Number } n ? n.GetDouble() : 0,
                     StringComparer.Ordinal);
             }

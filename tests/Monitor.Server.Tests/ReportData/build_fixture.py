@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds warwickshire-2017-q3-monthly.csv (the input of `monitor import-monthly`) from the force report's figures.
 
-    python3 build_fixture.py /work/shared/reference/warwickshire-2017-q3.json > warwickshire-2017-q3-monthly.csv
+    python3 build_fixture.py ../../Shared/warwickshire-2017-q3.json > warwickshire-2017-q3-monthly.csv
 
 Where the months come from (docs/reports.md says the same):
 - Jul-Sep 2017: the reference's monthly series as they are. Where the reference gives only a quarter total (the
