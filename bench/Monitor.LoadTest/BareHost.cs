@@ -81,12 +81,7 @@ internal sealed class BareHost : IAsyncDisposable
         {
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
-            var read = 0;
-            foreach (var line in Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length).Split('\n', StringSplitOptions.RemoveEmptyEntries))
-            {
-                using var document = JsonDocument.Parse(line);
-                read += EventReader.Read(document.RootElement).Error is null ? 1 : 0;
-            }
+            var (read, _) = ParseOnlyEndpoint.Parse(buffer.GetBuffer().AsMemory(0, (int)buffer.Length), request.ContentType);
 
             var now = Interlocked.Add(ref counter.Value, read);
             var tiles = new[] { new { measure = PushScenario.Measure, version = now } };

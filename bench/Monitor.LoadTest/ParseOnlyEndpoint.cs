@@ -40,8 +40,7 @@ internal sealed class ParseOnlyEndpoint : IAsyncDisposable
             using var buffer = new MemoryStream();
             await request.Body.CopyToAsync(buffer, request.HttpContext.RequestAborted);
             var body = buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
-            var ndjson = request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) == true;
-            var (read, rejected) = ndjson ? ParseLines(body) : ParseArray(body);
+            var (read, rejected) = Parse(body, request.ContentType);
             return Results.Text($$"""{"accepted":{{read}},"duplicates":0,"rejected":{{rejected}}}""", "application/json");
         });
         await app.StartAsync();
@@ -50,6 +49,10 @@ internal sealed class ParseOnlyEndpoint : IAsyncDisposable
     }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    /// <summary>Reads a body as the server's body reader does: NDJSON line by line, or a JSON array; shared by every baseline.</summary>
+    public static (int Read, int Rejected) Parse(ReadOnlyMemory<byte> body, string? contentType) =>
+        contentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) == true ? ParseLines(body) : ParseArray(body);
 
     private static (int Read, int Rejected) ParseLines(ReadOnlyMemory<byte> body)
     {
