@@ -133,6 +133,62 @@ public sealed class BoardPageTests(MonitorAppFactory app, Chromium chromium, ITe
     }
 
     [Fact]
+    public async Task A_supervisor_shelves_from_the_board_with_minutes_and_a_note_the_tv_shows_it_shelved_until_its_expiry_and_the_audit_names_them()
+    {
+        await _feed.PostOk(Events.Array([Events.EmergencyIncident("board-shelve", "rugby", app.Now.AddMinutes(-16))]));
+        await Sweep();
+        var id = await AlertIdFor("I-board-shelve");
+
+        // Shelving comes only after an acknowledgement: that one is given through the API, the shelve on the board.
+        var acknowledged = await app.CreateUserClient(MonitorRoles.Supervisor, name: "Sgt Okafor")
+            .PostAsJsonAsync($"/api/alerts/warwickshire/{id}/acknowledge", new { note = "Unit 7 on its way" });
+        acknowledged.EnsureSuccessStatusCode();
+
+        await using var tv = await chromium.OpenAsync(app.ClientOptions.BaseAddress);
+        await using var desk = await chromium.OpenAsync(app.ClientOptions.BaseAddress, 1600, 900);
+        await tv.Page.GotoAsync($"/board?force=warwickshire&area=rugby&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        await desk.Page.GotoAsync($"/board?force=warwickshire&area=rugby&access_token={MonitorAppFactory.MintToken(MonitorRoles.Supervisor, name: "Insp Hughes")}");
+        await ExpectLive(tv.Page);
+        await ExpectLive(desk.Page);
+
+        var onTv = tv.Page.Locator($"#alerts li[data-alert-id='{id}']");
+        var onDesk = desk.Page.Locator($"#alerts li[data-alert-id='{id}']");
+        await Expect(onTv.Locator("[data-role='state']")).ToContainTextAsync("acknowledged by Sgt Okafor");
+        var shelveForm = onDesk.Locator("form[data-action='shelve']");
+        await shelveForm.GetByRole(AriaRole.Spinbutton, new() { Name = "Minutes" }).FillAsync("45");
+        await shelveForm.GetByRole(AriaRole.Textbox, new() { Name = "Note" }).FillAsync("Road closed at Dunchurch, unit rerouted");
+        var shelvedAt = app.Now;
+        await shelveForm.GetByRole(AriaRole.Button, new() { Name = "Shelve" }).ClickAsync();
+
+        // The TV hears it; the server holds the shelve for the minutes asked, from its own clock.
+        await Expect(onTv).ToHaveAttributeAsync("data-state", "shelved", new() { Timeout = 10_000 });
+        var stored = (await app.CreateUserClient(MonitorRoles.Inspector).GetFromJsonAsync<JsonArray>("/api/alerts/warwickshire?state=all"))!
+            .Single(a => (string)a!["id"]! == id)!;
+        Assert.Equal("shelved", (string)stored["state"]!);
+        var until = DateTimeOffset.Parse((string)stored["shelvedUntil"]!, CultureInfo.InvariantCulture);
+        Assert.Equal(shelvedAt.AddMinutes(45), until);
+
+        // Both boards say so, with the expiry in the force's time, and the TV still offers nothing to press.
+        var expiry = TimeZoneInfo.ConvertTime(until, TimeZoneInfo.FindSystemTimeZoneById("Europe/London")).ToString("HH:mm", CultureInfo.InvariantCulture);
+        await Expect(onTv.Locator("[data-role='state']")).ToHaveTextAsync($"shelved until {expiry}");
+        await Expect(onTv).ToContainTextAsync("Road closed at Dunchurch");
+        await Expect(onDesk.Locator("[data-role='state']")).ToHaveTextAsync($"shelved until {expiry}");
+        await Expect(onDesk.Locator("form")).ToHaveCountAsync(0);
+        Assert.Equal(0, await tv.Page.Locator("#alerts button, #alerts input, #alerts form").CountAsync());
+
+        // The audit log names who shelved it, as what, with the note.
+        var audit = (await app.CreateUserClient(MonitorRoles.Inspector).GetFromJsonAsync<JsonArray>("/api/audit/warwickshire?format=json"))!;
+        var shelve = Assert.Single(audit, e => (string)e!["alertId"]! == id && (string)e["action"]! == "shelved")!;
+        Assert.Equal("Insp Hughes", (string)shelve["who"]!);
+        Assert.Equal("supervisor", (string)shelve["role"]!);
+        Assert.Equal("Road closed at Dunchurch, unit rerouted", (string)shelve["note"]!);
+        Assert.Equal("shelved", (string)shelve["to"]!);
+
+        tv.AssertNoErrors();
+        desk.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task Rotation_cycles_the_board_through_the_area_and_those_below_it_on_a_timer()
     {
         await using var browser = await chromium.OpenAsync(app.ClientOptions.BaseAddress);

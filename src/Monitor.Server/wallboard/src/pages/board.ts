@@ -305,7 +305,8 @@ function renderBanners(): void {
     banners.push(el("p", { class: "banner warning", "data-kind": "degraded" }, badge("warning", "SERVER DEGRADED:"),
       ` ${status.problems.join("; ")}. Figures may be incomplete.`));
   }
-  for (const quiet of [...alerts.values()].filter(a => a.source === "feed-quiet" && a.state !== "resolved")) {
+  // Only while the feed is still quiet: a returned alert waits in the panel for its acknowledgement, but the feed is back.
+  for (const quiet of [...alerts.values()].filter(a => a.source === "feed-quiet" && a.state !== "resolved" && a.state !== "returned-unacknowledged")) {
     banners.push(el("p", { class: "banner warning", "data-kind": "feed-quiet" }, badge("warning", "FEED QUIET:"), ` ${quiet.message}`));
   }
   byId("banners").replaceChildren(...banners);
