@@ -34,6 +34,6 @@ public sealed partial class DemoTokens(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO TOKEN {Role} for {Force} ({Minutes} min): send as 'Authorization: Bearer <token>' or open /?access_token=<token>: {Token}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "DEMO TOKEN {Role} for {Force} ({Minutes} min): send as 'Authorization: Bearer <token>' or open /board?access_token=<token>: {Token}")]
     private static partial void LogToken(ILogger logger, string role, string force, double minutes, string token);
 }
