@@ -42,18 +42,21 @@ public interface IFeedActivityGrain : IGrainWithStringKey
     Task<IReadOnlyDictionary<string, DateTimeOffset>> LastHeard();
 }
 
-/// <summary>One incident (key <c>{force}/{incidentId}</c>): its lifecycle in any order, its response clock.</summary>
-public interface IIncidentGrain : IGrainWithStringKey
+/// <summary>
+/// A share of a force's incidents (key <c>{force}/{share}</c>, share from <see cref="IncidentBook.ShareOf"/>):
+/// each incident's lifecycle in any order, its response clock.
+/// </summary>
+public interface IIncidentBookGrain : IGrainWithStringKey
 {
-    /// <summary>Applies the events; returns the positions that told nothing new. Returns once stored.</summary>
+    /// <summary>Applies the events in order; returns the positions that told nothing new. Returns once stored.</summary>
     Task<int[]> Apply(IReadOnlyList<IncidentEvent> events);
 }
 
 /// <summary>A force's open emergency and priority incidents (key <c>{force}</c>), listed per area.</summary>
 public interface IOpenIncidentsGrain : IGrainWithStringKey
 {
-    /// <summary>Records an incident as open (with its clock) or, with null, as attended or closed.</summary>
-    Task Set(string incidentId, OpenIncident? open);
+    /// <summary>Records incidents as open (with their clocks) and others as attended or closed. Returns once stored.</summary>
+    Task Update(IReadOnlyList<OpenIncident> opened, IReadOnlyList<string> leftOpen);
 
     Task<OpenIncidentsView> GetOpen(string area);
 }

@@ -18,6 +18,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public InMemoryMeasureJournal Journal { get; } = new();
 
+    public InMemoryRecordStore Records { get; } = new();
+
     public RecordingNotifier Notifier { get; } = new();
 
     public ForceCatalog Forces { get; } = ForceConfigurationLoader.LoadDirectory(ConfigDirectory());
@@ -40,6 +42,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             services.AddMonitorGrainServices(Forces);
             services.AddSingleton<TimeProvider>(Clock);
             services.AddSingleton<IMeasureJournal>(Journal);
+            services.AddSingleton<IRecordStore>(Records);
             services.AddSingleton<ITileNotifier>(Notifier);
         }).AddMemoryGrainStorageAsDefault());
         builder.ConfigureClient(client => client.Services.AddMonitorSerialization());

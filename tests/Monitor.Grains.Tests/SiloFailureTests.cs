@@ -25,6 +25,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
 
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
     private readonly InMemoryMeasureJournal _journal = new();
+    private readonly InMemoryRecordStore _records = new();
     private readonly RecordingNotifier _notifier = new();
     private readonly ForceCatalog _forces = ForceConfigurationLoader.LoadDirectory(ClusterFixture.ConfigDirectory());
     // Owned by no silo, so it outlives the one that is killed.
@@ -41,6 +42,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
                 services.AddMonitorGrainServices(_forces);
                 services.AddSingleton<TimeProvider>(_clock);
                 services.AddSingleton<IMeasureJournal>(_journal);
+                services.AddSingleton<IRecordStore>(_records);
                 services.AddSingleton<ITileNotifier>(_notifier);
                 services.AddGrainStorage<SharedGrainStorage>("Default", (_, _) => _storage);
             });

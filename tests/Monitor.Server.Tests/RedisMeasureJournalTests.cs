@@ -177,9 +177,9 @@ public sealed class RedisMeasureJournalTests(RedisServerFixture redis) : IClassF
         await using var nowhere = await ConnectionMultiplexer.ConnectAsync(options);
         var journal = new RedisMeasureJournal(nowhere, "journal-tests");
 
-        await Assert.ThrowsAsync<MeasureJournalException>(() => journal.AppendAsync(_key, Batch(0, 1)));
-        await Assert.ThrowsAsync<MeasureJournalException>(() => journal.LoadAsync(_key));
-        await Assert.ThrowsAsync<MeasureJournalException>(journal.PingAsync);
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => journal.AppendAsync(_key, Batch(0, 1)));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => journal.LoadAsync(_key));
+        await Assert.ThrowsAsync<StoreUnavailableException>(journal.PingAsync);
         await _journal.PingAsync();
     }
 

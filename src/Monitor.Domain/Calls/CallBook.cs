@@ -82,17 +82,19 @@ public sealed class CallBook
             .OrderBy(c => c.Offered),
     ];
 
-    /// <summary>Forgets ended calls past their retention and waiting calls that never heard their ending.</summary>
-    public void Prune(DateTimeOffset now)
+    /// <summary>Forgets ended calls past their retention and waiting calls that never heard their ending; returns their ids.</summary>
+    public IReadOnlyList<string> Prune(DateTimeOffset now)
     {
-        foreach (var (callId, call) in Calls.ToList())
+        var forgotten = Calls
+            .Where(c => now - c.Value.LastHeard > (c.Value.Ended ? EndedRetention : WaitingRetention))
+            .Select(c => c.Key)
+            .ToList();
+        foreach (var callId in forgotten)
         {
-            var retention = call.Ended ? EndedRetention : WaitingRetention;
-            if (now - call.LastHeard > retention)
-            {
-                Calls.Remove(callId);
-            }
+            Calls.Remove(callId);
         }
+
+        return forgotten;
     }
 
     private string FactKey(string callId, string what) => $"call:{Channel}:{callId}:{what}";

@@ -46,6 +46,12 @@ public sealed class IncidentLifecycle
     /// <summary>How many response facts were counted over the incident's life (each needs its own key).</summary>
     public int ResponseRevision { get; set; }
 
+    /// <summary>The latest time of any event that changed the incident: what its retention counts from.</summary>
+    public DateTimeOffset? LastHeard { get; set; }
+
+    /// <summary>Attended or closed: its response is known and it has left the open list.</summary>
+    public bool Ended => FirstArrival is not null || Closed is not null;
+
     /// <summary>The grade in force at an instant: the latest grading at or before it, else the grade at creation.</summary>
     public string? GradeAt(DateTimeOffset at)
     {
@@ -72,6 +78,8 @@ public sealed class IncidentLifecycle
         {
             return new IncidentOutcome(true, []);
         }
+
+        LastHeard = LastHeard is { } heard && heard >= e.At ? heard : e.At;
 
         var facts = new List<Fact>();
         if (e is IncidentCreated && District is not null && Created is { } at && GradeAtCreation is not null)

@@ -1,6 +1,7 @@
 using Monitor.Abstractions;
 using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
+using Monitor.Domain.Incidents;
 using Monitor.Domain.Routing;
 
 namespace Monitor.Grains.Ingest;
@@ -13,7 +14,7 @@ public sealed record IngestResult(int Accepted, int Duplicates, IReadOnlyList<Re
 
 /// <summary>
 /// The ingest path after parsing: validate each event, then send it where it is understood, all in parallel:
-/// call events to their line's queue, lifecycle events to their incident, recorded crimes and incidents
+/// call events to their line's queue, lifecycle events to the book of their incident, recorded crimes and incidents
 /// straight to the measures they feed. Returns only once every grain has stored its part. An event is a
 /// duplicate when it told its grains nothing new.
 /// </summary>
@@ -26,7 +27,7 @@ public sealed class EventIngestor(IGrainFactory grains, FactDispatcher dispatche
         var now = time.GetUtcNow();
         var rejected = new List<Rejection>();
         var calls = new Dictionary<(string Force, string Channel), List<(int Index, CallEvent Event)>>();
-        var incidents = new Dictionary<(string Force, string IncidentId), List<(int Index, IncidentEvent Event)>>();
+        var incidents = new Dictionary<(string Force, int Share), List<(int Index, IncidentEvent Event)>>();
         var records = new Dictionary<string, List<(int Index, MonitorEvent Event)>>(StringComparer.Ordinal);
 
         for (var index = 0; index < events.Count; index++)
@@ -45,7 +46,7 @@ public sealed class EventIngestor(IGrainFactory grains, FactDispatcher dispatche
                     Add(calls, (call.Force, call.Channel), (index, call));
                     break;
                 case IncidentEvent incident:
-                    Add(incidents, (incident.Force, incident.IncidentId), (index, incident));
+                    Add(incidents, (incident.Force, IncidentBook.ShareOf(incident.IncidentId)), (index, incident));
                     break;
                 case var e:
                     Add(records, e.Force, (index, e));
@@ -62,7 +63,7 @@ public sealed class EventIngestor(IGrainFactory grains, FactDispatcher dispatche
         work.AddRange(calls.Select(async pair =>
             Positions(pair.Value, await grains.GetGrain<ICallQueueGrain>($"{pair.Key.Force}/{pair.Key.Channel}").Apply([.. pair.Value.Select(v => v.Event)]))));
         work.AddRange(incidents.Select(async pair =>
-            Positions(pair.Value, await grains.GetGrain<IIncidentGrain>($"{pair.Key.Force}/{pair.Key.IncidentId}").Apply([.. pair.Value.Select(v => v.Event)]))));
+            Positions(pair.Value, await grains.GetGrain<IIncidentBookGrain>($"{pair.Key.Force}/{pair.Key.Share}").Apply([.. pair.Value.Select(v => v.Event)]))));
         work.AddRange(records.Select(async pair => await RecordAsync(pair.Key, pair.Value)));
 
         var duplicates = (await Task.WhenAll(work)).Sum(d => d.Count());

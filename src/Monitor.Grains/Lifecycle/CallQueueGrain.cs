@@ -2,26 +2,20 @@ using Microsoft.Extensions.Logging;
 using Monitor.Abstractions;
 using Monitor.Domain.Calls;
 using Monitor.Domain.Events;
-using Monitor.Domain.Measures;
 using Monitor.Grains.Ingest;
 using Monitor.Grains.Notifications;
+using Monitor.Grains.Storage;
 
 namespace Monitor.Grains.Lifecycle;
 
-[GenerateSerializer]
-public sealed class CallQueueState
-{
-    [Id(0)]
-    public CallBook? Book { get; set; }
-}
-
 /// <summary>
 /// One line of one force. The pairing rules live in <see cref="CallBook"/>; this grain counts the facts a
-/// batch completes, stores the book, and tells the boards how many callers are waiting.
+/// batch completes, stores the calls the batch changed (never the whole book), and tells the boards how many
+/// callers are waiting.
 /// </summary>
 [GrainType("call-queue")]
 public sealed partial class CallQueueGrain(
-    [PersistentState("calls")] IPersistentState<CallQueueState> state,
+    IRecordStore store,
     FactDispatcher dispatcher,
     ITileNotifier notifier,
     TimeProvider time,
@@ -35,37 +29,44 @@ public sealed partial class CallQueueGrain(
 
     private string _force = string.Empty;
     private string _channel = string.Empty;
+    private CallBook _book = null!;
+    private RecordSet<CallRecord> _records = null!;
     private DateTimeOffset _prunedAt;
 
-    private CallBook Book => state.State.Book ??= new CallBook { Channel = _channel };
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        var key = this.GetPrimaryKeyString().Split('/');
-        (_force, _channel) = (key[0], key[1]);
-        return Task.CompletedTask;
+        var key = this.GetPrimaryKeyString();
+        (_force, _channel) = (key[..key.IndexOf('/', StringComparison.Ordinal)], key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]);
+        _book = new CallBook { Channel = _channel };
+        _records = new RecordSet<CallRecord>(store, "call-queue/" + key, RecordJson.Default.CallRecord);
+        foreach (var (callId, call) in await _records.LoadAsync())
+        {
+            _book.Calls[callId] = call;
+        }
     }
 
     public async Task<int[]> Apply(IReadOnlyList<CallEvent> events)
     {
-        var batch = LifecycleBatch.Apply(events, e => { var outcome = Book.Apply(e); return (outcome.Duplicate, outcome.Facts); });
+        var batch = LifecycleBatch.Apply(events, e => { var outcome = _book.Apply(e); return (outcome.Duplicate, outcome.Facts); });
         if (batch.NothingNew)
         {
             return batch.Duplicates;
         }
 
+        _records.Changed(events.Where((_, i) => Array.BinarySearch(batch.Duplicates, i) < 0).Select(e => e.CallId));
         var now = time.GetUtcNow();
         if (now - _prunedAt >= PruneEvery)
         {
-            Book.Prune(now);
+            _records.Changed(_book.Prune(now));
             _prunedAt = now;
         }
+
         try
         {
-            // Facts first, then the book: a crash between the two replays the batch, and the measures,
+            // Facts first, then the calls: a crash between the two replays the batch, and the measures,
             // which key facts by call, count nothing twice. The other order could lose facts.
             await dispatcher.DispatchAsync(_force, batch.Facts);
-            await state.WriteStateAsync();
+            await _records.WriteAsync(id => _book.Calls.GetValueOrDefault(id));
         }
         catch (Exception e)
         {
@@ -80,12 +81,12 @@ public sealed partial class CallQueueGrain(
 
     public Task<CallQueueView> GetQueue() => Task.FromResult(View());
 
-    public Task<IReadOnlyList<WaitingCall>> GetWaiting() => Task.FromResult(Book.Waiting(time.GetUtcNow()));
+    public Task<IReadOnlyList<WaitingCall>> GetWaiting() => Task.FromResult(_book.Waiting(time.GetUtcNow()));
 
     private CallQueueView View()
     {
         var now = time.GetUtcNow();
-        var waiting = Book.Waiting(now);
+        var waiting = _book.Waiting(now);
         return new CallQueueView(_force, _channel, waiting.Count, waiting.Count > 0 ? waiting[0].Offered : null, now);
     }
 

@@ -16,7 +16,7 @@ public interface IMeasureJournal
     /// <summary>The latest snapshot (null when none was saved) and every batch appended after it, oldest first.</summary>
     Task<StoredMeasure> LoadAsync(string grainKey);
 
-    /// <summary>Returns once the batch is stored; throws (<see cref="MeasureJournalException"/>) when it could not be.</summary>
+    /// <summary>Returns once the batch is stored; throws (<see cref="StoreUnavailableException"/>) when it could not be.</summary>
     Task AppendAsync(string grainKey, MeasureBatch counted);
 
     /// <summary>

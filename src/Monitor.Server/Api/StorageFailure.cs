@@ -8,7 +8,7 @@ public static class StorageFailure
     public static bool IsStorageFailure(Exception e) => e switch
     {
         AggregateException aggregate => aggregate.InnerExceptions.All(IsStorageFailure),
-        MeasureJournalException or TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException => true,
+        StoreUnavailableException or RecordsChangedException or TimeoutException or Orleans.Runtime.SiloUnavailableException or Orleans.Runtime.OrleansMessageRejectionException => true,
         _ when e.GetType().FullName?.StartsWith("StackExchange.Redis.", StringComparison.Ordinal) == true => true,
         _ => e.InnerException is not null && IsStorageFailure(e.InnerException),
     };

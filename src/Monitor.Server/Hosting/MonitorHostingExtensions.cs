@@ -92,6 +92,7 @@ public static partial class MonitorHostingExtensions
         }
 
         builder.Services.AddSingleton<IMeasureJournal, InMemoryMeasureJournal>();
+        builder.Services.AddSingleton<IRecordStore, InMemoryRecordStore>();
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(options.Orleans.SiloPort, options.Orleans.GatewayPort, serviceId: options.Orleans.ServiceId, clusterId: options.Orleans.ClusterId);

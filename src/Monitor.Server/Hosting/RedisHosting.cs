@@ -50,6 +50,7 @@ public static class RedisHosting
         // The one connection. The container disposes it after the silo and the hub have stopped.
         services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis.Clone()));
         services.AddSingleton<IMeasureJournal>(sp => new RedisMeasureJournal(sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId));
+        services.AddSingleton<IRecordStore>(sp => new RedisRecordStore(sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId));
 
         services.AddSignalR().AddStackExchangeRedis(o =>
         {
@@ -64,7 +65,7 @@ public static class RedisHosting
         builder.UseOrleans(silo =>
         {
             // A grain's storage failure travels to the silo that called it with its inner exceptions
-            // (MeasureJournalException wraps RedisConnectionException, which wraps Pipelines.Sockets.Unofficial's
+            // (StoreUnavailableException wraps RedisConnectionException, which wraps Pipelines.Sockets.Unofficial's
             // ConnectionResetException, ...). Orleans serializes only exceptions of the namespaces it is told of;
             // otherwise the calling silo got CodecNotFoundException instead, and ingest answered 500 rather than
             // 503 whenever Redis was down and the grain lived on another process (found by

@@ -32,7 +32,7 @@ public sealed class RedisMeasureJournal(IConnectionMultiplexer redis, string ser
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
-            throw new MeasureJournalException($"Redis could not load the journal of '{grainKey}': {e.Message}", e);
+            throw new StoreUnavailableException($"Redis could not load the journal of '{grainKey}': {e.Message}", e);
         }
     }
 
@@ -45,7 +45,7 @@ public sealed class RedisMeasureJournal(IConnectionMultiplexer redis, string ser
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
-            throw new MeasureJournalException($"Redis could not append to the journal of '{grainKey}': {e.Message}", e);
+            throw new StoreUnavailableException($"Redis could not append to the journal of '{grainKey}': {e.Message}", e);
         }
     }
 
@@ -71,7 +71,7 @@ public sealed class RedisMeasureJournal(IConnectionMultiplexer redis, string ser
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
-            throw new MeasureJournalException($"Redis could not store the snapshot of '{grainKey}': {e.Message}", e);
+            throw new StoreUnavailableException($"Redis could not store the snapshot of '{grainKey}': {e.Message}", e);
         }
     }
 
@@ -83,7 +83,7 @@ public sealed class RedisMeasureJournal(IConnectionMultiplexer redis, string ser
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
-            throw new MeasureJournalException($"Redis cannot be reached: {e.Message}", e);
+            throw new StoreUnavailableException($"Redis cannot be reached: {e.Message}", e);
         }
     }
 

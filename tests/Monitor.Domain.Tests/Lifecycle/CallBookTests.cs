@@ -87,7 +87,7 @@ public sealed class CallBookTests
 
         Assert.Single(book.Waiting(T0.AddMinutes(119)));
         Assert.Empty(book.Waiting(T0.AddMinutes(121)));
-        book.Prune(T0.AddMinutes(121));
+        Assert.Equal(["c7"], book.Prune(T0.AddMinutes(121)));
         Assert.Empty(book.Calls);
     }
 
@@ -98,9 +98,9 @@ public sealed class CallBookTests
         book.Apply(Offered("c8", T0));
         book.Apply(Answered("c8", T0.AddSeconds(4)));
 
-        book.Prune(T0.AddHours(25));
+        Assert.Empty(book.Prune(T0.AddHours(25)));
         Assert.True(book.Apply(Answered("c8", T0.AddSeconds(4))).Duplicate);
-        book.Prune(T0.AddHours(27));
+        Assert.Equal(["c8"], book.Prune(T0.AddHours(27)));
         Assert.Empty(book.Calls);
     }
 

@@ -1,0 +1,51 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Monitor.Domain.Calls;
+using Monitor.Domain.Incidents;
+
+namespace Monitor.Grains.Storage;
+
+/// <summary>
+/// A lifecycle grain's side of its records in an <see cref="IRecordStore"/>: the version it loaded, and which
+/// records changed since its last write. Used from grain turns only.
+/// </summary>
+internal sealed class RecordSet<T>(IRecordStore store, string grainKey, JsonTypeInfo<T> json)
+    where T : class
+{
+    private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
+    private long _version;
+
+    public async Task<IEnumerable<KeyValuePair<string, T>>> LoadAsync()
+    {
+        var stored = await store.LoadAsync(grainKey);
+        _version = stored.Version;
+        _changed.Clear();
+        return stored.Records.Select(r => KeyValuePair.Create(r.Key, JsonSerializer.Deserialize(r.Value, json)
+            ?? throw new InvalidDataException($"Record '{r.Key}' of '{grainKey}' is empty.")));
+    }
+
+    public void Changed(IEnumerable<string> ids) => _changed.UnionWith(ids);
+
+    /// <summary>Stores every record changed since the last write as it is now (<paramref name="current"/> null: forgotten).</summary>
+    public async Task WriteAsync(Func<string, T?> current)
+    {
+        if (_changed.Count == 0)
+        {
+            return;
+        }
+
+        var changes = _changed
+            .Select(id => KeyValuePair.Create(id, current(id) is { } record ? JsonSerializer.SerializeToUtf8Bytes(record, json) : null))
+            .ToList();
+        _changed.Clear();
+        _version = await store.WriteAsync(grainKey, _version, changes);
+    }
+}
+
+/// <summary>The records' stored form: JSON, generated at build time, readable by a person looking at the store.</summary>
+[JsonSerializable(typeof(IncidentLifecycle))]
+[JsonSerializable(typeof(CallRecord))]
+[JsonSerializable(typeof(OpenIncident))]
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+internal sealed partial class RecordJson : JsonSerializerContext;

@@ -1,0 +1,81 @@
+using Monitor.Grains.Storage;
+using StackExchange.Redis;
+
+namespace Monitor.Server.Storage;
+
+/// <summary>
+/// Lifecycle records in Redis. Per grain, a hash <c>monitor:{service/grainKey}:records</c> (record id → record)
+/// and its version <c>monitor:{service/grainKey}:version</c>, sharing one hash tag so one script touches both.
+/// A write is one script: it checks the version, sets and deletes the changed fields, and moves the version on,
+/// atomically; it is awaited until Redis answered.
+/// </summary>
+public sealed class RedisRecordStore(IConnectionMultiplexer redis, string serviceId) : IRecordStore
+{
+    // ARGV: expected version, number of records set, then id/value pairs set, then ids forgotten.
+    private const string WriteScript = """
+        local version = tonumber(redis.call('GET', KEYS[2]) or '0')
+        if version ~= tonumber(ARGV[1]) then return -1 end
+        local sets = tonumber(ARGV[2])
+        for i = 3, 2 + 2 * sets, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
+        for i = 3 + 2 * sets, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
+        return redis.call('INCR', KEYS[2])
+        """;
+
+    public async Task<StoredRecords> LoadAsync(string grainKey)
+    {
+        var (recordsKey, versionKey) = Keys(grainKey);
+        try
+        {
+            // One MULTI, so the records and their version are read as of the same instant.
+            var transaction = redis.GetDatabase().CreateTransaction();
+            var version = transaction.StringGetAsync(versionKey);
+            var records = transaction.HashGetAllAsync(recordsKey);
+            await transaction.ExecuteAsync();
+            var stored = await version;
+            return new StoredRecords(
+                stored.IsNull ? 0 : (long)stored,
+                (await records).ToDictionary(e => (string)e.Name!, e => (byte[])e.Value!, StringComparer.Ordinal));
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            throw new StoreUnavailableException($"Redis could not load the records of '{grainKey}': {e.Message}", e);
+        }
+    }
+
+    public async Task<long> WriteAsync(string grainKey, long expectedVersion, IReadOnlyList<KeyValuePair<string, byte[]?>> changes)
+    {
+        var (recordsKey, versionKey) = Keys(grainKey);
+        var sets = changes.Where(c => c.Value is not null).ToList();
+        var arguments = new List<RedisValue>(2 + (sets.Count * 2) + (changes.Count - sets.Count)) { expectedVersion, sets.Count };
+        foreach (var (id, bytes) in sets)
+        {
+            arguments.Add(id);
+            arguments.Add(bytes);
+        }
+
+        arguments.AddRange(changes.Where(c => c.Value is null).Select(c => (RedisValue)c.Key));
+        long version;
+        try
+        {
+            version = (long)await redis.GetDatabase().ScriptEvaluateAsync(WriteScript, [recordsKey, versionKey], [.. arguments]);
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            throw new StoreUnavailableException($"Redis could not store the records of '{grainKey}': {e.Message}", e);
+        }
+
+        return version >= 0
+            ? version
+            : throw new RecordsChangedException($"The records of '{grainKey}' are no longer at version {expectedVersion}: another writer changed them.");
+    }
+
+    /// <summary>The two keys of a grain's records: the hash and its version.</summary>
+    public (RedisKey Records, RedisKey Version) Keys(string grainKey)
+    {
+        var tag = $"monitor:{{{serviceId}/{grainKey}}}";
+        return (tag + ":records", tag + ":version");
+    }
+
+    // A timeout is not a RedisException; a multiplexer disposed during shutdown is neither.
+    private static bool IsRedisFailure(Exception e) => e is RedisException or TimeoutException or ObjectDisposedException;
+}
