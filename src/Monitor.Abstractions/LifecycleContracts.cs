@@ -1,5 +1,6 @@
 using Monitor.Domain.Events;
 using Monitor.Domain.Incidents;
+using Orleans.Concurrency;
 
 namespace Monitor.Abstractions;
 
@@ -26,7 +27,8 @@ public sealed record OpenIncidentsView(
 public interface ICallQueueGrain : IGrainWithStringKey
 {
     /// <summary>Applies the events in order; returns the positions that told nothing new. Returns once stored.</summary>
-    Task<int[]> Apply(IReadOnlyList<CallEvent> events);
+    /// <remarks>Events are immutable records: marked so, a call inside a silo hands them over without a copy.</remarks>
+    Task<int[]> Apply(Immutable<IReadOnlyList<CallEvent>> events);
 
     Task<CallQueueView> GetQueue();
 
@@ -49,14 +51,14 @@ public interface IFeedActivityGrain : IGrainWithStringKey
 public interface IIncidentBookGrain : IGrainWithStringKey
 {
     /// <summary>Applies the events in order; returns the positions that told nothing new. Returns once stored.</summary>
-    Task<int[]> Apply(IReadOnlyList<IncidentEvent> events);
+    Task<int[]> Apply(Immutable<IReadOnlyList<IncidentEvent>> events);
 }
 
 /// <summary>A force's open emergency and priority incidents (key <c>{force}</c>), listed per area.</summary>
 public interface IOpenIncidentsGrain : IGrainWithStringKey
 {
     /// <summary>Records incidents as open (with their clocks) and others as attended or closed. Returns once stored.</summary>
-    Task Update(IReadOnlyList<OpenIncident> opened, IReadOnlyList<string> leftOpen);
+    Task Update(Immutable<IReadOnlyList<OpenIncident>> opened, Immutable<IReadOnlyList<string>> leftOpen);
 
     Task<OpenIncidentsView> GetOpen(string area);
 }

@@ -33,11 +33,20 @@ public sealed class CallBook
 
     public required string Channel { get; init; }
 
-    public Dictionary<string, CallRecord> Calls { get; init; } = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, CallRecord> _calls = new(StringComparer.Ordinal);
+
+    // Offered and not ended: the board's queue. Kept beside the book because a line remembers a day of calls
+    // and the queue is read after every batch; walking the whole book each time cost more than pairing.
+    private readonly Dictionary<string, DateTimeOffset> _waiting = new(StringComparer.Ordinal);
+
+    public IReadOnlyDictionary<string, CallRecord> Calls => _calls;
+
+    /// <summary>Puts back a call as it was stored.</summary>
+    public void Restore(string callId, CallRecord call) => Set(callId, call);
 
     public CallOutcome Apply(CallEvent e)
     {
-        var before = Calls.GetValueOrDefault(e.CallId) ?? new CallRecord(null, null, null);
+        var before = _calls.GetValueOrDefault(e.CallId) ?? new CallRecord(null, null, null);
         var after = e switch
         {
             CallOffered => before with { Offered = before.Offered ?? e.At },
@@ -51,7 +60,7 @@ public sealed class CallBook
             return new CallOutcome(true, []);
         }
 
-        Calls[e.CallId] = after;
+        Set(e.CallId, after);
         var facts = new List<Fact>(2);
         if (before.Offered is null && after.Offered is { } offered)
         {
@@ -76,25 +85,39 @@ public sealed class CallBook
     /// <summary>Callers waiting now, longest first.</summary>
     public IReadOnlyList<WaitingCall> Waiting(DateTimeOffset now) =>
     [
-        .. Calls
-            .Where(c => c.Value is { Offered: { } offered, Ended: false } && offered <= now && now - offered < WaitingRetention)
-            .Select(c => new WaitingCall(c.Key, c.Value.Offered!.Value))
+        .. _waiting
+            .Where(c => c.Value <= now && now - c.Value < WaitingRetention)
+            .Select(c => new WaitingCall(c.Key, c.Value))
             .OrderBy(c => c.Offered),
     ];
 
     /// <summary>Forgets ended calls past their retention and waiting calls that never heard their ending; returns their ids.</summary>
     public IReadOnlyList<string> Prune(DateTimeOffset now)
     {
-        var forgotten = Calls
+        var forgotten = _calls
             .Where(c => now - c.Value.LastHeard > (c.Value.Ended ? EndedRetention : WaitingRetention))
             .Select(c => c.Key)
             .ToList();
         foreach (var callId in forgotten)
         {
-            Calls.Remove(callId);
+            _calls.Remove(callId);
+            _waiting.Remove(callId);
         }
 
         return forgotten;
+    }
+
+    private void Set(string callId, CallRecord call)
+    {
+        _calls[callId] = call;
+        if (call is { Offered: { } offered, Ended: false })
+        {
+            _waiting[callId] = offered;
+        }
+        else
+        {
+            _waiting.Remove(callId);
+        }
     }
 
     private string FactKey(string callId, string what) => $"call:{Channel}:{callId}:{what}";

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Monitor.Abstractions;
 using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
@@ -61,9 +62,9 @@ public sealed class EventIngestor(IGrainFactory grains, FactDispatcher dispatche
             return Enumerable.Empty<int>();
         }));
         work.AddRange(calls.Select(async pair =>
-            Positions(pair.Value, await grains.GetGrain<ICallQueueGrain>($"{pair.Key.Force}/{pair.Key.Channel}").Apply([.. pair.Value.Select(v => v.Event)]))));
+            Positions(pair.Value, await grains.GetGrain<ICallQueueGrain>($"{pair.Key.Force}/{pair.Key.Channel}").Apply(Events(pair.Value)))));
         work.AddRange(incidents.Select(async pair =>
-            Positions(pair.Value, await grains.GetGrain<IIncidentBookGrain>($"{pair.Key.Force}/{pair.Key.Share}").Apply([.. pair.Value.Select(v => v.Event)]))));
+            Positions(pair.Value, await grains.GetGrain<IIncidentBookGrain>($"{pair.Key.Force}/{pair.Key.Share}").Apply(Events(pair.Value)))));
         work.AddRange(records.Select(async pair => await RecordAsync(pair.Key, pair.Value)));
 
         var duplicates = (await Task.WhenAll(work)).Sum(d => d.Count());
@@ -78,6 +79,8 @@ public sealed class EventIngestor(IGrainFactory grains, FactDispatcher dispatche
         var outcome = await dispatcher.DispatchAsync(force, facts);
         return events.Where((_, i) => outcome[i].Reached > 0 && outcome[i].Duplicates == outcome[i].Reached).Select(e => e.Index);
     }
+
+    private static Immutable<IReadOnlyList<T>> Events<T>(List<(int Index, T Event)> sent) => new([.. sent.Select(v => v.Event)]);
 
     private static IEnumerable<int> Positions<T>(List<(int Index, T Event)> sent, int[] duplicatePositions) =>
         duplicatePositions.Select(p => sent[p].Index);

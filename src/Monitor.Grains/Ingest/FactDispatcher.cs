@@ -18,8 +18,8 @@ namespace Monitor.Grains.Ingest;
 /// </summary>
 public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
 {
-    private readonly Lock _gate = new();
-    private Round? _open;
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(Caller Caller, List<(MeasureKey Key, int FactIndex, ulong Fingerprint, long AtUtcTicks, Contribution Contribution)> Routed)> _waiting = new();
+    private int _roundQueued;
 
     /// <summary>
     /// Counts the facts; for each, how many grains it reached and how many of them had already counted it
@@ -46,18 +46,9 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
             return Task.FromResult(caller.Outcome);
         }
 
-        bool opened;
-        lock (_gate)
-        {
-            opened = _open is null;
-            var round = _open ??= new Round();
-            foreach (var (key, factIndex, fingerprint, at, contribution) in routed)
-            {
-                round.Add(key, caller, factIndex, fingerprint, at, contribution);
-            }
-        }
-
-        if (opened)
+        // Joining a round is one enqueue: callers never wait on each other, and the round is assembled by its sender.
+        _waiting.Enqueue((caller, routed));
+        if (Interlocked.CompareExchange(ref _roundQueued, 1, 0) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.SendAsync(), this, preferLocal: false);
         }
@@ -67,11 +58,21 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
 
     private async Task SendAsync()
     {
-        Round round;
-        lock (_gate)
+        // Reset before draining: a caller arriving after the reset queues the next round; one arriving in between
+        // is drained here and its round finds nothing left, which costs nothing.
+        Volatile.Write(ref _roundQueued, 0);
+        var round = new Round();
+        while (_waiting.TryDequeue(out var joined))
         {
-            round = _open!;
-            _open = null;
+            foreach (var (key, factIndex, fingerprint, at, contribution) in joined.Routed)
+            {
+                round.Add(key, joined.Caller, factIndex, fingerprint, at, contribution);
+            }
+        }
+
+        if (round.Callers.Count == 0)
+        {
+            return;
         }
 
         var calls = round.Batches.Select(async pair =>

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using Monitor.Abstractions;
 using Monitor.Domain.Calls;
 using Monitor.Domain.Events;
@@ -41,19 +42,19 @@ public sealed partial class CallQueueGrain(
         _records = new RecordSet<CallRecord>(store, "call-queue/" + key, RecordJson.Default.CallRecord);
         foreach (var (callId, call) in await _records.LoadAsync())
         {
-            _book.Calls[callId] = call;
+            _book.Restore(callId, call);
         }
     }
 
-    public async Task<int[]> Apply(IReadOnlyList<CallEvent> events)
+    public async Task<int[]> Apply(Immutable<IReadOnlyList<CallEvent>> events)
     {
-        var batch = LifecycleBatch.Apply(events, e => { var outcome = _book.Apply(e); return (outcome.Duplicate, outcome.Facts); });
+        var batch = LifecycleBatch.Apply(events.Value, e => { var outcome = _book.Apply(e); return (outcome.Duplicate, outcome.Facts); });
         if (batch.NothingNew)
         {
             return batch.Duplicates;
         }
 
-        _records.Changed(events.Where((_, i) => Array.BinarySearch(batch.Duplicates, i) < 0).Select(e => e.CallId));
+        _records.Changed(events.Value.Where((_, i) => Array.BinarySearch(batch.Duplicates, i) < 0).Select(e => e.CallId));
         var now = time.GetUtcNow();
         if (now - _prunedAt >= PruneEvery)
         {

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using Monitor.Abstractions;
 using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
@@ -41,9 +42,9 @@ public sealed partial class IncidentBookGrain(
         }
     }
 
-    public async Task<int[]> Apply(IReadOnlyList<IncidentEvent> events)
+    public async Task<int[]> Apply(Immutable<IReadOnlyList<IncidentEvent>> events)
     {
-        var batch = _book.Apply(events, _force);
+        var batch = _book.Apply(events.Value, _force);
         if (batch.NothingNew)
         {
             return batch.Duplicates;
@@ -64,7 +65,7 @@ public sealed partial class IncidentBookGrain(
             await dispatcher.DispatchAsync(_force.Id, batch.Facts);
             if (batch.Opened.Count > 0 || batch.LeftOpen.Count > 0)
             {
-                await GrainFactory.GetGrain<IOpenIncidentsGrain>(_force.Id).Update(batch.Opened, batch.LeftOpen);
+                await GrainFactory.GetGrain<IOpenIncidentsGrain>(_force.Id).Update(new(batch.Opened), new(batch.LeftOpen));
             }
 
             await _records.WriteAsync(id => _book.Incidents.GetValueOrDefault(id));

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using Monitor.Abstractions;
 using Monitor.Domain.Forces;
 using Monitor.Domain.Incidents;
@@ -41,10 +42,10 @@ public sealed partial class OpenIncidentsGrain(
         _commit = new GroupCommit(WriteAsync);
     }
 
-    public async Task Update(IReadOnlyList<OpenIncident> opened, IReadOnlyList<string> leftOpen)
+    public async Task Update(Immutable<IReadOnlyList<OpenIncident>> opened, Immutable<IReadOnlyList<string>> leftOpen)
     {
         var changed = new List<string>();
-        foreach (var open in opened)
+        foreach (var open in opened.Value)
         {
             var before = _open.GetValueOrDefault(open.IncidentId);
             if (before != open)
@@ -55,7 +56,7 @@ public sealed partial class OpenIncidentsGrain(
             }
         }
 
-        foreach (var id in leftOpen)
+        foreach (var id in leftOpen.Value)
         {
             if (_open.Remove(id, out var before))
             {

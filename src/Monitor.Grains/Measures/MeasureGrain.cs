@@ -38,6 +38,7 @@ public sealed partial class MeasureGrain(
     private MeasureSeries _series = null!;
     private DateTimeOffset _prunedAt;
     private int _batchesAfterSnapshot;
+    private TilePeriods? _tilePeriods;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -158,25 +159,45 @@ public sealed partial class MeasureGrain(
     private MeasureTile BuildTile()
     {
         var now = time.GetUtcNow();
-        var calendar = _force.Calendar;
-        var today = calendar.PeriodOf(PeriodKind.Day, now);
-        var month = calendar.PeriodOf(PeriodKind.Month, now);
+        var periods = TilePeriodsAt(now);
         return new MeasureTile(
             _key.Force,
             _key.Area,
             _key.Measure,
             _series.Version,
             now,
-            Figure(today),
-            Figure(month),
-            [.. Recent(calendar, today, RecentDays).Select(Figure)],
-            [.. Recent(calendar, month, RecentMonths).Select(Figure)]);
+            Figure(periods.Days[^1]),
+            Figure(periods.Months[^1]),
+            [.. periods.Days.Select(Figure)],
+            [.. periods.Months.Select(Figure)]);
     }
 
-    private PeriodFigure Figure(Period period)
+    /// <summary>
+    /// The periods a tile shows, worked out once a day: every batch builds a tile, and reading the force's
+    /// calendar (time-zone conversions, labels) for eleven periods each time cost more than the counting.
+    /// </summary>
+    private TilePeriods TilePeriodsAt(DateTimeOffset now)
     {
-        var bucket = _series.BucketOf(period);
-        return new PeriodFigure(period.Start, period.Label, _series.Measure.ValueOf(bucket.Sum, bucket.Count), bucket.Sum, bucket.Count);
+        if (_tilePeriods is { } known && now >= known.From && now < known.Until)
+        {
+            return known;
+        }
+
+        var calendar = _force.Calendar;
+        var today = calendar.PeriodOf(PeriodKind.Day, now);
+        var month = calendar.PeriodOf(PeriodKind.Month, now);
+        _tilePeriods = new TilePeriods(
+            today.Start,
+            calendar.EndOf(today),
+            [.. Recent(calendar, today, RecentDays).Select(p => (p, p.Label))],
+            [.. Recent(calendar, month, RecentMonths).Select(p => (p, p.Label))]);
+        return _tilePeriods;
+    }
+
+    private PeriodFigure Figure((Period Period, string Label) period)
+    {
+        var bucket = _series.BucketOf(period.Period);
+        return new PeriodFigure(period.Period.Start, period.Label, _series.Measure.ValueOf(bucket.Sum, bucket.Count), bucket.Sum, bucket.Count);
     }
 
     private static List<Period> Recent(PeriodCalendar calendar, Period current, int count)
@@ -190,6 +211,9 @@ public sealed partial class MeasureGrain(
         periods.Reverse();
         return periods;
     }
+
+    /// <summary>The day's and month's periods of a tile, oldest first (the current one last), and the day they hold for.</summary>
+    private sealed record TilePeriods(DateTimeOffset From, DateTimeOffset Until, (Period Period, string Label)[] Days, (Period Period, string Label)[] Months);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Measure {Key} activated (snapshot: {FromSnapshot}) replaying {Batches} journal batches, at version {Version}")]
     private static partial void LogActivated(ILogger logger, string key, bool fromSnapshot, int batches, long version);

@@ -104,6 +104,27 @@ public sealed class CallBookTests
         Assert.Empty(book.Calls);
     }
 
+    [Fact]
+    public void A_book_put_back_from_the_store_knows_its_queue_and_its_endings()
+    {
+        var stored = new CallBook { Channel = "999" };
+        stored.Apply(Offered("w1", T0));
+        stored.Apply(Offered("w2", T0.AddSeconds(30)));
+        stored.Apply(Answered("w2", T0.AddSeconds(40)));
+        stored.Apply(Offered("w3", T0.AddSeconds(50)));
+
+        var book = new CallBook { Channel = "999" };
+        foreach (var (callId, call) in stored.Calls)
+        {
+            book.Restore(callId, call);
+        }
+
+        Assert.Equal(["w1", "w3"], book.Waiting(T0.AddMinutes(1)).Select(w => w.CallId));
+        Assert.True(book.Apply(Answered("w2", T0.AddSeconds(40))).Duplicate);
+        book.Apply(Abandoned("w1", T0.AddMinutes(2)));
+        Assert.Equal(["w3"], book.Waiting(T0.AddMinutes(3)).Select(w => w.CallId));
+    }
+
     [Theory]
     [InlineData(90, 100, 0.9, 0)]
     [InlineData(80, 100, 0.9, 100)]
