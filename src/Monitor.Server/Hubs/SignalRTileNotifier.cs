@@ -6,36 +6,35 @@ using Monitor.Grains.Notifications;
 namespace Monitor.Server.Hubs;
 
 /// <summary>
-/// Sends changes to the areas' SignalR groups, at most one push per item per 250 ms: the first change goes
-/// at once (a quiet board hears of an event without delay), changes within the window fold into one trailing
-/// push carrying the newest state. Every push carries an item's whole state, so folding loses nothing.
+/// Sends changes to the areas' SignalR groups, latest wins under backpressure: per group and item at most one
+/// send is in flight. A change while none is in flight goes at once; changes while one is in flight fold into
+/// one send, issued the moment the in-flight one completes and carrying the newest state (by version, or by
+/// as-of time). Every push carries an item's whole state, so folding loses nothing, a board that keeps up
+/// hears of a change as fast as a send takes, and a group that cannot keep up only ever has one push waiting.
+/// Alerts are not folded.
 /// </summary>
 public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, ForceCatalog forces, Hosting.MonitorMetrics metrics, ILogger<SignalRTileNotifier> logger)
     : ITileNotifier, IDisposable
 {
-    // Pacing pushes is about the wall clock of the connections, not the monitor's clock of events (which
-    // tests move by hand), so it always runs on real time.
-    private readonly TimeProvider time = TimeProvider.System;
-
-    public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(250);
-
-    private readonly Dictionary<(string Group, string Item), Slot> _slots = [];
+    /// <summary>The items with a send in flight; an item without one has no entry, so idle items cost nothing.</summary>
+    private readonly Dictionary<(string Group, string Item), Slot> _inFlight = [];
     private readonly Lock _lock = new();
+    private bool _disposed;
 
     public void Publish(MeasureTile tile) =>
-        Throttle(WallboardHub.GroupOf(tile.Force, tile.Area), "tile:" + tile.Measure, new Push("tiles", new[] { tile }, tile.Version));
+        Send(WallboardHub.GroupOf(tile.Force, tile.Area), "tile:" + tile.Measure, new Push("tiles", new[] { tile }, tile.Version));
 
     public void Publish(CallQueueView queue)
     {
         // Calls are force-wide: every board of the force shows the lines.
         foreach (var area in forces.Find(queue.Force)?.Areas ?? [])
         {
-            Throttle(WallboardHub.GroupOf(queue.Force, area.Id), "queue:" + queue.Channel, new Push("queue", queue, queue.AsOf.UtcTicks));
+            Send(WallboardHub.GroupOf(queue.Force, area.Id), "queue:" + queue.Channel, new Push("queue", queue, queue.AsOf.UtcTicks));
         }
     }
 
     public void Publish(OpenIncidentsView incidents) =>
-        Throttle(WallboardHub.GroupOf(incidents.Force, incidents.Area), "incidents", new Push("incidents", incidents, incidents.AsOf.UtcTicks));
+        Send(WallboardHub.GroupOf(incidents.Force, incidents.Area), "incidents", new Push("incidents", incidents, incidents.AsOf.UtcTicks));
 
     /// <summary>Alerts change seldom and each change matters (who acknowledged, with what note): every one is sent, none folded.</summary>
     public void Publish(AlertView alert)
@@ -51,64 +50,65 @@ public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, F
     {
         lock (_lock)
         {
-            foreach (var slot in _slots.Values)
+            // Sends in flight finish; nothing folded behind them goes out after shutdown.
+            _disposed = true;
+            foreach (var slot in _inFlight.Values)
             {
-                slot.Timer?.Dispose();
+                slot.Pending = null;
             }
-
-            _slots.Clear();
         }
     }
 
-    private void Throttle(string group, string item, Push push)
+    private void Send(string group, string item, Push push)
     {
         var key = (group, item);
-        var now = time.GetTimestamp();
         lock (_lock)
         {
-            if (!_slots.TryGetValue(key, out var slot))
+            if (_disposed)
             {
-                slot = new Slot();
-                _slots.Add(key, slot);
-            }
-
-            if (slot.Pending is not null)
-            {
-                // A trailing push is already due: it will carry this newer state.
-                slot.Pending = push.Order >= slot.Pending.Order ? push : slot.Pending;
                 return;
             }
 
-            var since = slot.LastSent is { } last ? time.GetElapsedTime(last, now) : Window;
-            if (since >= Window)
+            if (_inFlight.TryGetValue(key, out var slot))
             {
-                slot.LastSent = now;
-                _ = SendAsync(group, push);
+                // The send in flight is followed by one carrying the newest state: this one, unless a newer
+                // one is already sending or waiting (a board must never see an older state after a newer one).
+                var newest = slot.Pending ?? slot.Sending;
+                if (push.Order >= newest.Order)
+                {
+                    slot.Pending = push;
+                }
+
                 return;
             }
 
-            slot.Pending = push;
-            slot.Timer?.Dispose();
-            slot.Timer = time.CreateTimer(_ => Flush(key), null, Window - since, Timeout.InfiniteTimeSpan);
+            _inFlight.Add(key, new Slot(push));
         }
+
+        // Off the publishing grain's thread: a grain must not wait while its change is written to every board.
+        _ = Task.Run(() => DrainAsync(key, push));
     }
 
-    private void Flush((string Group, string Item) key)
+    /// <summary>Sends the push, then whatever newest state folded in meanwhile, until the item is idle.</summary>
+    private async Task DrainAsync((string Group, string Item) key, Push push)
     {
-        Push? push;
-        lock (_lock)
+        while (true)
         {
-            if (!_slots.TryGetValue(key, out var slot) || slot.Pending is null)
+            await SendAsync(key.Group, push);
+            lock (_lock)
             {
-                return;
+                var slot = _inFlight[key];
+                if (slot.Pending is null)
+                {
+                    _inFlight.Remove(key);
+                    return;
+                }
+
+                push = slot.Pending;
+                slot.Sending = push;
+                slot.Pending = null;
             }
-
-            push = slot.Pending;
-            slot.Pending = null;
-            slot.LastSent = time.GetTimestamp();
         }
-
-        _ = SendAsync(key.Group, push);
     }
 
     private async Task SendAsync(string group, Push push)
@@ -131,12 +131,10 @@ public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, F
 
     private sealed record Push(string Message, object Payload, long Order);
 
-    private sealed class Slot
+    private sealed class Slot(Push sending)
     {
-        public long? LastSent { get; set; }
+        public Push Sending { get; set; } = sending;
 
         public Push? Pending { get; set; }
-
-        public ITimer? Timer { get; set; }
     }
 }
