@@ -18,12 +18,13 @@ public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, F
 {
     /// <summary>
     /// The least time between the starts of two sends of one lane. A group send completes once the message is
-    /// queued on every connection, long before the boards have read it; without a floor a busy lane would send
-    /// back to back (a send per batch per tile), and writing to every board would starve ingest of the CPU.
-    /// 10 ms caps a lane at 100 messages a second per board and adds at most 10 ms to a change that follows
-    /// another; an isolated change still goes at once.
+    /// queued on every connection, long before the boards have read it, so it is no measure of backpressure on
+    /// its own: without a floor a busy lane sends back to back (a message per batch per tile to every board) and
+    /// the writes, and the boards' reading, take the CPU from ingest (measured in docs/architecture.md). 25 ms
+    /// caps a lane at 40 messages a second per board, faster than a person reads a screen, and adds at most
+    /// 25 ms to a change that follows another closely; an isolated change still goes at once.
     /// </summary>
-    public static readonly TimeSpan Floor = TimeSpan.FromMilliseconds(10);
+    public static readonly TimeSpan Floor = TimeSpan.FromMilliseconds(25);
 
     /// <summary>The lanes sending now or within the floor; an idle lane has no entry, so idle areas cost nothing.</summary>
     private readonly Dictionary<(string Group, string Lane), Lane> _busy = [];

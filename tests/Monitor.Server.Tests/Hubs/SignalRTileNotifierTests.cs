@@ -11,7 +11,7 @@ using Monitor.Server.Hubs;
 namespace Monitor.Server.Tests.Hubs;
 
 /// <summary>
-/// The notifier's pacing: latest wins under backpressure (with its 10 ms floor between two sends of one lane,
+/// The notifier's pacing: latest wins under backpressure (with its 25 ms floor between two sends of one lane,
 /// which these tests never wait on: a folded send follows the completed one, whenever that is). The hub context is the notifier's only way out (its
 /// boundary with SignalR), so here it is one whose sends complete only when the test says: a send in flight
 /// stays in flight for as long as the test needs, with no clock and no sleep.
