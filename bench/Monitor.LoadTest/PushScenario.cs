@@ -29,11 +29,11 @@ internal static class PushScenario
         string target, Uri server, string transport, string? token, string? apiKey, int boards, double eventsPerSecond, int batchSize,
         TimeSpan warmUp, TimeSpan duration, int? serverPid, TimeSpan window)
     {
-        var rssBefore = serverPid is { } p0 ? Rss(p0) : null;
         var connections = new List<Board>(boards);
-        using (var gate = new SemaphoreSlim(32))
+        async Task ConnectAsync(int from, int to)
         {
-            var connecting = Enumerable.Range(0, boards).Select(async i =>
+            using var gate = new SemaphoreSlim(32);
+            var connecting = Enumerable.Range(from, to - from).Select(async i =>
             {
                 await gate.WaitAsync();
                 try
@@ -54,12 +54,21 @@ internal static class PushScenario
                 }
             });
             await Task.WhenAll(connecting);
+
+            // Let the server settle (connections' buffers allocated) before reading its memory.
+            await Task.Delay(TimeSpan.FromSeconds(2));
         }
 
-        // Let the server settle (connections' buffers allocated) before reading its memory.
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        // Memory per connection is the marginal cost: RSS grown while the second half of the boards connected,
+        // over those boards. Measured from before the first board, it also counted the fresh server's warm-up
+        // (JIT, the grains the first snapshot activates, the GC's first heap growth) as connections.
+        await ConnectAsync(0, boards / 2);
+        var rssBefore = serverPid is { } p0 ? Rss(p0) : null;
+        var connectedBefore = connections.Count;
+        await ConnectAsync(boards / 2, boards);
         var rssAfter = serverPid is { } p1 ? Rss(p1) : null;
-        double? perConnection = rssBefore is { } before && rssAfter is { } after && connections.Count > 0 ? (after - before) / 1024.0 / connections.Count : null;
+        var added = connections.Count - connectedBefore;
+        double? perConnection = rssBefore is { } before && rssAfter is { } after && added > 0 ? (after - before) / 1024.0 / added : null;
 
         var interval = TimeSpan.FromSeconds(batchSize / eventsPerSecond);
         var warmUpBatches = (int)Math.Ceiling(warmUp / interval);

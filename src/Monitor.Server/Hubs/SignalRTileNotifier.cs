@@ -6,36 +6,45 @@ using Monitor.Grains.Notifications;
 namespace Monitor.Server.Hubs;
 
 /// <summary>
-/// Sends changes to the areas' SignalR groups, at most one push per item per 250 ms: the first change goes
-/// at once (a quiet board hears of an event without delay), changes within the window fold into one trailing
-/// push carrying the newest state. Every push carries an item's whole state, so folding loses nothing.
+/// Sends changes to the areas' SignalR groups, latest wins under backpressure. Per group and lane (the tiles,
+/// each line's queue, the open incidents) at most one send is in flight: a change while the lane is idle goes at
+/// once; changes while a send is in flight fold into one send, issued as soon as it completes, carrying the newest
+/// state of every item that changed (the tiles that changed meanwhile travel together in one <c>tiles</c>
+/// message). Every push carries an item's whole state, so folding loses nothing, and a group that cannot keep up
+/// only ever has one send per lane waiting. Alerts are not folded.
 /// </summary>
 public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, ForceCatalog forces, Hosting.MonitorMetrics metrics, ILogger<SignalRTileNotifier> logger)
     : ITileNotifier, IDisposable
 {
-    // Pacing pushes is about the wall clock of the connections, not the monitor's clock of events (which
-    // tests move by hand), so it always runs on real time.
-    private readonly TimeProvider time = TimeProvider.System;
+    /// <summary>
+    /// The least time between the starts of two sends of one lane. A group send completes once the message is
+    /// queued on every connection, long before the boards have read it, so it is no measure of backpressure on
+    /// its own: without a floor a busy lane sends back to back (a message per batch per tile to every board) and
+    /// the writes, and the boards' reading, take the CPU from ingest (measured in docs/architecture.md). 25 ms
+    /// caps a lane at 40 messages a second per board, faster than a person reads a screen, and adds at most
+    /// 25 ms to a change that follows another closely; an isolated change still goes at once.
+    /// </summary>
+    public static readonly TimeSpan Floor = TimeSpan.FromMilliseconds(25);
 
-    public static readonly TimeSpan Window = TimeSpan.FromMilliseconds(250);
-
-    private readonly Dictionary<(string Group, string Item), Slot> _slots = [];
+    /// <summary>The lanes sending now or within the floor; an idle lane has no entry, so idle areas cost nothing.</summary>
+    private readonly Dictionary<(string Group, string Lane), Lane> _busy = [];
     private readonly Lock _lock = new();
+    private bool _disposed;
 
     public void Publish(MeasureTile tile) =>
-        Throttle(WallboardHub.GroupOf(tile.Force, tile.Area), "tile:" + tile.Measure, new Push("tiles", new[] { tile }, tile.Version));
+        Send(WallboardHub.GroupOf(tile.Force, tile.Area), "tiles", new Push(tile.Measure, tile, tile.Version));
 
     public void Publish(CallQueueView queue)
     {
         // Calls are force-wide: every board of the force shows the lines.
         foreach (var area in forces.Find(queue.Force)?.Areas ?? [])
         {
-            Throttle(WallboardHub.GroupOf(queue.Force, area.Id), "queue:" + queue.Channel, new Push("queue", queue, queue.AsOf.UtcTicks));
+            Send(WallboardHub.GroupOf(queue.Force, area.Id), "queue:" + queue.Channel, new Push(queue.Channel, queue, queue.AsOf.UtcTicks));
         }
     }
 
     public void Publish(OpenIncidentsView incidents) =>
-        Throttle(WallboardHub.GroupOf(incidents.Force, incidents.Area), "incidents", new Push("incidents", incidents, incidents.AsOf.UtcTicks));
+        Send(WallboardHub.GroupOf(incidents.Force, incidents.Area), "incidents", new Push(incidents.Area, incidents, incidents.AsOf.UtcTicks));
 
     /// <summary>Alerts change seldom and each change matters (who acknowledged, with what note): every one is sent, none folded.</summary>
     public void Publish(AlertView alert)
@@ -43,7 +52,7 @@ public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, F
         metrics.AlertChanged(alert.Alert.State);
         foreach (var area in forces.Find(alert.Force)?.Areas ?? [])
         {
-            _ = SendAsync(WallboardHub.GroupOf(alert.Force, area.Id), new Push("alert", alert, alert.Alert.ChangedAt.UtcTicks));
+            _ = SendAsync(WallboardHub.GroupOf(alert.Force, area.Id), "alert", alert);
         }
     }
 
@@ -51,92 +60,108 @@ public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, F
     {
         lock (_lock)
         {
-            foreach (var slot in _slots.Values)
+            // Sends in flight finish; nothing folded behind them goes out after shutdown.
+            _disposed = true;
+            foreach (var lane in _busy.Values)
             {
-                slot.Timer?.Dispose();
+                lane.Pending.Clear();
             }
-
-            _slots.Clear();
         }
     }
 
-    private void Throttle(string group, string item, Push push)
+    private void Send(string group, string lane, Push push)
     {
-        var key = (group, item);
-        var now = time.GetTimestamp();
+        var key = (group, lane);
         lock (_lock)
         {
-            if (!_slots.TryGetValue(key, out var slot))
+            if (_disposed)
             {
-                slot = new Slot();
-                _slots.Add(key, slot);
-            }
-
-            if (slot.Pending is not null)
-            {
-                // A trailing push is already due: it will carry this newer state.
-                slot.Pending = push.Order >= slot.Pending.Order ? push : slot.Pending;
                 return;
             }
 
-            var since = slot.LastSent is { } last ? time.GetElapsedTime(last, now) : Window;
-            if (since >= Window)
+            if (_busy.TryGetValue(key, out var busy))
             {
-                slot.LastSent = now;
-                _ = SendAsync(group, push);
+                // Folded into the lane's next send, unless a newer state of the item is already sent or waiting:
+                // a board must never see an older state after a newer one.
+                if (!busy.Newest.TryGetValue(push.Item, out var newest) || push.Order >= newest)
+                {
+                    busy.Newest[push.Item] = push.Order;
+                    busy.Pending[push.Item] = push;
+                }
+
                 return;
             }
 
-            slot.Pending = push;
-            slot.Timer?.Dispose();
-            slot.Timer = time.CreateTimer(_ => Flush(key), null, Window - since, Timeout.InfiniteTimeSpan);
+            var idle = new Lane();
+            idle.Newest[push.Item] = push.Order;
+            _busy.Add(key, idle);
         }
+
+        // Off the publishing grain's thread: a grain must not wait while its change is written to every board.
+        _ = Task.Run(() => DrainAsync(key, [push]));
     }
 
-    private void Flush((string Group, string Item) key)
+    /// <summary>Sends, then whatever folded in meanwhile (no sooner than the floor), until the lane is idle.</summary>
+    private async Task DrainAsync((string Group, string Lane) key, IReadOnlyList<Push> pushes)
     {
-        Push? push;
-        lock (_lock)
+        while (true)
         {
-            if (!_slots.TryGetValue(key, out var slot) || slot.Pending is null)
+            var started = TimeProvider.System.GetTimestamp();
+            var message = MessageOf(key.Lane);
+            await SendAsync(key.Group, message, message == "tiles" ? pushes.Select(p => (MeasureTile)p.Payload).ToArray() : pushes[0].Payload);
+
+            var rest = Floor - TimeProvider.System.GetElapsedTime(started);
+            if (rest > TimeSpan.Zero)
             {
-                return;
+                // The floor is about the wall clock of the connections, never the monitor's clock of events.
+                await Task.Delay(rest, TimeProvider.System);
             }
 
-            push = slot.Pending;
-            slot.Pending = null;
-            slot.LastSent = time.GetTimestamp();
-        }
+            lock (_lock)
+            {
+                var lane = _busy[key];
+                if (lane.Pending.Count == 0)
+                {
+                    _busy.Remove(key);
+                    return;
+                }
 
-        _ = SendAsync(key.Group, push);
+                pushes = [.. lane.Pending.Values];
+                lane.Pending.Clear();
+            }
+        }
     }
 
-    private async Task SendAsync(string group, Push push)
+    /// <summary>The hub message of a lane: <c>tiles</c>, <c>incidents</c>, or <c>queue</c> for each line's lane.</summary>
+    private static string MessageOf(string lane) => lane.StartsWith("queue:", StringComparison.Ordinal) ? "queue" : lane;
+
+    private async Task SendAsync(string group, string message, object payload)
     {
         try
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await hub.Clients.Group(group).SendAsync(push.Message, push.Payload);
-            metrics.Pushed(push.Message, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            await hub.Clients.Group(group).SendAsync(message, payload);
+            metrics.Pushed(message, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
         catch (Exception e)
         {
             // The next push of the same item carries its whole state and repairs the board.
-            LogSendFailed(logger, e, push.Message, group);
+            LogSendFailed(logger, e, message, group);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not push {Message} to {Group}")]
     private static partial void LogSendFailed(ILogger logger, Exception exception, string message, string group);
 
-    private sealed record Push(string Message, object Payload, long Order);
+    /// <summary>One item's whole state: a tile (item = measure), a line's queue or an area's open incidents.</summary>
+    private sealed record Push(string Item, object Payload, long Order);
 
-    private sealed class Slot
+    private sealed class Lane
     {
-        public long? LastSent { get; set; }
+        /// <summary>The order of each item's newest state sent or waiting while the lane is busy.</summary>
+        public Dictionary<string, long> Newest { get; } = new(StringComparer.Ordinal);
 
-        public Push? Pending { get; set; }
-
-        public ITimer? Timer { get; set; }
+        /// <summary>The newest state of each item changed since the send in flight began.</summary>
+        public Dictionary<string, Push> Pending { get; } = new(StringComparer.Ordinal);
     }
 }

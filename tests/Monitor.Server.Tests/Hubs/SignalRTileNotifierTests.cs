@@ -1,0 +1,232 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Monitor.Abstractions;
+using Monitor.Domain.Forces;
+using Monitor.Server.Hosting;
+using Monitor.Server.Hubs;
+
+namespace Monitor.Server.Tests.Hubs;
+
+/// <summary>
+/// The notifier's pacing: latest wins under backpressure (with its 25 ms floor between two sends of one lane,
+/// which these tests never wait on: a folded send follows the completed one, whenever that is). The hub context is the notifier's only way out (its
+/// boundary with SignalR), so here it is one whose sends complete only when the test says: a send in flight
+/// stays in flight for as long as the test needs, with no clock and no sleep.
+/// </summary>
+public sealed class SignalRTileNotifierTests : IDisposable
+{
+    private const string Force = "warwickshire";
+    private static readonly ForceCatalog Forces = ForceConfigurationLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "config", "forces"));
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
+
+    private readonly HeldSends _hub = new();
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly SignalRTileNotifier _notifier;
+
+    public SignalRTileNotifierTests()
+    {
+        var metrics = new MonitorMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Options.Create(new MonitorOptions()));
+        _notifier = new SignalRTileNotifier(_hub, Forces, metrics, NullLogger<SignalRTileNotifier>.Instance);
+    }
+
+    [Fact]
+    public async Task A_change_while_idle_goes_at_once_and_changes_during_a_send_fold_into_one_send_of_the_newest()
+    {
+        _notifier.Publish(Tile("warwick", "vehicle-offences", 1));
+        var first = await _hub.NextAsync();
+        Assert.Equal(("warwickshire/warwick", "tiles", 1L), (first.Group, first.Message, first.Version));
+
+        _notifier.Publish(Tile("warwick", "vehicle-offences", 2));
+        _notifier.Publish(Tile("warwick", "vehicle-offences", 3));
+        Assert.False(_hub.Sent(out _), "nothing more may be sent while the first send is in flight");
+
+        // The moment the first send completes, one send follows with the newest state; the middle one is folded.
+        first.Complete();
+        var folded = await _hub.NextAsync();
+        Assert.Equal(3, folded.Version);
+        folded.Complete();
+
+        // The next change has no send to wait for: it goes on its own (at once, or at the end of the floor).
+        _notifier.Publish(Tile("warwick", "vehicle-offences", 4));
+        var after = await _hub.NextAsync();
+        Assert.Equal(4, after.Version);
+        after.Complete();
+    }
+
+    [Fact]
+    public async Task An_older_state_never_follows_a_newer_one()
+    {
+        _notifier.Publish(Tile("rugby", "bicycle-theft", 5));
+        var sending = await _hub.NextAsync();
+
+        // Out of order while 5 is in flight: 7 waits, 6 is older than 7 and 4 older than 5; neither is sent.
+        _notifier.Publish(Tile("rugby", "bicycle-theft", 7));
+        _notifier.Publish(Tile("rugby", "bicycle-theft", 6));
+        _notifier.Publish(Tile("rugby", "bicycle-theft", 4));
+        sending.Complete();
+        var newest = await _hub.NextAsync();
+        Assert.Equal(7, newest.Version);
+
+        _notifier.Publish(Tile("rugby", "bicycle-theft", 6));
+        newest.Complete();
+        _notifier.Publish(Tile("rugby", "bicycle-theft", 8));
+        var next = await _hub.NextAsync();
+        Assert.Equal(8, next.Version);
+        next.Complete();
+    }
+
+    [Fact]
+    public async Task Tiles_changed_during_a_send_travel_together_and_other_lanes_and_areas_do_not_wait()
+    {
+        _notifier.Publish(Tile("warwick", "vehicle-offences", 1));
+        var held = await _hub.NextAsync();
+
+        // Another area's tiles and this area's incidents have lanes of their own: they go at once.
+        _notifier.Publish(Tile("rugby", "vehicle-offences", 1));
+        _notifier.Publish(new OpenIncidentsView(Force, "warwick", [], DateTimeOffset.UnixEpoch));
+        var others = new[] { await _hub.NextAsync(), await _hub.NextAsync() };
+        Assert.Equal(
+            ["warwickshire/rugby tiles", "warwickshire/warwick incidents"],
+            others.Select(s => $"{s.Group} {s.Message}").Order(StringComparer.Ordinal));
+
+        // Two tiles of the area changed while its tiles were being sent: one message carries both, newest each.
+        _notifier.Publish(Tile("warwick", "bicycle-theft", 1));
+        _notifier.Publish(Tile("warwick", "vehicle-offences", 2));
+        _notifier.Publish(Tile("warwick", "bicycle-theft", 2));
+        held.Complete();
+        var together = await _hub.NextAsync();
+        Assert.Equal("warwickshire/warwick", together.Group);
+        Assert.Equal(
+            ["bicycle-theft 2", "vehicle-offences 2"],
+            together.Tiles.Select(t => $"{t.Measure} {t.Version}").Order(StringComparer.Ordinal));
+        foreach (var send in others.Append(together))
+        {
+            send.Complete();
+        }
+    }
+
+    [Fact]
+    public async Task Alerts_are_never_folded()
+    {
+        var areas = Forces.Get(Force).Areas.Count;
+        for (var i = 0; i < 3; i++)
+        {
+            _notifier.Publish(new AlertView(Force, Alert(i)));
+        }
+
+        // Nothing completes, yet every change reaches every board of the force.
+        var sends = new List<HeldSends.Send>();
+        for (var i = 0; i < 3 * areas; i++)
+        {
+            sends.Add(await _hub.NextAsync());
+        }
+
+        Assert.All(sends, s => Assert.Equal("alert", s.Message));
+        Assert.Equal(areas, sends.Select(s => s.Group).Distinct().Count());
+        sends.ForEach(s => s.Complete());
+    }
+
+    [Fact]
+    public async Task A_failed_send_does_not_stop_the_newest_state_from_going_out()
+    {
+        _notifier.Publish(Tile("stratford", "vehicle-offences", 1));
+        var failing = await _hub.NextAsync();
+        _notifier.Publish(Tile("stratford", "vehicle-offences", 2));
+
+        failing.Fail(new IOException("backplane unreachable"));
+        var repair = await _hub.NextAsync();
+        Assert.Equal(2, repair.Version);
+        repair.Complete();
+
+        _notifier.Publish(Tile("stratford", "vehicle-offences", 3));
+        var next = await _hub.NextAsync();
+        Assert.Equal(3, next.Version);
+        next.Complete();
+    }
+
+    public void Dispose()
+    {
+        _notifier.Dispose();
+        _services.Dispose();
+    }
+
+    private static MeasureTile Tile(string area, string measure, long version)
+    {
+        var today = new PeriodFigure(DateTimeOffset.UnixEpoch, "today", version, version, version);
+        return new MeasureTile(Force, area, measure, version, DateTimeOffset.UnixEpoch, today, today, [], []);
+    }
+
+    private static Monitor.Domain.Alerts.Alert Alert(int i) => new()
+    {
+        Id = $"warwick:vehicle-offences:rule:{i}",
+        Key = new Monitor.Domain.Alerts.AlertKey("warwick", "vehicle-offences", "rule"),
+        State = Monitor.Domain.Alerts.AlertState.ActiveUnacknowledged,
+        ChangedAt = DateTimeOffset.UnixEpoch.AddMinutes(i),
+    };
+
+    /// <summary>A hub context whose group sends are recorded and complete only when the test completes them.</summary>
+    private sealed class HeldSends : IHubContext<WallboardHub>
+    {
+        private readonly Channel<Send> _sends = Channel.CreateUnbounded<Send>();
+
+        public HeldSends() => Clients = new GroupsOnly(_sends.Writer);
+
+        public IHubClients Clients { get; }
+
+        public IGroupManager Groups => throw new NotSupportedException();
+
+        public async Task<Send> NextAsync()
+        {
+            using var deadline = new CancellationTokenSource(Deadline);
+            return await _sends.Reader.ReadAsync(deadline.Token);
+        }
+
+        public bool Sent(out Send? send) => _sends.Reader.TryRead(out send);
+
+        public sealed record Send(string Group, string Message, object? Payload, TaskCompletionSource Done)
+        {
+            public IReadOnlyList<MeasureTile> Tiles => Payload as MeasureTile[] ?? [];
+
+            public long? Version => Tiles.Count == 1 ? Tiles[0].Version : null;
+
+            public void Complete() => Done.SetResult();
+
+            public void Fail(Exception e) => Done.SetException(e);
+        }
+
+        /// <summary>The notifier sends to groups only; anything else is a change this test should hear of.</summary>
+        private sealed class GroupsOnly(ChannelWriter<Send> sends) : IHubClients
+        {
+            public IClientProxy All => throw new NotSupportedException();
+
+            public IClientProxy Group(string groupName) => new Proxy(groupName, sends);
+
+            public IClientProxy AllExcept(IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
+
+            public IClientProxy Client(string connectionId) => throw new NotSupportedException();
+
+            public IClientProxy Clients(IReadOnlyList<string> connectionIds) => throw new NotSupportedException();
+
+            public IClientProxy GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
+
+            public IClientProxy Groups(IReadOnlyList<string> groupNames) => throw new NotSupportedException();
+
+            public IClientProxy User(string userId) => throw new NotSupportedException();
+
+            public IClientProxy Users(IReadOnlyList<string> userIds) => throw new NotSupportedException();
+        }
+
+        private sealed class Proxy(string group, ChannelWriter<Send> sends) : IClientProxy
+        {
+            public Task SendCoreAsync(string method, object?[] args, CancellationToken cancellationToken = default)
+            {
+                var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                sends.TryWrite(new Send(group, method, args.Single(), done));
+                return done.Task;
+            }
+        }
+    }
+}
