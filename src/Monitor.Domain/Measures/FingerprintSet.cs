@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Monitor.Domain.Measures;
 
@@ -107,29 +109,8 @@ public sealed class FingerprintSet
     // The index of a fingerprint in the sorted run, or negative when it is not there.
     private int IndexInRun(ulong fingerprint)
     {
-        var run = _items.AsSpan(0, _sorted);
-        var low = 0;
-        var high = run.Length - 1;
-        while (low <= high)
-        {
-            var middle = (int)((uint)(low + high) >> 1);
-            var value = run[middle];
-            if (value == fingerprint)
-            {
-                return middle;
-            }
-
-            if (value < fingerprint)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
-        }
-
-        return ~low;
+        var index = LowerBound(fingerprint, _sorted);
+        return index < _sorted && _items[index] == fingerprint ? index : ~index;
     }
 
     // Merges the tail into the run in place, largest first: each tail value finds its place by binary search and the
@@ -169,24 +150,30 @@ public sealed class FingerprintSet
         _tailLimit = TailLimitFor(_sorted);
     }
 
-    // Where a value not in the run goes among its first `end` elements: the index of the first one above it.
+    // The index of the first of the run's first `end` elements not below the value. The comparison selects rather
+    // than jumps (the JIT makes it a conditional move), so a lookup costs its ~log2(n) loads, not as many
+    // mispredicted branches: fingerprints are random, so a branching search would guess wrong half the time.
     private int LowerBound(ulong value, int end)
     {
-        var low = 0;
-        var high = end - 1;
-        while (low <= high)
+        if (end == 0)
         {
-            var middle = (int)((uint)(low + high) >> 1);
-            if (_items[middle] < value)
-            {
-                low = middle + 1;
-            }
-            else
-            {
-                high = middle - 1;
-            }
+            return 0;
         }
 
-        return low;
+        ref var run = ref MemoryMarshal.GetArrayDataReference(_items);
+        var first = 0;
+        var length = end;
+        while (length > 1)
+        {
+            var half = length >> 1;
+            if (Unsafe.Add(ref run, first + half) < value)
+            {
+                first += half;
+            }
+
+            length -= half;
+        }
+
+        return Unsafe.Add(ref run, first) < value ? first + 1 : first;
     }
 }
