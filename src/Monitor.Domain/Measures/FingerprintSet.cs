@@ -62,7 +62,7 @@ public sealed class FingerprintSet
     }
 
     public bool Contains(ulong fingerprint) =>
-        IndexInRun(fingerprint) >= 0 || _items.AsSpan(_sorted, _count - _sorted).Contains(fingerprint);
+        InRun(fingerprint) || _items.AsSpan(_sorted, _count - _sorted).Contains(fingerprint);
 
     /// <summary>Adds a fingerprint; false when it was already in the set.</summary>
     public bool Add(ulong fingerprint)
@@ -106,11 +106,24 @@ public sealed class FingerprintSet
 
     private static int TailLimitFor(int sorted) => Math.Max(MinTail, (int)Math.Sqrt(sorted));
 
-    // The index of a fingerprint in the sorted run, or negative when it is not there.
-    private int IndexInRun(ulong fingerprint)
+    private bool InRun(ulong fingerprint)
     {
-        var index = LowerBound(fingerprint, _sorted);
-        return index < _sorted && _items[index] == fingerprint ? index : ~index;
+        var n = _sorted;
+        if (n == 0)
+        {
+            return false;
+        }
+
+        // Fingerprints are hashes, spread evenly over 64 bits, so one sits near fingerprint / 2^64 of the way along
+        // the run (within a few √n): search that stretch first, the whole run only when it does not bracket the value.
+        var guess = (int)Math.BigMul(fingerprint, (ulong)n, out _);
+        var reach = 2 * _tailLimit;
+        var low = Math.Max(0, guess - reach);
+        var high = Math.Min(n, guess + reach);
+        var index = (low == 0 || _items[low - 1] < fingerprint) && (high == n || _items[high] >= fingerprint)
+            ? LowerBound(fingerprint, low, high)
+            : LowerBound(fingerprint, 0, n);
+        return index < n && _items[index] == fingerprint;
     }
 
     // Merges the tail into the run in place, largest first: each tail value finds its place by binary search and the
@@ -134,7 +147,7 @@ public sealed class FingerprintSet
         for (var j = tailLength - 1; j >= 0; j--)
         {
             var value = tail[j];
-            var place = LowerBound(value, runEnd);
+            var place = LowerBound(value, 0, runEnd);
             var above = runEnd - place;
             _items.AsSpan(place, above).CopyTo(_items.AsSpan(place + j + 1, above));
             _items[place + j] = value;
@@ -150,30 +163,29 @@ public sealed class FingerprintSet
         _tailLimit = TailLimitFor(_sorted);
     }
 
-    // The index of the first of the run's first `end` elements not below the value. The comparison selects rather
-    // than jumps (the JIT makes it a conditional move), so a lookup costs its ~log2(n) loads, not as many
-    // mispredicted branches: fingerprints are random, so a branching search would guess wrong half the time.
-    private int LowerBound(ulong value, int end)
+    // The index of the first element of [start, end) not below the value (end when none is). The comparison is used
+    // as a number (a mask), not a jump, so a lookup costs its ~log2(n) loads and no mispredicted branches: fingerprints
+    // are random, so a branching search guesses wrong half the time (the JIT does not make it a conditional move
+    // inside a loop).
+    private int LowerBound(ulong value, int start, int end)
     {
-        if (end == 0)
+        if (end == start)
         {
-            return 0;
+            return start;
         }
 
         ref var run = ref MemoryMarshal.GetArrayDataReference(_items);
-        var first = 0;
-        var length = end;
+        var first = start;
+        var length = end - start;
         while (length > 1)
         {
             var half = length >> 1;
-            if (Unsafe.Add(ref run, first + half) < value)
-            {
-                first += half;
-            }
-
+            var below = Unsafe.Add(ref run, first + half) < value;
+            first += half & -Unsafe.As<bool, byte>(ref below);
             length -= half;
         }
 
-        return Unsafe.Add(ref run, first) < value ? first + 1 : first;
+        var last = Unsafe.Add(ref run, first) < value;
+        return first + Unsafe.As<bool, byte>(ref last);
     }
 }
