@@ -50,13 +50,26 @@ public sealed record SeriesRetention
 /// One measure in one area: a bucket per hour, day, ISO week and month in the force's time zone, and the
 /// fingerprints of the facts already counted. Applying the same fact twice counts it once.
 /// </summary>
+/// <remarks>
+/// Memory is what limits how many measures a silo holds, so the state is kept in flat arrays: buckets ordered by
+/// period start (<see cref="PeriodBuckets"/>) and each day's fingerprints as an exact sorted set
+/// (<see cref="FingerprintSet"/>); <see cref="Prune"/> also gives back their spare capacity.
+/// </remarks>
 public sealed class MeasureSeries
 {
     private readonly PeriodCalendar _calendar;
     private readonly SeriesRetention _retention;
-    private readonly Dictionary<PeriodKind, SortedDictionary<long, Bucket>> _buckets;
-    private readonly SortedDictionary<long, HashSet<ulong>> _seenByDay = [];
-    private readonly Dictionary<PeriodKind, SortedDictionary<long, Bucket>> _history = [];
+
+    // The kinds kept, in the order Kinds lists them; the live and imported buckets of each at the same index.
+    private readonly PeriodKind[] _kinds;
+    private readonly int[] _slotOfKind = new int[(int)PeriodKind.Month + 1];
+    private readonly PeriodBuckets[] _live;
+    private readonly PeriodBuckets?[] _history;
+    private readonly SortedList<long, FingerprintSet> _seenByDay = [];
+
+    // The day whose fingerprints were last looked up: facts arrive close together in time.
+    private long _lastDay;
+    private FingerprintSet? _lastDaySeen;
 
     // The last period found per kind, as UTC ticks [start, end): facts arrive close together in time, and reading
     // an instant in the force's zone (PeriodOf) costs far more than the counting. Periods of a kind tile time, so
@@ -65,11 +78,19 @@ public sealed class MeasureSeries
 
     public MeasureSeries(MeasureDefinition measure, PeriodCalendar calendar, SeriesRetention retention)
     {
+        ArgumentNullException.ThrowIfNull(measure);
         Measure = measure;
         _calendar = calendar;
         _retention = retention;
-        _buckets = measure.Periods.Append(PeriodKind.Day).Append(PeriodKind.Month).Distinct()
-            .ToDictionary(kind => kind, _ => new SortedDictionary<long, Bucket>());
+        _kinds = [.. measure.Periods.Append(PeriodKind.Day).Append(PeriodKind.Month).Distinct()];
+        Array.Fill(_slotOfKind, -1);
+        for (var i = 0; i < _kinds.Length; i++)
+        {
+            _slotOfKind[(int)_kinds[i]] = i;
+        }
+
+        _live = [.. _kinds.Select(_ => new PeriodBuckets())];
+        _history = new PeriodBuckets?[_kinds.Length];
     }
 
     public MeasureDefinition Measure { get; }
@@ -77,31 +98,41 @@ public sealed class MeasureSeries
     /// <summary>Rises by one with every fact counted, so a client can tell it missed an update.</summary>
     public long Version { get; private set; }
 
-    public IEnumerable<PeriodKind> Kinds => _buckets.Keys;
+    public IEnumerable<PeriodKind> Kinds => Array.AsReadOnly(_kinds);
 
     /// <summary>Counts a fact unless its fingerprint was already counted in the same day; false for a duplicate.</summary>
     public bool Apply(ulong fingerprint, DateTimeOffset at, Contribution contribution)
     {
-        var day = StartOf(PeriodKind.Day, at);
-        if (!_seenByDay.TryGetValue(day, out var seen))
-        {
-            seen = [];
-            _seenByDay.Add(day, seen);
-        }
-
-        if (!seen.Add(fingerprint))
+        if (!SeenOn(StartOf(PeriodKind.Day, at)).Add(fingerprint))
         {
             return false;
         }
 
-        foreach (var (kind, buckets) in _buckets)
+        for (var i = 0; i < _kinds.Length; i++)
         {
-            var start = StartOf(kind, at);
-            buckets[start] = buckets.GetValueOrDefault(start).Add(contribution);
+            _live[i].Add(StartOf(_kinds[i], at), contribution);
         }
 
         Version++;
         return true;
+    }
+
+    private FingerprintSet SeenOn(long day)
+    {
+        if (_lastDaySeen is not null && _lastDay == day)
+        {
+            return _lastDaySeen;
+        }
+
+        if (!_seenByDay.TryGetValue(day, out var seen))
+        {
+            seen = new FingerprintSet();
+            _seenByDay.Add(day, seen);
+        }
+
+        _lastDay = day;
+        _lastDaySeen = seen;
+        return seen;
     }
 
     private long StartOf(PeriodKind kind, DateTimeOffset at)
@@ -118,11 +149,20 @@ public sealed class MeasureSeries
         return last.Start;
     }
 
+    private int SlotOf(PeriodKind kind) => (uint)kind < (uint)_slotOfKind.Length ? _slotOfKind[(int)kind] : -1;
+
     /// <summary>The bucket of a period (what was counted live plus what was imported as history), empty when nothing was.</summary>
-    public Bucket BucketOf(Period period) =>
-        _buckets.TryGetValue(period.Kind, out var buckets)
-            ? buckets.GetValueOrDefault(period.Start.UtcTicks).Add(History(period.Kind).GetValueOrDefault(period.Start.UtcTicks))
-            : default;
+    public Bucket BucketOf(Period period)
+    {
+        var slot = SlotOf(period.Kind);
+        if (slot < 0)
+        {
+            return default;
+        }
+
+        var start = period.Start.UtcTicks;
+        return _live[slot].Get(start).Add(_history[slot]?.Get(start) ?? default);
+    }
 
     /// <summary>The figure of a period: a count, a proportion or a mean; null when there is nothing to divide.</summary>
     public double? ValueOf(Period period)
@@ -132,18 +172,47 @@ public sealed class MeasureSeries
     }
 
     /// <summary>Every kept bucket of a kind, oldest first, its period read in the force's zone (local date and label).</summary>
-    public IEnumerable<(Period Period, Bucket Bucket)> Buckets(PeriodKind kind) =>
-        _buckets.TryGetValue(kind, out var buckets)
-            ? buckets.Keys.Union(History(kind).Keys).Order()
-                .Select(start => _calendar.PeriodOf(kind, new DateTimeOffset(start, TimeSpan.Zero)))
-                .Select(period => (period, BucketOf(period)))
-            : [];
+    public IEnumerable<(Period Period, Bucket Bucket)> Buckets(PeriodKind kind)
+    {
+        var slot = SlotOf(kind);
+        return slot < 0 ? [] : Merged(kind, slot);
+    }
+
+    // The live and imported buckets of a kind side by side, added where both have the period. Read when enumerated,
+    // as the dictionaries this replaced were.
+    private IEnumerable<(Period Period, Bucket Bucket)> Merged(PeriodKind kind, int slot)
+    {
+        var live = _live[slot].Items.ToArray();
+        var history = _history[slot]?.Items.ToArray() ?? [];
+        var (l, h) = (0, 0);
+        while (l < live.Length || h < history.Length)
+        {
+            long start;
+            var bucket = default(Bucket);
+            if (h == history.Length || (l < live.Length && live[l].StartUtcTicks <= history[h].StartUtcTicks))
+            {
+                start = live[l].StartUtcTicks;
+                bucket = live[l++].Bucket;
+                if (h < history.Length && history[h].StartUtcTicks == start)
+                {
+                    bucket = bucket.Add(history[h++].Bucket);
+                }
+            }
+            else
+            {
+                start = history[h].StartUtcTicks;
+                bucket = history[h++].Bucket;
+            }
+
+            yield return (_calendar.PeriodOf(kind, new DateTimeOffset(start, TimeSpan.Zero)), bucket);
+        }
+    }
 
     /// <summary>Everything this series holds, copied out: buckets per kind and fingerprints per day, oldest first.</summary>
     public MeasureSeriesSnapshot Export() => new(
         Version,
-        [.. _buckets.OrderBy(b => b.Key).Select(b => new KindBuckets(b.Key, [.. b.Value.Select(p => new PeriodBucket(p.Key, p.Value))]))],
-        [.. _seenByDay.Select(d => new DayFingerprints(d.Key, [.. d.Value.Order()]))]);
+        [.. _kinds.Order().Select(kind => new KindBuckets(kind, _live[_slotOfKind[(int)kind]].Items.ToArray()))],
+        [.. _seenByDay.Select(d => new DayFingerprints(d.Key, d.Value.ToSortedArray()))]);
 
     /// <summary>
     /// Replaces this series' state with a snapshot's. Buckets of a period kind the measure no longer keeps are
@@ -151,26 +220,34 @@ public sealed class MeasureSeries
     /// </summary>
     public void Restore(MeasureSeriesSnapshot snapshot)
     {
-        foreach (var buckets in _buckets.Values)
+        ArgumentNullException.ThrowIfNull(snapshot);
+        foreach (var buckets in _live)
         {
             buckets.Clear();
         }
 
         foreach (var kind in snapshot.Buckets)
         {
-            if (_buckets.TryGetValue(kind.Kind, out var buckets))
+            var slot = SlotOf(kind.Kind);
+            if (slot >= 0)
             {
                 foreach (var bucket in kind.Buckets)
                 {
-                    buckets[bucket.StartUtcTicks] = bucket.Bucket;
+                    _live[slot].Set(bucket.StartUtcTicks, bucket.Bucket);
                 }
             }
         }
 
+        foreach (var buckets in _live)
+        {
+            buckets.TrimExcess();
+        }
+
         _seenByDay.Clear();
+        _lastDaySeen = null;
         foreach (var day in snapshot.FingerprintsByDay)
         {
-            _seenByDay[day.DayStartUtcTicks] = [.. day.Fingerprints];
+            _seenByDay[day.DayStartUtcTicks] = FingerprintSet.Of(day.Fingerprints);
         }
 
         Version = snapshot.Version;
@@ -179,15 +256,28 @@ public sealed class MeasureSeries
     /// <summary>Forgets buckets (live and imported) and fingerprints older than the retention allows, counting back from now.</summary>
     public void Prune(DateTimeOffset now)
     {
-        foreach (var (kind, buckets) in _buckets)
+        for (var i = 0; i < _kinds.Length; i++)
         {
-            var oldest = _retention.OldestKept(_calendar, kind, now).UtcTicks;
-            RemoveBefore(buckets, oldest);
-            RemoveBefore(History(kind), oldest);
+            var oldest = _retention.OldestKept(_calendar, _kinds[i], now).UtcTicks;
+            _live[i].RemoveBefore(oldest);
+            _live[i].TrimExcess();
+            _history[i]?.RemoveBefore(oldest);
+            _history[i]?.TrimExcess();
         }
 
         var firstDay = _calendar.PeriodOf(PeriodKind.Day, now - TimeSpan.FromDays(_retention.DedupeDays)).Start.UtcTicks;
-        RemoveBefore(_seenByDay, firstDay);
+        while (_seenByDay.Count > 0 && _seenByDay.Keys[0] < firstDay)
+        {
+            _seenByDay.RemoveAt(0);
+        }
+
+        _lastDaySeen = null;
+        foreach (var seen in _seenByDay.Values)
+        {
+            seen.TrimExcess();
+        }
+
+        _seenByDay.TrimExcess();
     }
 
     /// <summary>
@@ -198,41 +288,24 @@ public sealed class MeasureSeries
     /// </summary>
     public bool ImportHistory(PeriodKind kind, DateTimeOffset start, Bucket bucket)
     {
-        if (!_buckets.ContainsKey(kind))
+        var slot = SlotOf(kind);
+        if (slot < 0)
         {
             return false;
         }
 
         var period = _calendar.PeriodOf(kind, start);
+        var history = _history[slot] ??= new PeriodBuckets();
         if (bucket == default)
         {
-            History(kind).Remove(period.Start.UtcTicks);
+            history.Remove(period.Start.UtcTicks);
         }
         else
         {
-            History(kind)[period.Start.UtcTicks] = bucket;
+            history.Set(period.Start.UtcTicks, bucket);
         }
 
         Version++;
         return true;
-    }
-
-    private SortedDictionary<long, Bucket> History(PeriodKind kind)
-    {
-        if (!_history.TryGetValue(kind, out var history))
-        {
-            history = [];
-            _history.Add(kind, history);
-        }
-
-        return history;
-    }
-
-    private static void RemoveBefore<T>(SortedDictionary<long, T> map, long first)
-    {
-        while (map.Count > 0 && map.First().Key < first)
-        {
-            map.Remove(map.First().Key);
-        }
     }
 }

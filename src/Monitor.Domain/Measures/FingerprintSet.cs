@@ -1,0 +1,192 @@
+using System.Buffers;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
+namespace Monitor.Domain.Measures;
+
+/// <summary>
+/// An exact set of 64-bit fact fingerprints in about 8 bytes each (a HashSet&lt;ulong&gt; takes about 36): one
+/// array holding a sorted run followed by a short unsorted tail. A lookup is a binary search of the run and a
+/// vectorised scan of the tail; the tail is merged into the run when it reaches about √n, so adding stays cheap
+/// (amortised, √n elements moved in bulk). Nothing probabilistic: a fingerprint is reported seen only if it was added.
+/// </summary>
+public sealed class FingerprintSet
+{
+    private const int MinTail = 16;
+
+    // The tail merged in one go is copied out first; up to this many on the stack.
+    private const int StackTail = 256;
+
+    private ulong[] _items;
+
+    // [0, _sorted) ascending; [_sorted, _count) the tail, unordered. No value appears twice in the whole.
+    private int _sorted;
+    private int _count;
+    private int _tailLimit = MinTail;
+
+    public FingerprintSet() => _items = [];
+
+    private FingerprintSet(ulong[] sortedDistinct)
+    {
+        _items = sortedDistinct;
+        _sorted = _count = sortedDistinct.Length;
+        _tailLimit = TailLimitFor(_sorted);
+    }
+
+    public int Count => _count;
+
+    /// <summary>Bytes of fingerprint storage held, spare capacity included (for tests and the memory bench's reasoning).</summary>
+    public int CapacityBytes => _items.Length * sizeof(ulong);
+
+    /// <summary>A set of the given fingerprints (duplicates among them kept once).</summary>
+    public static FingerprintSet Of(IEnumerable<ulong> fingerprints)
+    {
+        ArgumentNullException.ThrowIfNull(fingerprints);
+        var items = fingerprints.ToArray();
+        Array.Sort(items);
+        var distinct = items.Length == 0 ? 0 : 1;
+        for (var i = 1; i < items.Length; i++)
+        {
+            if (items[i] != items[distinct - 1])
+            {
+                items[distinct++] = items[i];
+            }
+        }
+
+        if (distinct < items.Length)
+        {
+            Array.Resize(ref items, distinct);
+        }
+
+        return new FingerprintSet(items);
+    }
+
+    public bool Contains(ulong fingerprint) =>
+        InRun(fingerprint) || _items.AsSpan(_sorted, _count - _sorted).Contains(fingerprint);
+
+    /// <summary>Adds a fingerprint; false when it was already in the set.</summary>
+    public bool Add(ulong fingerprint)
+    {
+        if (Contains(fingerprint))
+        {
+            return false;
+        }
+
+        if (_count == _items.Length)
+        {
+            // A quarter more: a few bulk copies per fingerprint over the set's life, little spare room (Prune trims it).
+            Array.Resize(ref _items, _items.Length + Math.Max(8, _items.Length / 4));
+        }
+
+        _items[_count++] = fingerprint;
+        if (_count - _sorted >= _tailLimit)
+        {
+            MergeTail();
+        }
+
+        return true;
+    }
+
+    /// <summary>Every fingerprint, ascending, copied out.</summary>
+    public ulong[] ToSortedArray()
+    {
+        MergeTail();
+        return _items.AsSpan(0, _count).ToArray();
+    }
+
+    /// <summary>Gives back spare capacity: for a day that is no longer filling, or after a prune.</summary>
+    public void TrimExcess()
+    {
+        MergeTail();
+        if (_items.Length != _count)
+        {
+            Array.Resize(ref _items, _count);
+        }
+    }
+
+    private static int TailLimitFor(int sorted) => Math.Max(MinTail, (int)Math.Sqrt(sorted));
+
+    private bool InRun(ulong fingerprint)
+    {
+        var n = _sorted;
+        if (n == 0)
+        {
+            return false;
+        }
+
+        // Fingerprints are hashes, spread evenly over 64 bits, so one sits near fingerprint / 2^64 of the way along
+        // the run: within √n places (two standard deviations) 19 times in 20. Search that stretch first, the whole
+        // run only when the stretch does not bracket the value; the answer is exact either way.
+        var guess = (int)Math.BigMul(fingerprint, (ulong)n, out _);
+        var reach = _tailLimit;
+        var low = Math.Max(0, guess - reach);
+        var high = Math.Min(n, guess + reach);
+        var index = (low == 0 || _items[low - 1] < fingerprint) && (high == n || _items[high] >= fingerprint)
+            ? LowerBound(fingerprint, low, high)
+            : LowerBound(fingerprint, 0, n);
+        return index < n && _items[index] == fingerprint;
+    }
+
+    // Merges the tail into the run in place, largest first: each tail value finds its place by binary search and the
+    // part of the run above it moves up in one block, so the run's elements move once per merge.
+    private void MergeTail()
+    {
+        var tailLength = _count - _sorted;
+        if (tailLength == 0)
+        {
+            return;
+        }
+
+        ulong[]? rented = null;
+        var tail = tailLength <= StackTail
+            ? stackalloc ulong[tailLength]
+            : (rented = ArrayPool<ulong>.Shared.Rent(tailLength)).AsSpan(0, tailLength);
+        _items.AsSpan(_sorted, tailLength).CopyTo(tail);
+        tail.Sort();
+
+        var runEnd = _sorted;
+        for (var j = tailLength - 1; j >= 0; j--)
+        {
+            var value = tail[j];
+            var place = LowerBound(value, 0, runEnd);
+            var above = runEnd - place;
+            _items.AsSpan(place, above).CopyTo(_items.AsSpan(place + j + 1, above));
+            _items[place + j] = value;
+            runEnd = place;
+        }
+
+        if (rented is not null)
+        {
+            ArrayPool<ulong>.Shared.Return(rented);
+        }
+
+        _sorted = _count;
+        _tailLimit = TailLimitFor(_sorted);
+    }
+
+    // The index of the first element of [start, end) not below the value (end when none is). The comparison is used
+    // as a number (a mask), not a jump, so a lookup costs its ~log2(n) loads and no mispredicted branches: fingerprints
+    // are random, so a branching search guesses wrong half the time (the JIT does not make it a conditional move
+    // inside a loop).
+    private int LowerBound(ulong value, int start, int end)
+    {
+        if (end == start)
+        {
+            return start;
+        }
+
+        ref var run = ref MemoryMarshal.GetArrayDataReference(_items);
+        var first = start;
+        var length = end - start;
+        while (length > 1)
+        {
+            var half = length >> 1;
+            var below = Unsafe.Add(ref run, first + half) < value;
+            first += half & -Unsafe.As<bool, byte>(ref below);
+            length -= half;
+        }
+
+        var last = Unsafe.Add(ref run, first) < value;
+        return first + Unsafe.As<bool, byte>(ref last);
+    }
+}

@@ -1,0 +1,91 @@
+using FsCheck.Xunit;
+using Monitor.Domain.Measures;
+
+namespace Monitor.Domain.Tests.Measures;
+
+/// <summary>The exact fingerprint set a measure de-duplicates with answers as a HashSet&lt;ulong&gt; would, in about 8 bytes a fingerprint.</summary>
+public sealed class FingerprintSetTests
+{
+    // Every add and lookup of a long random run (a small pool, so most values come back, and the extremes of the
+    // range among them) is answered as a HashSet answers it, through many tail merges and trims.
+    [Property(MaxTest = 200)]
+    public bool Answers_every_add_and_lookup_as_a_hash_set_does(int seed, byte poolScale, byte trimEvery)
+    {
+        var random = new Random(seed);
+        var pool = new ulong[1 + (poolScale * 8)];
+        for (var i = 0; i < pool.Length; i++)
+        {
+            pool[i] = (ulong)random.NextInt64(long.MinValue, long.MaxValue);
+        }
+
+        pool[0] = 0;
+        pool[^1] = ulong.MaxValue;
+        var set = new FingerprintSet();
+        var expected = new HashSet<ulong>();
+        for (var op = 0; op < 3 * pool.Length; op++)
+        {
+            var value = pool[random.Next(pool.Length)];
+            if (random.Next(3) == 0)
+            {
+                if (set.Contains(value) != expected.Contains(value))
+                {
+                    return false;
+                }
+            }
+            else if (set.Add(value) != expected.Add(value) || set.Count != expected.Count)
+            {
+                return false;
+            }
+
+            if (trimEvery > 0 && op % trimEvery == 0)
+            {
+                set.TrimExcess();
+            }
+        }
+
+        return pool.All(v => set.Contains(v) == expected.Contains(v)) && set.ToSortedArray().SequenceEqual(expected.Order());
+    }
+
+    [Property]
+    public bool A_set_made_of_values_holds_each_once_in_order(ulong[] values, ulong probe)
+    {
+        var set = FingerprintSet.Of(values);
+        var expected = values.ToHashSet();
+
+        return set.Count == expected.Count
+            && set.ToSortedArray().SequenceEqual(expected.Order())
+            && set.Contains(probe) == expected.Contains(probe)
+            && values.All(set.Contains)
+            && !values.Any(set.Add);
+    }
+
+    [Fact]
+    public void Adding_a_value_twice_counts_it_once_and_zero_is_an_ordinary_value()
+    {
+        var set = new FingerprintSet();
+
+        Assert.False(set.Contains(0));
+        Assert.True(set.Add(0));
+        Assert.False(set.Add(0));
+        Assert.True(set.Add(ulong.MaxValue));
+        Assert.Equal(2, set.Count);
+        Assert.Equal([0UL, ulong.MaxValue], set.ToSortedArray());
+    }
+
+    [Fact]
+    public void A_trimmed_set_holds_exactly_8_bytes_a_fingerprint()
+    {
+        var random = new Random(11);
+        var set = new FingerprintSet();
+        for (var i = 0; i < 650; i++)
+        {
+            set.Add((ulong)random.NextInt64());
+        }
+
+        Assert.True(set.CapacityBytes <= 650 * 8 * 1.3, $"{set.CapacityBytes} bytes before the trim");
+        set.TrimExcess();
+
+        Assert.Equal(650, set.Count);
+        Assert.Equal(650 * 8, set.CapacityBytes);
+    }
+}
