@@ -32,7 +32,7 @@ public sealed class RedisDurabilityTests
                 Assert.Equal(5, (int)result["accepted"]!);
             }
 
-            // Open incidents and callers waiting live in grain state (Redis grain storage), not in the journals.
+            // Open incidents and callers waiting live in the lifecycle grains' records (Redis hashes), not in the journals.
             var lifecycle = await api.PostOk(Events.Array(
             [
                 Events.EmergencyIncident("restart-incident-1", "rugby", first.Now.AddMinutes(-20)),
@@ -58,6 +58,11 @@ public sealed class RedisDurabilityTests
         const string tag = "monitor:{monitor-test/warwickshire/warwickshire/total-recorded-crime}";
         Assert.True(await db.KeyExistsAsync(tag + ":snapshot"));
         Assert.Equal(6, await db.ListLengthAsync(tag + ":journal"));
+        var book = $"monitor:{{monitor-test/incident-book/warwickshire/{Monitor.Domain.Incidents.IncidentBook.ShareOf("I-restart-incident-1")}}}";
+        Assert.True(await db.HashExistsAsync(book + ":records", "I-restart-incident-1"));
+        Assert.True(await db.StringGetAsync(book + ":version") is { IsNull: false } version && (long)version >= 1);
+        Assert.Equal(2, await db.HashLengthAsync("monitor:{monitor-test/open-incidents/warwickshire}:records"));
+        Assert.True(await db.HashExistsAsync("monitor:{monitor-test/call-queue/warwickshire/999}:records", "C-restart-call-1"));
 
         await using var second = new RedisMonitorAppFactory(redis.Configuration, cluster, "monitor-test");
         var again = new MonitorApi(second.CreateAuthenticatedClient());
