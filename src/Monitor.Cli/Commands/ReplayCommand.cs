@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Buffers;
 using System.Text.Json;
 using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
@@ -48,7 +48,9 @@ public sealed class ReplayCommand : ICommand
         }
 
         using var http = line.CreateClient();
-        return new Replay(line.File, line.Forces, DateTimeOffset.UtcNow.AddDays(-liveDays), http, new Credentials(line.FeedKey), io).RunAsync().GetAwaiter().GetResult();
+        // Batches are posted while the file is still being read: both may report, so the error stream is shared safely.
+        var shared = io with { Error = TextWriter.Synchronized(io.Error) };
+        return new Replay(line.File, line.Forces, DateTimeOffset.UtcNow.AddDays(-liveDays), http, new Credentials(line.FeedKey), shared).RunAsync().GetAwaiter().GetResult();
     }
 
 
@@ -58,53 +60,94 @@ public sealed class ReplayCommand : ICommand
     private sealed class Replay(string file, ForceCatalog forces, DateTimeOffset liveFrom, HttpClient http, Credentials credentials, CommandIo io)
     {
         private readonly Dictionary<string, HistoryAggregator> _history = new(StringComparer.Ordinal);
-        private readonly List<string> _live = [];
         private readonly HistoryClient _client = new(http, credentials.FeedKey, io, "replay");
+        private readonly EventFileReader _reader = new(file);
         private long _accepted, _duplicates, _rejected, _invalid, _historic, _posted;
 
         public async Task<int> RunAsync()
         {
-            // First pass: when each call and incident began, so all of its events go the same way.
-            var began = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            // First pass: which calls and incidents began before the live horizon, so all of their events go the
+            // same way. A call or incident began before it exactly when one of its events is before it.
+            var historic = new HashSet<Group>();
             var lines = 0L;
-            foreach (var (_, e) in Read(reportInvalid: true))
+            await foreach (var block in _reader.ReadAsync())
             {
-                lines++;
-                if (GroupOf(e) is { } group && (!began.TryGetValue(group, out var first) || e.At < first))
+                using (block)
                 {
-                    began[group] = e.At;
-                }
-            }
-
-            var done = 0L;
-            foreach (var (line, e) in Read(reportInvalid: false))
-            {
-                var start = GroupOf(e) is { } group ? began[group] : e.At;
-                if (start >= liveFrom)
-                {
-                    _live.Add(line);
-                    if (_live.Count == EventBatch)
+                    for (var i = 0; i < block.Count; i++)
                     {
-                        await PostEventsAsync();
+                        var (number, e, error) = block[i];
+                        if (e is null)
+                        {
+                            _invalid++;
+                            if (_invalid <= 10)
+                            {
+                                await io.Error.WriteLineAsync($"replay: {file}:{number}: {error}");
+                            }
+
+                            continue;
+                        }
+
+                        lines++;
+                        if (e.At < liveFrom && GroupOf(e) is { } group)
+                        {
+                            historic.Add(group);
+                        }
                     }
                 }
-                else if (forces.Find(e.Force) is { } force)
-                {
-                    Aggregator(force).Add(e);
-                    _historic++;
-                }
-                else
-                {
-                    _rejected++;
-                }
+            }
 
-                if (++done % Progress == 0)
+            // Second pass, read again rather than kept: the events are counted here in file order (the pairing
+            // rules need it), while the next blocks are parsed and the live batches posted, in order, one behind.
+            var done = 0L;
+            var live = new ArrayBufferWriter<byte>();
+            var liveCount = 0;
+            Task posting = Task.CompletedTask;
+            await foreach (var block in _reader.ReadAsync())
+            {
+                using (block)
                 {
-                    await io.Error.WriteLineAsync($"replay: {done:N0} of {lines:N0} events read ({100.0 * done / Math.Max(lines, 1):0}%)");
+                    for (var i = 0; i < block.Count; i++)
+                    {
+                        if (block[i].Event is not { } e)
+                        {
+                            continue;
+                        }
+
+                        var fromHistory = e.At < liveFrom || (GroupOf(e) is { } group && historic.Contains(group));
+                        if (!fromHistory)
+                        {
+                            if (liveCount > 0)
+                            {
+                                live.Write("\n"u8);
+                            }
+
+                            live.Write(block.Text(i));
+                            if (++liveCount == EventBatch)
+                            {
+                                posting = PostEventsAsync(posting, live, liveCount);
+                                (live, liveCount) = (new ArrayBufferWriter<byte>(), 0);
+                            }
+                        }
+                        else if (forces.Find(e.Force) is { } force)
+                        {
+                            Aggregator(force).Add(e);
+                            _historic++;
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref _rejected);
+                        }
+
+                        if (++done % Progress == 0)
+                        {
+                            await io.Error.WriteLineAsync($"replay: {done:N0} of {lines:N0} events read ({100.0 * done / Math.Max(lines, 1):0}%)");
+                        }
+                    }
                 }
             }
 
-            await PostEventsAsync();
+            await PostEventsAsync(posting, live, liveCount);
             var points = 0;
             foreach (var (forceId, aggregator) in _history)
             {
@@ -117,50 +160,16 @@ public sealed class ReplayCommand : ICommand
             return _invalid > 0 || _rejected > 0 ? MonitorCli.UsageError : 0;
         }
 
-        private IEnumerable<(string Line, MonitorEvent Event)> Read(bool reportInvalid)
+        /// <summary>A call on one line, or an incident, of one force: the events that must go the same way.</summary>
+        private readonly record struct Group(string Force, string Line, string Id);
+
+        private const string IncidentLine = "incident";
+
+        private Group? GroupOf(MonitorEvent e) => e switch
         {
-            var number = 0;
-            foreach (var line in File.ReadLines(file))
-            {
-                number++;
-                if (string.IsNullOrWhiteSpace(line))
-                {
-                    continue;
-                }
-
-                EventReadResult read;
-                try
-                {
-                    using var document = JsonDocument.Parse(line);
-                    read = EventReader.Read(document.RootElement);
-                }
-                catch (JsonException e)
-                {
-                    read = EventReadResult.Rejected(null, $"not valid JSON ({e.Message.Split(". Path")[0]})");
-                }
-
-                if (read.Event is null)
-                {
-                    if (reportInvalid)
-                    {
-                        _invalid++;
-                        if (_invalid <= 10)
-                        {
-                            io.Error.WriteLine($"replay: {file}:{number}: {read.Error}");
-                        }
-                    }
-
-                    continue;
-                }
-
-                yield return (line, read.Event);
-            }
-        }
-
-        private static string? GroupOf(MonitorEvent e) => e switch
-        {
-            CallEvent call => $"{e.Force}/call/{call.Channel}/{call.CallId}",
-            IncidentEvent incident => $"{e.Force}/incident/{incident.IncidentId}",
+            // The catalog's own id, so a million groups share one string for their force.
+            CallEvent call => new Group(forces.Find(e.Force)?.Id ?? e.Force, call.Channel, call.CallId),
+            IncidentEvent incident => new Group(forces.Find(e.Force)?.Id ?? e.Force, IncidentLine, incident.IncidentId),
             _ => null,
         };
 
@@ -175,24 +184,25 @@ public sealed class ReplayCommand : ICommand
             return aggregator;
         }
 
-        private async Task PostEventsAsync()
+        /// <summary>Posts a batch once the one before it is answered: the server sees the live events in file order.</summary>
+        private async Task PostEventsAsync(Task before, ArrayBufferWriter<byte> batch, int count)
         {
-            if (_live.Count == 0)
+            await before;
+            if (count == 0)
             {
                 return;
             }
 
-            _posted += _live.Count;
-            var body = string.Join('\n', _live);
-            _live.Clear();
-            using var answer = await _client.SendAsync(() => new StringContent(body, Encoding.UTF8, "application/x-ndjson"), "/api/events");
+            _posted += count;
+            var body = batch.WrittenMemory;
+            using var answer = await _client.SendAsync(
+                () => new ReadOnlyMemoryContent(body) { Headers = { ContentType = new("application/x-ndjson") { CharSet = "utf-8" } } }, "/api/events");
             using var result = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
             _accepted += result.RootElement.GetProperty("accepted").GetInt32();
             _duplicates += result.RootElement.GetProperty("duplicates").GetInt32();
             foreach (var rejection in result.RootElement.GetProperty("rejected").EnumerateArray())
             {
-                _rejected++;
-                if (_rejected <= 10)
+                if (Interlocked.Increment(ref _rejected) <= 10)
                 {
                     await io.Error.WriteLineAsync($"replay: event '{rejection.GetProperty("id")}' rejected: {rejection.GetProperty("error").GetString()}");
                 }
