@@ -17,6 +17,7 @@ public sealed class ReplayCommand : ICommand
 {
     private const int EventBatch = 1000;
     private const int Progress = 100_000;
+    private const int Lanes = 3;
 
     public string Name => "replay";
 
@@ -98,11 +99,11 @@ public sealed class ReplayCommand : ICommand
             }
 
             // Second pass, read again rather than kept: the events are counted here in file order (the pairing
-            // rules need it), while the next blocks are parsed and the live batches posted, in order, one behind.
+            // rules need it) while the next blocks are parsed. Live events are posted meanwhile on a few lanes at
+            // once; a call or incident always takes the same lane, so its own events reach the server in file order.
             var done = 0L;
-            var live = new ArrayBufferWriter<byte>();
-            var liveCount = 0;
-            Task posting = Task.CompletedTask;
+            var lanes = Enumerable.Range(0, Lanes).Select(_ => new Lane()).ToArray();
+            var spread = 0;
             await foreach (var block in _reader.ReadAsync())
             {
                 using (block)
@@ -114,19 +115,13 @@ public sealed class ReplayCommand : ICommand
                             continue;
                         }
 
-                        var fromHistory = e.At < liveFrom || (GroupOf(e) is { } group && historic.Contains(group));
-                        if (!fromHistory)
+                        var group = GroupOf(e);
+                        if (e.At >= liveFrom && (group is null || !historic.Contains(group.Value)))
                         {
-                            if (liveCount > 0)
+                            var lane = lanes[group is { } g ? (g.GetHashCode() & int.MaxValue) % Lanes : spread++ % Lanes];
+                            if (lane.Add(block.Text(i)) == EventBatch)
                             {
-                                live.Write("\n"u8);
-                            }
-
-                            live.Write(block.Text(i));
-                            if (++liveCount == EventBatch)
-                            {
-                                posting = PostEventsAsync(posting, live, liveCount);
-                                (live, liveCount) = (new ArrayBufferWriter<byte>(), 0);
+                                lane.Posting = PostEventsAsync(lane.Posting, lane.Take());
                             }
                         }
                         else if (forces.Find(e.Force) is { } force)
@@ -147,7 +142,7 @@ public sealed class ReplayCommand : ICommand
                 }
             }
 
-            await PostEventsAsync(posting, live, liveCount);
+            await Task.WhenAll(lanes.Select(lane => PostEventsAsync(lane.Posting, lane.Take())));
             var points = 0;
             foreach (var (forceId, aggregator) in _history)
             {
@@ -184,28 +179,55 @@ public sealed class ReplayCommand : ICommand
             return aggregator;
         }
 
-        /// <summary>Posts a batch once the one before it is answered: the server sees the live events in file order.</summary>
-        private async Task PostEventsAsync(Task before, ArrayBufferWriter<byte> batch, int count)
+        /// <summary>Posts a batch once the lane's batch before it is answered.</summary>
+        private async Task PostEventsAsync(Task before, (ReadOnlyMemory<byte> Body, int Count) batch)
         {
             await before;
-            if (count == 0)
+            if (batch.Count == 0)
             {
                 return;
             }
 
-            _posted += count;
-            var body = batch.WrittenMemory;
+            Interlocked.Add(ref _posted, batch.Count);
             using var answer = await _client.SendAsync(
-                () => new ReadOnlyMemoryContent(body) { Headers = { ContentType = new("application/x-ndjson") { CharSet = "utf-8" } } }, "/api/events");
+                () => new ReadOnlyMemoryContent(batch.Body) { Headers = { ContentType = new("application/x-ndjson") { CharSet = "utf-8" } } }, "/api/events");
             using var result = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
-            _accepted += result.RootElement.GetProperty("accepted").GetInt32();
-            _duplicates += result.RootElement.GetProperty("duplicates").GetInt32();
+            Interlocked.Add(ref _accepted, result.RootElement.GetProperty("accepted").GetInt32());
+            Interlocked.Add(ref _duplicates, result.RootElement.GetProperty("duplicates").GetInt32());
             foreach (var rejection in result.RootElement.GetProperty("rejected").EnumerateArray())
             {
                 if (Interlocked.Increment(ref _rejected) <= 10)
                 {
                     await io.Error.WriteLineAsync($"replay: event '{rejection.GetProperty("id")}' rejected: {rejection.GetProperty("error").GetString()}");
                 }
+            }
+        }
+
+        /// <summary>Live events on their way to the server: the batch being filled, and the post of the one before.</summary>
+        private sealed class Lane
+        {
+            private ArrayBufferWriter<byte> _batch = new();
+            private int _count;
+
+            public Task Posting { get; set; } = Task.CompletedTask;
+
+            /// <summary>Adds an event's line to the batch; answers how many the batch holds now.</summary>
+            public int Add(ReadOnlySpan<byte> line)
+            {
+                if (_count > 0)
+                {
+                    _batch.Write("\n"u8);
+                }
+
+                _batch.Write(line);
+                return ++_count;
+            }
+
+            public (ReadOnlyMemory<byte> Body, int Count) Take()
+            {
+                var taken = (_batch.WrittenMemory, _count);
+                (_batch, _count) = (new ArrayBufferWriter<byte>(), 0);
+                return taken;
             }
         }
 
