@@ -17,7 +17,7 @@ namespace Monitor.Cli.Tests;
 /// <summary>
 /// <c>monitor replay</c>'s client side against a tiny in-process endpoint that records what is posted: the file is
 /// read in blocks and parsed in parallel, yet lines are numbered as <see cref="File.ReadLines(string)"/> numbers
-/// them, and the live events are posted exactly and in file order. (ReplayTests in the server tests replay into a
+/// them, and the live events are posted exactly, each call's and incident's in file order. (ReplayTests in the server tests replay into a
 /// real server.)
 /// </summary>
 public sealed class ReplayCommandTests : IAsyncLifetime
@@ -140,8 +140,20 @@ public sealed class ReplayCommandTests : IAsyncLifetime
         var posted = _events.SelectMany(body => body.Split('\n')).ToList();
         var expectedLive = parsed.Where(p => Live(p.Event) && !Near(p.Event)).Select(p => p.Line).ToList();
         Assert.True(expectedLive.Count > 2_000, $"{expectedLive.Count} live events");
-        Assert.Equal(expectedLive, posted.Where(l => !Near(byLine[l])).ToList());
+        Assert.Equal(expectedLive.Order(StringComparer.Ordinal), posted.Where(l => !Near(byLine[l])).Order(StringComparer.Ordinal));
+        Assert.Equal(posted.Count, posted.Distinct().Count());
         Assert.All(_events, body => Assert.True(body.Split('\n').Length <= 1000));
+
+        // Batches go on a few lanes at once, but each body is in file order and a call or incident keeps to one
+        // lane, so its events arrive in file order.
+        var position = parsed.Select((p, index) => (p.Line, index)).ToDictionary(p => p.Line, p => p.index);
+        Assert.All(_events, body => Assert.True(body.Split('\n').Select(l => position[l]).Order().SequenceEqual(body.Split('\n').Select(l => position[l]))));
+        var lanes = _events.SelectMany((body, b) => body.Split('\n').Select(l => (Line: l, Body: b))).ToList();
+        foreach (var group in lanes.Where(l => GroupOf(byLine[l.Line]) is not null).GroupBy(l => GroupOf(byLine[l.Line])))
+        {
+            var order = group.Select(l => position[l.Line]).ToList();
+            Assert.True(order.Order().SequenceEqual(order), $"the events of {group.Key} arrived out of file order");
+        }
 
         // Calls and incidents that straddle the horizon are there, and none of their later events was posted.
         Assert.Contains(parsed, p => GroupOf(p.Event) is { } g && began[g] < liveFrom && p.Event.At >= liveFrom && !Near(p.Event));
