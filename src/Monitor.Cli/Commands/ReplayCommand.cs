@@ -115,7 +115,8 @@ public sealed class ReplayCommand : ICommand
                             continue;
                         }
 
-                        var group = GroupOf(e);
+                        // Only an event within the horizon can be live, so only its call or incident is looked up.
+                        var group = e.At >= liveFrom ? GroupOf(e) : null;
                         if (e.At >= liveFrom && (group is null || !historic.Contains(group.Value)))
                         {
                             var lane = lanes[group is { } g ? (g.GetHashCode() & int.MaxValue) % Lanes : spread++ % Lanes];
