@@ -19,12 +19,14 @@ internal readonly record struct EventLine(long Number, MonitorEvent? Event, stri
 /// </summary>
 internal sealed class EventFileReader(string path)
 {
-    private const int BlockBytes = 1 << 20;
+    // Small blocks, few in flight: parsed events waiting in a queue outlive collections and get promoted (1 MiB
+    // blocks cost a replay about 15% more CPU and 75% more peak memory).
+    private const int BlockBytes = 1 << 17;
 
     /// <summary>The file's events, block by block in file order; each block is disposed by the caller when done with.</summary>
     public async IAsyncEnumerable<EventBlock> ReadAsync([EnumeratorCancellation] CancellationToken cancellation = default)
     {
-        var parsed = Channel.CreateBounded<Task<EventBlock>>(new BoundedChannelOptions(2 * Environment.ProcessorCount) { SingleReader = true, SingleWriter = true });
+        var parsed = Channel.CreateBounded<Task<EventBlock>>(new BoundedChannelOptions(Environment.ProcessorCount + 1) { SingleReader = true, SingleWriter = true });
         var producer = Task.Run(() => ProduceAsync(parsed.Writer, cancellation), cancellation);
         try
         {
