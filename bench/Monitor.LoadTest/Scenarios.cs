@@ -71,21 +71,39 @@ internal static class Scenarios
         Console.Error.WriteLine("push: " + row);
     }
 
-    /// <summary>What replay's reading costs without a server: every line parsed with the server's EventReader.</summary>
+    /// <summary>What replay's reading costs without a server: every line parsed with the server's EventReader, on one core.</summary>
     private static (long Events, double Seconds) ParseFile(string path)
     {
         var started = Stopwatch.GetTimestamp();
         long events = 0;
-        foreach (var line in File.ReadLines(path))
+        using var file = File.OpenRead(path);
+        var buffer = new byte[1 << 20];
+        var filled = 0;
+        int read;
+        do
         {
-            if (line.Length == 0)
+            if (filled == buffer.Length)
             {
-                continue;
+                Array.Resize(ref buffer, buffer.Length * 2);
             }
 
-            using var document = JsonDocument.Parse(line);
-            events += EventReader.Read(document.RootElement).Error is null ? 1 : 0;
+            read = file.Read(buffer, filled, buffer.Length - filled);
+            filled += read;
+            var rest = buffer.AsSpan(0, filled);
+            var whole = read == 0 ? filled : rest.LastIndexOf((byte)'\n') + 1;
+            foreach (var range in rest[..whole].Split((byte)'\n'))
+            {
+                var line = rest[range];
+                if (!line.Trim("\r"u8).IsEmpty)
+                {
+                    events += EventReader.Read(line).Error is null ? 1 : 0;
+                }
+            }
+
+            rest[whole..].CopyTo(buffer);
+            filled -= whole;
         }
+        while (read > 0);
 
         return (events, Stopwatch.GetElapsedTime(started).TotalSeconds);
     }

@@ -126,6 +126,31 @@ public sealed class EventsEndpointTests(MonitorAppFactory app)
     }
 
     [Fact]
+    public async Task Too_many_events_in_a_body_that_is_also_malformed_is_told_as_malformed()
+    {
+        // The array is walked in place; past the limit the rest is still checked to be JSON, as a whole parse did.
+        var body = "[" + string.Join(",", Enumerable.Repeat("{}", 10_001)) + ", {";
+        using var response = await _api.PostJson(body);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not valid JSON", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_event_nested_past_the_depth_limit_refuses_the_whole_array()
+    {
+        var good = Events.Crime("deep-1", "rugby", "theft-from-person", app.Now.AddMinutes(-5)).ToJsonString();
+        var deep = "{\"id\":\"deep-2\",\"note\":" + new string('[', 20) + new string(']', 20) + "}";
+        var before = await _api.Count("warwickshire", "theft-from-person", "2026-11-25");
+
+        using var response = await _api.PostJson("[" + good + "," + deep + "]");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("not valid JSON", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(before, await _api.Count("warwickshire", "theft-from-person", "2026-11-25"));
+    }
+
+    [Fact]
     public async Task Ndjson_is_read_line_by_line_and_a_broken_line_rejects_only_itself()
     {
         var at = app.Now.AddMinutes(-3);

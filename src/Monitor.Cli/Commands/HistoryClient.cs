@@ -12,13 +12,40 @@ namespace Monitor.Cli.Commands;
 internal sealed class HistoryClient(HttpClient http, string? feedKey, CommandIo io, string command)
 {
     private const int PointBatch = 20_000;
+    private const int ConcurrentChunks = 3;
 
-    /// <summary>Loads period totals for one force; returns how many the server set and its reasons for any it refused.</summary>
+    /// <summary>
+    /// Loads period totals for one force; returns how many the server set and its reasons for any it refused.
+    /// A few chunks are in flight at once (each point is set on its own, so their order does not matter to the
+    /// server); the answers are reported in chunk order, as if sent one by one.
+    /// </summary>
     public async Task<(int Imported, IReadOnlyList<string> Rejected)> PostHistoryAsync(string forceId, IEnumerable<(MeasureKey Key, HistoryPoint Point)> points)
     {
         var imported = 0;
         var rejected = new List<string>();
+        using var slots = new SemaphoreSlim(ConcurrentChunks);
+        var sent = new Queue<((MeasureKey Key, HistoryPoint Point)[] Chunk, Task<string> Answer)>();
         foreach (var chunk in points.Chunk(PointBatch))
+        {
+            await slots.WaitAsync();
+            sent.Enqueue((chunk, PostChunkAsync(forceId, chunk, slots)));
+            while (sent.Count > 0 && sent.Peek().Answer.IsCompleted)
+            {
+                imported += await ReportAsync(forceId, sent.Dequeue(), imported, rejected);
+            }
+        }
+
+        while (sent.Count > 0)
+        {
+            imported += await ReportAsync(forceId, sent.Dequeue(), imported, rejected);
+        }
+
+        return (imported, rejected);
+    }
+
+    private async Task<string> PostChunkAsync(string forceId, (MeasureKey Key, HistoryPoint Point)[] chunk, SemaphoreSlim slots)
+    {
+        try
         {
             var buffer = new MemoryStream();
             await using (var json = new Utf8JsonWriter(buffer))
@@ -44,20 +71,28 @@ internal sealed class HistoryClient(HttpClient http, string? feedKey, CommandIo 
 
             var bytes = buffer.ToArray();
             using var answer = await SendAsync(() => new ByteArrayContent(bytes) { Headers = { ContentType = new("application/json") } }, "/api/history");
-            using var result = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
-            imported += result.RootElement.GetProperty("imported").GetInt32();
-            foreach (var rejection in result.RootElement.GetProperty("rejected").EnumerateArray())
-            {
-                var index = rejection.GetProperty("index").GetInt32();
-                var reason = $"{chunk[index].Key} {chunk[index].Point.Start:yyyy-MM-dd}: {rejection.GetProperty("error").GetString()}";
-                rejected.Add(reason);
-                await io.Error.WriteLineAsync($"{command}: history point rejected: {reason}");
-            }
+            return await answer.Content.ReadAsStringAsync();
+        }
+        finally
+        {
+            slots.Release();
+        }
+    }
 
-            await io.Error.WriteLineAsync($"{command}: {imported:N0} period totals loaded for {forceId}");
+    private async Task<int> ReportAsync(string forceId, ((MeasureKey Key, HistoryPoint Point)[] Chunk, Task<string> Answer) sent, int importedBefore, List<string> rejected)
+    {
+        using var result = JsonDocument.Parse(await sent.Answer);
+        var imported = result.RootElement.GetProperty("imported").GetInt32();
+        foreach (var rejection in result.RootElement.GetProperty("rejected").EnumerateArray())
+        {
+            var index = rejection.GetProperty("index").GetInt32();
+            var reason = $"{sent.Chunk[index].Key} {sent.Chunk[index].Point.Start:yyyy-MM-dd}: {rejection.GetProperty("error").GetString()}";
+            rejected.Add(reason);
+            await io.Error.WriteLineAsync($"{command}: history point rejected: {reason}");
         }
 
-        return (imported, rejected);
+        await io.Error.WriteLineAsync($"{command}: {importedBefore + imported:N0} period totals loaded for {forceId}");
+        return imported;
     }
 
     /// <summary>Sends until the server acknowledges: a 503 or a dropped connection is retried with back-off, any other refusal stops the command.</summary>

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Buffers;
 using System.Text.Json;
 using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
@@ -17,6 +17,7 @@ public sealed class ReplayCommand : ICommand
 {
     private const int EventBatch = 1000;
     private const int Progress = 100_000;
+    private const int Lanes = 3;
 
     public string Name => "replay";
 
@@ -48,7 +49,9 @@ public sealed class ReplayCommand : ICommand
         }
 
         using var http = line.CreateClient();
-        return new Replay(line.File, line.Forces, DateTimeOffset.UtcNow.AddDays(-liveDays), http, new Credentials(line.FeedKey), io).RunAsync().GetAwaiter().GetResult();
+        // Batches are posted while the file is still being read: both may report, so the error stream is shared safely.
+        var shared = io with { Error = TextWriter.Synchronized(io.Error) };
+        return new Replay(line.File, line.Forces, DateTimeOffset.UtcNow.AddDays(-liveDays), http, new Credentials(line.FeedKey), shared).RunAsync().GetAwaiter().GetResult();
     }
 
 
@@ -58,53 +61,89 @@ public sealed class ReplayCommand : ICommand
     private sealed class Replay(string file, ForceCatalog forces, DateTimeOffset liveFrom, HttpClient http, Credentials credentials, CommandIo io)
     {
         private readonly Dictionary<string, HistoryAggregator> _history = new(StringComparer.Ordinal);
-        private readonly List<string> _live = [];
         private readonly HistoryClient _client = new(http, credentials.FeedKey, io, "replay");
+        private readonly EventFileReader _reader = new(file);
         private long _accepted, _duplicates, _rejected, _invalid, _historic, _posted;
 
         public async Task<int> RunAsync()
         {
-            // First pass: when each call and incident began, so all of its events go the same way.
-            var began = new Dictionary<string, DateTimeOffset>(StringComparer.Ordinal);
+            // First pass: which calls and incidents began before the live horizon, so all of their events go the
+            // same way. A call or incident began before it exactly when one of its events is before it.
+            var historic = new HashSet<Group>();
             var lines = 0L;
-            foreach (var (_, e) in Read(reportInvalid: true))
+            await foreach (var block in _reader.ReadAsync())
             {
-                lines++;
-                if (GroupOf(e) is { } group && (!began.TryGetValue(group, out var first) || e.At < first))
+                using (block)
                 {
-                    began[group] = e.At;
-                }
-            }
-
-            var done = 0L;
-            foreach (var (line, e) in Read(reportInvalid: false))
-            {
-                var start = GroupOf(e) is { } group ? began[group] : e.At;
-                if (start >= liveFrom)
-                {
-                    _live.Add(line);
-                    if (_live.Count == EventBatch)
+                    for (var i = 0; i < block.Count; i++)
                     {
-                        await PostEventsAsync();
+                        var (number, e, error) = block[i];
+                        if (e is null)
+                        {
+                            _invalid++;
+                            if (_invalid <= 10)
+                            {
+                                await io.Error.WriteLineAsync($"replay: {file}:{number}: {error}");
+                            }
+
+                            continue;
+                        }
+
+                        lines++;
+                        if (e.At < liveFrom && GroupOf(e) is { } group)
+                        {
+                            historic.Add(group);
+                        }
                     }
                 }
-                else if (forces.Find(e.Force) is { } force)
-                {
-                    Aggregator(force).Add(e);
-                    _historic++;
-                }
-                else
-                {
-                    _rejected++;
-                }
+            }
 
-                if (++done % Progress == 0)
+            // Second pass, read again rather than kept: the events are counted here in file order (the pairing
+            // rules need it) while the next blocks are parsed. Live events are posted meanwhile on a few lanes at
+            // once; a call or incident always takes the same lane, so its own events reach the server in file order.
+            var done = 0L;
+            var lanes = Enumerable.Range(0, Lanes).Select(_ => new Lane()).ToArray();
+            var spread = 0;
+            await foreach (var block in _reader.ReadAsync())
+            {
+                using (block)
                 {
-                    await io.Error.WriteLineAsync($"replay: {done:N0} of {lines:N0} events read ({100.0 * done / Math.Max(lines, 1):0}%)");
+                    for (var i = 0; i < block.Count; i++)
+                    {
+                        if (block[i].Event is not { } e)
+                        {
+                            continue;
+                        }
+
+                        // Only an event within the horizon can be live, so only its call or incident is looked up.
+                        var group = e.At >= liveFrom ? GroupOf(e) : null;
+                        if (e.At >= liveFrom && (group is null || !historic.Contains(group.Value)))
+                        {
+                            var lane = lanes[group is { } g ? (g.GetHashCode() & int.MaxValue) % Lanes : spread++ % Lanes];
+                            if (lane.Add(block.Text(i)) == EventBatch)
+                            {
+                                lane.Posting = PostEventsAsync(lane.Posting, lane.Take());
+                            }
+                        }
+                        else if (forces.Find(e.Force) is { } force)
+                        {
+                            Aggregator(force).Add(e);
+                            _historic++;
+                        }
+                        else
+                        {
+                            Interlocked.Increment(ref _rejected);
+                        }
+
+                        if (++done % Progress == 0)
+                        {
+                            await io.Error.WriteLineAsync($"replay: {done:N0} of {lines:N0} events read ({100.0 * done / Math.Max(lines, 1):0}%)");
+                        }
+                    }
                 }
             }
 
-            await PostEventsAsync();
+            await Task.WhenAll(lanes.Select(lane => PostEventsAsync(lane.Posting, lane.Take())));
             var points = 0;
             foreach (var (forceId, aggregator) in _history)
             {
@@ -117,50 +156,16 @@ public sealed class ReplayCommand : ICommand
             return _invalid > 0 || _rejected > 0 ? MonitorCli.UsageError : 0;
         }
 
-        private IEnumerable<(string Line, MonitorEvent Event)> Read(bool reportInvalid)
+        /// <summary>A call on one line, or an incident, of one force: the events that must go the same way.</summary>
+        private readonly record struct Group(string Force, string Line, string Id);
+
+        private const string IncidentLine = "incident";
+
+        private Group? GroupOf(MonitorEvent e) => e switch
         {
-            var number = 0;
-            foreach (var line in File.ReadLines(file))
-            {
-                number++;
-                if (string.IsNullOrWhiteSpace(line))
-                {
-                    continue;
-                }
-
-                EventReadResult read;
-                try
-                {
-                    using var document = JsonDocument.Parse(line);
-                    read = EventReader.Read(document.RootElement);
-                }
-                catch (JsonException e)
-                {
-                    read = EventReadResult.Rejected(null, $"not valid JSON ({e.Message.Split(". Path")[0]})");
-                }
-
-                if (read.Event is null)
-                {
-                    if (reportInvalid)
-                    {
-                        _invalid++;
-                        if (_invalid <= 10)
-                        {
-                            io.Error.WriteLine($"replay: {file}:{number}: {read.Error}");
-                        }
-                    }
-
-                    continue;
-                }
-
-                yield return (line, read.Event);
-            }
-        }
-
-        private static string? GroupOf(MonitorEvent e) => e switch
-        {
-            CallEvent call => $"{e.Force}/call/{call.Channel}/{call.CallId}",
-            IncidentEvent incident => $"{e.Force}/incident/{incident.IncidentId}",
+            // The catalog's own id, so a million groups share one string for their force.
+            CallEvent call => new Group(forces.Find(e.Force)?.Id ?? e.Force, call.Channel, call.CallId),
+            IncidentEvent incident => new Group(forces.Find(e.Force)?.Id ?? e.Force, IncidentLine, incident.IncidentId),
             _ => null,
         };
 
@@ -175,27 +180,55 @@ public sealed class ReplayCommand : ICommand
             return aggregator;
         }
 
-        private async Task PostEventsAsync()
+        /// <summary>Posts a batch once the lane's batch before it is answered.</summary>
+        private async Task PostEventsAsync(Task before, (ReadOnlyMemory<byte> Body, int Count) batch)
         {
-            if (_live.Count == 0)
+            await before;
+            if (batch.Count == 0)
             {
                 return;
             }
 
-            _posted += _live.Count;
-            var body = string.Join('\n', _live);
-            _live.Clear();
-            using var answer = await _client.SendAsync(() => new StringContent(body, Encoding.UTF8, "application/x-ndjson"), "/api/events");
+            Interlocked.Add(ref _posted, batch.Count);
+            using var answer = await _client.SendAsync(
+                () => new ReadOnlyMemoryContent(batch.Body) { Headers = { ContentType = new("application/x-ndjson") { CharSet = "utf-8" } } }, "/api/events");
             using var result = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
-            _accepted += result.RootElement.GetProperty("accepted").GetInt32();
-            _duplicates += result.RootElement.GetProperty("duplicates").GetInt32();
+            Interlocked.Add(ref _accepted, result.RootElement.GetProperty("accepted").GetInt32());
+            Interlocked.Add(ref _duplicates, result.RootElement.GetProperty("duplicates").GetInt32());
             foreach (var rejection in result.RootElement.GetProperty("rejected").EnumerateArray())
             {
-                _rejected++;
-                if (_rejected <= 10)
+                if (Interlocked.Increment(ref _rejected) <= 10)
                 {
                     await io.Error.WriteLineAsync($"replay: event '{rejection.GetProperty("id")}' rejected: {rejection.GetProperty("error").GetString()}");
                 }
+            }
+        }
+
+        /// <summary>Live events on their way to the server: the batch being filled, and the post of the one before.</summary>
+        private sealed class Lane
+        {
+            private ArrayBufferWriter<byte> _batch = new();
+            private int _count;
+
+            public Task Posting { get; set; } = Task.CompletedTask;
+
+            /// <summary>Adds an event's line to the batch; answers how many the batch holds now.</summary>
+            public int Add(ReadOnlySpan<byte> line)
+            {
+                if (_count > 0)
+                {
+                    _batch.Write("\n"u8);
+                }
+
+                _batch.Write(line);
+                return ++_count;
+            }
+
+            public (ReadOnlyMemory<byte> Body, int Count) Take()
+            {
+                var taken = (_batch.WrittenMemory, _count);
+                (_batch, _count) = (new ArrayBufferWriter<byte>(), 0);
+                return taken;
             }
         }
 

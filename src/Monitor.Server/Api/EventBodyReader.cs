@@ -48,31 +48,44 @@ public static class EventBodyReader
             return (null, Unreadable("the body is not valid UTF-8; nothing was accepted"));
         }
 
-        JsonDocument document;
+        // The array is walked in place: each event is read where it lies, no document of the whole body is built.
+        // Any malformed JSON, even after the last event, still refuses the body whole, as parsing it first would.
+        var json = body.Span;
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = limits.MaxJsonDepth });
+        var events = new List<EventReadResult>();
+        var count = 0;
         try
         {
-            document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
+            reader.Read();
+            if (reader.TokenType != JsonTokenType.StartArray)
+            {
+                reader.Skip();
+                reader.Read();
+                return (null, Unreadable("the body must be a JSON array of events (or NDJSON with Content-Type application/x-ndjson); nothing was accepted"));
+            }
+
+            while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+            {
+                // Past the limit the rest is only checked to be JSON (a malformed body is told as such, not as too large).
+                if (++count > limits.MaxEventsPerBatch)
+                {
+                    reader.Skip();
+                    continue;
+                }
+
+                events.Add(EventReader.Read(json, ref reader));
+            }
+
+            reader.Read();
         }
         catch (JsonException e)
         {
             return (null, Unreadable($"the body is not valid JSON ({Where(e)}); nothing was accepted"));
         }
 
-        using (document)
-        {
-            if (document.RootElement.ValueKind != JsonValueKind.Array)
-            {
-                return (null, Unreadable("the body must be a JSON array of events (or NDJSON with Content-Type application/x-ndjson); nothing was accepted"));
-            }
-
-            var count = document.RootElement.GetArrayLength();
-            if (count > limits.MaxEventsPerBatch)
-            {
-                return (null, TooLarge($"the batch holds {count:N0} events; at most {limits.MaxEventsPerBatch:N0} are accepted"));
-            }
-
-            return ([.. document.RootElement.EnumerateArray().Select(EventReader.Read)], null);
-        }
+        return count > limits.MaxEventsPerBatch
+            ? (null, TooLarge($"the batch holds {count:N0} events; at most {limits.MaxEventsPerBatch:N0} are accepted"))
+            : (events, null);
     }
 
     private static (IReadOnlyList<EventReadResult>?, BodyRefusal?) ReadLines(ReadOnlyMemory<byte> body, IngestLimits limits)
@@ -102,8 +115,7 @@ public static class EventBodyReader
 
             try
             {
-                using var document = JsonDocument.Parse(line, new JsonDocumentOptions { MaxDepth = limits.MaxJsonDepth });
-                events.Add(EventReader.Read(document.RootElement));
+                events.Add(EventReader.Read(line.Span, limits.MaxJsonDepth));
             }
             catch (JsonException e)
             {

@@ -1,0 +1,183 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Monitor.Domain.Events;
+using Monitor.Domain.Forces;
+using Monitor.Domain.Simulation;
+
+namespace Monitor.Cli.Tests;
+
+/// <summary>
+/// <c>monitor replay</c>'s client side against a tiny in-process endpoint that records what is posted: the file is
+/// read in blocks and parsed in parallel, yet lines are numbered as <see cref="File.ReadLines(string)"/> numbers
+/// them, and the live events are posted exactly, each call's and incident's in file order. (ReplayTests in the server tests replay into a
+/// real server.)
+/// </summary>
+public sealed class ReplayCommandTests : IAsyncLifetime
+{
+    private readonly ConcurrentQueue<string> _events = new();
+    private readonly ConcurrentQueue<JsonDocument> _history = new();
+    private readonly string _directory = Directory.CreateTempSubdirectory("monitor-replay-").FullName;
+    private WebApplication _app = null!;
+    private string _url = null!;
+
+    public async Task InitializeAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        _app = builder.Build();
+        _app.MapPost("/api/events", async (HttpRequest request) =>
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            var body = await reader.ReadToEndAsync();
+            _events.Enqueue(body);
+            return Results.Text($$"""{"accepted":{{body.Split('\n').Length}},"duplicates":0,"rejected":[]}""", "application/json");
+        });
+        _app.MapPost("/api/history", async (HttpRequest request) =>
+        {
+            var body = await JsonDocument.ParseAsync(request.Body);
+            _history.Enqueue(body);
+            return Results.Text($$"""{"imported":{{body.RootElement.GetProperty("points").GetArrayLength()}},"rejected":[]}""", "application/json");
+        });
+        await _app.StartAsync();
+        _url = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Unreadable_lines_are_numbered_as_the_file_reads_across_blocks_and_line_endings()
+    {
+        // Several megabytes of events of a force the command does not know (each counted as rejected, none sent),
+        // with every kind of line ending and blank line, and a few unreadable lines far past the first block.
+        var text = new StringBuilder("\uFEFF");
+        string[] endings = ["\n", "\r\n", "\r"];
+        string[] blanks = ["", " ", "\t ", "\u3000"];
+        var broken = new Dictionary<int, string> { [7] = "{\"id\":", [9_001] = "not json", [18_002] = "[1,2]", [27_003] = "{\"id\":\"x\"}", [33_333] = "{\"id\":\"\\ud800\"}" };
+        var events = 0;
+        for (var i = 0; i < 36_000; i++)
+        {
+            text.Append(broken.TryGetValue(i, out var line) ? line
+                : i % 97 == 0 ? blanks[i / 97 % blanks.Length]
+                : Event(i, "atlantis", i == 5 ? "R-@@" : "R-"));
+            events += broken.ContainsKey(i) || i % 97 == 0 ? 0 : 1;
+            text.Append(endings[i % endings.Length]);
+        }
+
+        text.Append("{\"last\":");
+        var file = Path.Combine(_directory, "mixed.ndjson");
+        var bytes = Encoding.UTF8.GetBytes(text.ToString()).ToList();
+
+        // Bytes that are not UTF-8 in an event's record id: read as U+FFFD, so still an event, as File.ReadLines reads it.
+        var at = bytes.IndexOf((byte)'@');
+        (bytes[at], bytes[at + 1]) = (0xFF, 0xFE);
+        await File.WriteAllBytesAsync(file, [.. bytes]);
+        Assert.True(new FileInfo(file).Length > 3 << 20, "the file spans several blocks");
+
+        var (exit, output, errors) = Replay(file);
+
+        Assert.Equal(MonitorCli.UsageError, exit);
+        var expected = File.ReadLines(file)
+            .Select((l, index) => (Line: l, Number: index + 1))
+            .Where(l => !string.IsNullOrWhiteSpace(l.Line) && !l.Line.StartsWith("{\"id\":\"sim", StringComparison.Ordinal))
+            .ToList();
+        Assert.Equal(broken.Count + 1, expected.Count);
+        foreach (var (line, number) in expected)
+        {
+            Assert.Contains($"{file}:{number}: ", errors, StringComparison.Ordinal);
+        }
+
+        Assert.Contains($"{file}:{expected[0].Number}: not valid JSON (", errors, StringComparison.Ordinal);
+        Assert.Contains("the event holds a string that is not valid text", errors, StringComparison.Ordinal);
+        Assert.Contains($"replayed {events:N0} events: 0 as history (0 period totals), 0 live (0 accepted, 0 duplicates, {events:N0} rejected); {broken.Count + 1} unreadable lines", output, StringComparison.Ordinal);
+        Assert.Empty(_events);
+        Assert.Empty(_history);
+    }
+
+    [Fact]
+    public async Task Live_events_are_posted_whole_and_in_file_order_and_calls_begun_before_the_horizon_go_to_history()
+    {
+        var forces = ForceConfigurationLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "config", "forces"));
+        var profile = SimulationProfile.Load(Path.Combine(AppContext.BaseDirectory, "config", "simulation", "warwickshire.json"));
+        var now = DateTimeOffset.UtcNow;
+        var simulator = new FeedSimulator(forces.Get("warwickshire"), profile, seed: 11, start: now.AddDays(-6.5));
+        var lines = simulator.Advance(now.AddDays(-0.5)).Select(EventJson.Serialize).ToList();
+        var file = Path.Combine(_directory, "week.ndjson");
+        await File.WriteAllLinesAsync(file, lines);
+
+        var (exit, output, errors) = Replay(file, "--live-days", "5");
+
+        Assert.True(exit == 0, errors);
+
+        // The rule, read slowly: a call or incident goes live only when its first event is within the live days.
+        var liveFrom = now.AddDays(-5);
+        var parsed = lines.Select(l => (Line: l, Event: EventReader.Read(Encoding.UTF8.GetBytes(l)).Event!)).ToList();
+        var began = new Dictionary<string, DateTimeOffset>();
+        foreach (var (_, e) in parsed)
+        {
+            if (GroupOf(e) is { } group && (!began.TryGetValue(group, out var first) || e.At < first))
+            {
+                began[group] = e.At;
+            }
+        }
+
+        // Events close to the horizon may fall either side as the command's clock has moved on a little.
+        bool Live(MonitorEvent e) => (GroupOf(e) is { } group ? began[group] : e.At) >= liveFrom;
+        bool Near(MonitorEvent e) => Math.Abs(((GroupOf(e) is { } group ? began[group] : e.At) - liveFrom).TotalMinutes) < 5;
+        var byLine = parsed.ToDictionary(p => p.Line, p => p.Event);
+        var posted = _events.SelectMany(body => body.Split('\n')).ToList();
+        var expectedLive = parsed.Where(p => Live(p.Event) && !Near(p.Event)).Select(p => p.Line).ToList();
+        Assert.True(expectedLive.Count > 2_000, $"{expectedLive.Count} live events");
+        Assert.Equal(expectedLive.Order(StringComparer.Ordinal), posted.Where(l => !Near(byLine[l])).Order(StringComparer.Ordinal));
+        Assert.Equal(posted.Count, posted.Distinct().Count());
+        Assert.All(_events, body => Assert.True(body.Split('\n').Length <= 1000));
+
+        // Batches go on a few lanes at once, but each body is in file order and a call or incident keeps to one
+        // lane, so its events arrive in file order.
+        var position = parsed.Select((p, index) => (p.Line, index)).ToDictionary(p => p.Line, p => p.index);
+        Assert.All(_events, body => Assert.True(body.Split('\n').Select(l => position[l]).Order().SequenceEqual(body.Split('\n').Select(l => position[l]))));
+        var lanes = _events.SelectMany((body, b) => body.Split('\n').Select(l => (Line: l, Body: b))).ToList();
+        foreach (var group in lanes.Where(l => GroupOf(byLine[l.Line]) is not null).GroupBy(l => GroupOf(byLine[l.Line])))
+        {
+            var order = group.Select(l => position[l.Line]).ToList();
+            Assert.True(order.Order().SequenceEqual(order), $"the events of {group.Key} arrived out of file order");
+        }
+
+        // Calls and incidents that straddle the horizon are there, and none of their later events was posted.
+        Assert.Contains(parsed, p => GroupOf(p.Event) is { } g && began[g] < liveFrom && p.Event.At >= liveFrom && !Near(p.Event));
+
+        var points = _history.Sum(h => h.RootElement.GetProperty("points").GetArrayLength());
+        Assert.True(points > 0);
+        Assert.Contains($"replayed {lines.Count:N0} events: {lines.Count - posted.Count:N0} as history ({points:N0} period totals), {posted.Count:N0} live ({posted.Count:N0} accepted, 0 duplicates, 0 rejected); 0 unreadable lines", output, StringComparison.Ordinal);
+    }
+
+    private static string? GroupOf(MonitorEvent e) => e switch
+    {
+        CallEvent call => $"{e.Force}/call/{call.Channel}/{call.CallId}",
+        IncidentEvent incident => $"{e.Force}/incident/{incident.IncidentId}",
+        _ => null,
+    };
+
+    private static string Event(int i, string force, string record) =>
+        $$"""{"id":"sim-{{i}}","type":"crime.recorded","force":"{{force}}","at":"2025-01-01T00:00:00+00:00","recordId":"{{record}}{{i}}","area":"rugby","category":"shoplifting","markers":["hate"]}""";
+
+    private (int Exit, string Output, string Errors) Replay(string file, params string[] more)
+    {
+        var output = new StringWriter();
+        var errors = new StringWriter();
+        var exit = MonitorCli.Run(["replay", file, "--server", _url, "--api-key", "mfk_test", .. more], TextReader.Null, output, errors);
+        return (exit, output.ToString(), errors.ToString());
+    }
+}
