@@ -32,6 +32,11 @@ public static class RedisHosting
         // Reconnect within about two seconds of Redis coming back (the default backs off to ten), since ingest
         // refuses everything until it does.
         options.ReconnectRetryPolicy = new ExponentialRetry(deltaBackOffMilliseconds: 250, maxDeltaBackOffMilliseconds: 2000);
+
+        // The monitor's own calls are all asynchronous; the one synchronous call is the SignalR backplane
+        // unsubscribing while the host is disposed, which blocks a thread-pool thread for the answer. On a busy
+        // process the answer can wait behind that very pool, so it gets more than the 5 s default.
+        options.SyncTimeout = 15_000;
         return options;
     }
 
