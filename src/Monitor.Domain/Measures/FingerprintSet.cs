@@ -9,9 +9,17 @@ namespace Monitor.Domain.Measures;
 /// array holding a sorted run followed by a short unsorted tail. A lookup is a binary search of the run and a
 /// vectorised scan of the tail; the tail is merged into the run when it reaches about √n, so adding stays cheap
 /// (amortised, √n elements moved in bulk). Nothing probabilistic: a fingerprint is reported seen only if it was added.
+/// <para>
+/// A day far busier than any measure of a force sees (a load test pushing millions of facts into one day) would
+/// make every add cost a scan of a √n tail and a share of an O(n) merge, so past <see cref="CompactLimit"/> the
+/// set moves into a <see cref="HashSet{T}"/>: constant time at about 36 bytes a fingerprint.
+/// </para>
 /// </summary>
 public sealed class FingerprintSet
 {
+    /// <summary>Fingerprints kept compact; 50 times the busiest measure's day (a force's 101 calls, ~650).</summary>
+    public const int CompactLimit = 32_768;
+
     private const int MinTail = 16;
 
     // The tail merged in one go is copied out first; up to this many on the stack.
@@ -23,6 +31,7 @@ public sealed class FingerprintSet
     private int _sorted;
     private int _count;
     private int _tailLimit = MinTail;
+    private HashSet<ulong>? _spilled;
 
     public FingerprintSet() => _items = [];
 
@@ -33,10 +42,10 @@ public sealed class FingerprintSet
         _tailLimit = TailLimitFor(_sorted);
     }
 
-    public int Count => _count;
+    public int Count => _spilled?.Count ?? _count;
 
     /// <summary>Bytes of fingerprint storage held, spare capacity included (for tests and the memory bench's reasoning).</summary>
-    public int CapacityBytes => _items.Length * sizeof(ulong);
+    public int CapacityBytes => _spilled is null ? _items.Length * sizeof(ulong) : _spilled.EnsureCapacity(0) * 24;
 
     /// <summary>A set of the given fingerprints (duplicates among them kept once).</summary>
     public static FingerprintSet Of(IEnumerable<ulong> fingerprints)
@@ -58,18 +67,35 @@ public sealed class FingerprintSet
             Array.Resize(ref items, distinct);
         }
 
-        return new FingerprintSet(items);
+        var set = new FingerprintSet(items);
+        if (distinct >= CompactLimit)
+        {
+            set.Spill();
+        }
+
+        return set;
     }
 
     public bool Contains(ulong fingerprint) =>
-        InRun(fingerprint) || _items.AsSpan(_sorted, _count - _sorted).Contains(fingerprint);
+        _spilled?.Contains(fingerprint) ?? (InRun(fingerprint) || _items.AsSpan(_sorted, _count - _sorted).Contains(fingerprint));
 
     /// <summary>Adds a fingerprint; false when it was already in the set.</summary>
     public bool Add(ulong fingerprint)
     {
+        if (_spilled is not null)
+        {
+            return _spilled.Add(fingerprint);
+        }
+
         if (Contains(fingerprint))
         {
             return false;
+        }
+
+        if (_count == CompactLimit)
+        {
+            Spill();
+            return _spilled!.Add(fingerprint);
         }
 
         if (_count == _items.Length)
@@ -90,6 +116,13 @@ public sealed class FingerprintSet
     /// <summary>Every fingerprint, ascending, copied out.</summary>
     public ulong[] ToSortedArray()
     {
+        if (_spilled is not null)
+        {
+            var all = _spilled.ToArray();
+            Array.Sort(all);
+            return all;
+        }
+
         MergeTail();
         return _items.AsSpan(0, _count).ToArray();
     }
@@ -97,11 +130,29 @@ public sealed class FingerprintSet
     /// <summary>Gives back spare capacity: for a day that is no longer filling, or after a prune.</summary>
     public void TrimExcess()
     {
+        if (_spilled is not null)
+        {
+            _spilled.TrimExcess();
+            return;
+        }
+
         MergeTail();
         if (_items.Length != _count)
         {
             Array.Resize(ref _items, _count);
         }
+    }
+
+    private void Spill()
+    {
+        _spilled = new HashSet<ulong>(_count * 2);
+        foreach (var fingerprint in _items.AsSpan(0, _count))
+        {
+            _spilled.Add(fingerprint);
+        }
+
+        _items = [];
+        _sorted = _count = 0;
     }
 
     private static int TailLimitFor(int sorted) => Math.Max(MinTail, (int)Math.Sqrt(sorted));

@@ -98,6 +98,9 @@ public sealed class MeasureSeries
     /// <summary>Rises by one with every fact counted, so a client can tell it missed an update.</summary>
     public long Version { get; private set; }
 
+    /// <summary>Fact fingerprints kept for de-duplication, over every day kept: what a snapshot's size grows with.</summary>
+    public int FingerprintsKept => _seenByDay.Values.Sum(s => s.Count);
+
     public IEnumerable<PeriodKind> Kinds => Array.AsReadOnly(_kinds);
 
     /// <summary>Counts a fact unless its fingerprint was already counted in the same day; false for a duplicate.</summary>

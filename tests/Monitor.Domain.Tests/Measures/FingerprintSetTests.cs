@@ -46,6 +46,29 @@ public sealed class FingerprintSetTests
         return pool.All(v => set.Contains(v) == expected.Contains(v)) && set.ToSortedArray().SequenceEqual(expected.Order());
     }
 
+    [Fact]
+    public void A_day_busier_than_the_compact_limit_still_answers_exactly()
+    {
+        var random = new Random(8);
+        var set = new FingerprintSet();
+        var expected = new HashSet<ulong>();
+        var added = new List<ulong>();
+        while (expected.Count < FingerprintSet.CompactLimit + 5_000)
+        {
+            // One add in four resends an earlier fingerprint, so duplicates are refused on both sides of the limit.
+            var value = added.Count > 0 && random.Next(4) == 0 ? added[random.Next(added.Count)] : (ulong)random.NextInt64(long.MinValue, long.MaxValue);
+            Assert.Equal(expected.Add(value), set.Add(value));
+            added.Add(value);
+        }
+
+        Assert.Equal(expected.Count, set.Count);
+        Assert.All(added.Take(2_000).Concat(added.TakeLast(2_000)), v => Assert.True(set.Contains(v)));
+        Assert.False(set.Contains(0x0123_4567_89AB_CDEF));
+        set.TrimExcess();
+        Assert.Equal(expected.Order(), set.ToSortedArray());
+        Assert.Equal(expected.Order(), FingerprintSet.Of(added).ToSortedArray());
+    }
+
     [Property]
     public bool A_set_made_of_values_holds_each_once_in_order(ulong[] values, ulong probe)
     {
