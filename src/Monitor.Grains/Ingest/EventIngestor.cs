@@ -30,6 +30,7 @@ public sealed class EventIngestor(IGrainFactory grains, FactDispatcher dispatche
         var calls = new Dictionary<(string Force, string Channel), List<(int Index, CallEvent Event)>>();
         var incidents = new Dictionary<(string Force, int Share), List<(int Index, IncidentEvent Event)>>();
         var records = new Dictionary<string, List<(int Index, MonitorEvent Event)>>(StringComparer.Ordinal);
+        var heard = new Dictionary<string, HashSet<string>>(StringComparer.Ordinal);
 
         for (var index = 0; index < events.Count; index++)
         {
@@ -41,7 +42,15 @@ public sealed class EventIngestor(IGrainFactory grains, FactDispatcher dispatche
                 continue;
             }
 
-            switch (read.Event!)
+            // Only an event that is counted shows its feed is alive: a refused one (an unknown force, say) must not.
+            if (!heard.TryGetValue(read.Event!.Force, out var feeds))
+            {
+                feeds = new HashSet<string>(StringComparer.Ordinal);
+                heard.Add(read.Event.Force, feeds);
+            }
+
+            feeds.Add(Lifecycle.FeedActivityGrain.FeedOf(read.Event));
+            switch (read.Event)
             {
                 case CallEvent call:
                     Add(calls, (call.Force, call.Channel), (index, call));
@@ -55,10 +64,10 @@ public sealed class EventIngestor(IGrainFactory grains, FactDispatcher dispatche
             }
         }
 
-        var work = new List<Task<IEnumerable<int>>>();
-        work.AddRange(events.Where(e => e.Event is not null).GroupBy(e => e.Event!.Force).Select(async byForce =>
+        var work = new List<Task<IEnumerable<int>>>(heard.Count + calls.Count + incidents.Count + records.Count);
+        work.AddRange(heard.Select(async pair =>
         {
-            await grains.GetGrain<IFeedActivityGrain>(byForce.Key).Touch([.. byForce.Select(e => Lifecycle.FeedActivityGrain.FeedOf(e.Event!)).Distinct()]);
+            await grains.GetGrain<IFeedActivityGrain>(pair.Key).Touch([.. pair.Value]);
             return Enumerable.Empty<int>();
         }));
         work.AddRange(calls.Select(async pair =>

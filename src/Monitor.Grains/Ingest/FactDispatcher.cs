@@ -15,11 +15,18 @@ namespace Monitor.Grains.Ingest;
 /// thread pool; whoever routes facts before it runs joins the round. Each caller still learns, per fact, how
 /// many grains it reached and how many had already counted it, and fails only when a grain it fed failed.
 /// </para>
+/// <para>
+/// One round is in flight at a time: facts routed while it is answered wait and go together in the next. A quiet
+/// feed's round leaves at once; under load the rounds grow with the load instead of their number, so a busy
+/// measure grain gets one call per round trip, not one per batch per lifecycle grain (the calls, not the
+/// counting, were most of the cost), and a store such as Redis gets one append per grain per round.
+/// </para>
 /// </summary>
 public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
 {
     private readonly System.Collections.Concurrent.ConcurrentQueue<(Caller Caller, List<(MeasureKey Key, int FactIndex, ulong Fingerprint, long AtUtcTicks, Contribution Contribution)> Routed)> _waiting = new();
-    private int _roundQueued;
+    /// <summary>1 while a sender is queued or sending; only it drains <see cref="_waiting"/>.</summary>
+    private int _sending;
 
     /// <summary>
     /// Counts the facts; for each, how many grains it reached and how many of them had already counted it
@@ -48,33 +55,59 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
 
         // Joining a round is one enqueue: callers never wait on each other, and the round is assembled by its sender.
         _waiting.Enqueue((caller, routed));
-        if (Interlocked.CompareExchange(ref _roundQueued, 1, 0) == 0)
+        if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.SendAsync(), this, preferLocal: false);
+            ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.SendWhileWaitingAsync(), this, preferLocal: false);
         }
 
         return caller.Done.Task;
     }
 
-    private async Task SendAsync()
+    private async Task SendWhileWaitingAsync()
     {
-        // Reset before draining: a caller arriving after the reset queues the next round; one arriving in between
-        // is drained here and its round finds nothing left, which costs nothing.
-        Volatile.Write(ref _roundQueued, 0);
-        var round = new Round();
-        while (_waiting.TryDequeue(out var joined))
+        while (true)
         {
-            foreach (var (key, factIndex, fingerprint, at, contribution) in joined.Routed)
+            var round = new Round();
+            while (_waiting.TryDequeue(out var joined))
             {
-                round.Add(key, joined.Caller, factIndex, fingerprint, at, contribution);
+                foreach (var (key, factIndex, fingerprint, at, contribution) in joined.Routed)
+                {
+                    round.Add(key, joined.Caller, factIndex, fingerprint, at, contribution);
+                }
+            }
+
+            if (round.Callers.Count > 0)
+            {
+                try
+                {
+                    await SendAsync(round);
+                }
+                catch (Exception e)
+                {
+                    // A grain's failure is its callers' (SendAsync answers them); anything else must still answer
+                    // every caller of the round, or a feed would wait for ever and this sender would never stand down.
+                    foreach (var caller in round.Callers)
+                    {
+                        caller.Failure ??= e;
+                        caller.Finish();
+                    }
+                }
+
+                continue;
+            }
+
+            // Nothing waiting: stand down, unless a caller enqueued after the drain and saw the flag still set,
+            // in which case this sender carries on for it.
+            Volatile.Write(ref _sending, 0);
+            if (_waiting.IsEmpty || Interlocked.CompareExchange(ref _sending, 1, 0) != 0)
+            {
+                return;
             }
         }
+    }
 
-        if (round.Callers.Count == 0)
-        {
-            return;
-        }
-
+    private async Task SendAsync(Round round)
+    {
         var calls = round.Batches.Select(async pair =>
         {
             var builder = pair.Value;
@@ -129,11 +162,11 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
         {
             if (Failure is null)
             {
-                Done.SetResult(Outcome);
+                Done.TrySetResult(Outcome);
             }
             else
             {
-                Done.SetException(Failure);
+                Done.TrySetException(Failure);
             }
         }
     }

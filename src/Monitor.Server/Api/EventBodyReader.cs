@@ -29,15 +29,9 @@ public static class EventBodyReader
 
     public static async Task<(IReadOnlyList<EventReadResult>? Events, BodyRefusal? Refusal)> ReadAsync(HttpRequest request, IngestLimits limits)
     {
-        var (read, refusal) = await RequestBody.ReadAsync(request, limits.MaxBodyBytes);
-        if (refusal is not null)
-        {
-            return (null, refusal);
-        }
-
-        var body = read!.Value;
         var isNdjson = request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) == true;
-        return isNdjson ? ReadLines(body, limits) : ReadArray(body, limits);
+        var (read, refusal) = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, body => isNdjson ? ReadLines(body, limits) : ReadArray(body, limits));
+        return refusal is not null ? (null, refusal) : read;
     }
 
     private static (IReadOnlyList<EventReadResult>?, BodyRefusal?) ReadArray(ReadOnlyMemory<byte> body, IngestLimits limits)
@@ -90,7 +84,8 @@ public static class EventBodyReader
 
     private static (IReadOnlyList<EventReadResult>?, BodyRefusal?) ReadLines(ReadOnlyMemory<byte> body, IngestLimits limits)
     {
-        var events = new List<EventReadResult>();
+        // Sized once from the line count (a vectorised count): growing the list by doubling copied it ten times a batch.
+        var events = new List<EventReadResult>(Math.Min(body.Span.Count((byte)'\n') + 1, limits.MaxEventsPerBatch));
         var rest = body;
         while (!rest.IsEmpty)
         {
