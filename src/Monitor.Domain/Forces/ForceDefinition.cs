@@ -39,6 +39,7 @@ public sealed class ForceDefinition
     private readonly Dictionary<string, Area> _areas;
     private readonly Dictionary<string, MeasureDefinition> _measures;
     private readonly Dictionary<string, Area[]> _lineage;
+    private readonly MeasureDefinition[][] _fedBy;
 
     internal ForceDefinition(
         string id,
@@ -62,6 +63,7 @@ public sealed class ForceDefinition
         _areas = areas.ToDictionary(a => a.Id, StringComparer.Ordinal);
         _measures = measures.ToDictionary(m => m.Id, StringComparer.Ordinal);
         _lineage = areas.ToDictionary(a => a.Id, a => BuildLineage(a).ToArray(), StringComparer.Ordinal);
+        _fedBy = [.. Enum.GetValues<FactKind>().Select(kind => measures.Where(m => m.Feed.Kind == kind || m.Denominator?.Kind == kind).ToArray())];
         ForceArea = areas.Single(a => a.Level == AreaLevel.Force);
     }
 
@@ -89,6 +91,12 @@ public sealed class ForceDefinition
     public Area? FindArea(string id) => _areas.GetValueOrDefault(id);
 
     public MeasureDefinition? FindMeasure(string id) => _measures.GetValueOrDefault(id);
+
+    /// <summary>
+    /// The measures a fact of this kind can feed, through their feed or their denominator, in catalog order: the
+    /// only ones whose <see cref="MeasureDefinition.ContributionOf"/> can answer for it, worked out once.
+    /// </summary>
+    public IReadOnlyList<MeasureDefinition> MeasuresFedBy(FactKind kind) => _fedBy[(int)kind];
 
     /// <summary>The area itself, then each parent up to the force: every level a figure for this area also counts at.</summary>
     public IReadOnlyList<Area> Lineage(string areaId) => _lineage[areaId];

@@ -29,7 +29,7 @@ public static class FactRouter
 {
     public static IEnumerable<Routed> Route(ForceDefinition force, Fact fact)
     {
-        foreach (var measure in force.Measures)
+        foreach (var measure in force.MeasuresFedBy(fact.Kind))
         {
             if (measure.ContributionOf(fact) is not { } contribution)
             {

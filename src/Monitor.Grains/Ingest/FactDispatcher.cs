@@ -28,6 +28,9 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
     /// <summary>1 while a sender is queued or sending; only it drains <see cref="_waiting"/>.</summary>
     private int _sending;
 
+    /// <summary>Grain references by key: resolving one (its key text, its interface type) cost more than the call's own setup.</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<MeasureKey, IMeasureGrain> _measures = new();
+
     /// <summary>
     /// Counts the facts; for each, how many grains it reached and how many of them had already counted it
     /// (a fact is a duplicate when the two are equal and above zero).
@@ -113,7 +116,7 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
             var builder = pair.Value;
             try
             {
-                var outcome = await grains.GetGrain<IMeasureGrain>(pair.Key.ToString()).Apply(builder.Build());
+                var outcome = await _measures.GetOrAdd(pair.Key, static (key, grains) => grains.GetGrain<IMeasureGrain>(key.ToString()), grains).Apply(builder.Build());
                 builder.Answered(outcome.Duplicates);
             }
             catch (Exception e)

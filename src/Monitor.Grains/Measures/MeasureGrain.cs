@@ -74,26 +74,23 @@ public sealed partial class MeasureGrain(
 
     public async Task<ApplyOutcome> Apply(MeasureBatch batch)
     {
-        var counted = new List<int>(batch.Length);
-        var duplicates = new List<int>();
+        // Resends are the exception: the positions counted are listed only once one is found.
+        List<int>? duplicates = null;
         for (var i = 0; i < batch.Length; i++)
         {
             var at = new DateTimeOffset(batch.AtUtcTicks[i], TimeSpan.Zero);
-            if (_series.Apply(batch.Fingerprints[i], at, new Contribution(batch.Sums[i], batch.Counts[i])))
+            if (!_series.Apply(batch.Fingerprints[i], at, new Contribution(batch.Sums[i], batch.Counts[i])))
             {
-                counted.Add(i);
-            }
-            else
-            {
-                duplicates.Add(i);
+                (duplicates ??= []).Add(i);
             }
         }
 
-        if (counted.Count > 0)
+        var counted = batch.Length - (duplicates?.Count ?? 0);
+        if (counted > 0)
         {
             try
             {
-                await journal.AppendAsync(_keyText, counted.Count == batch.Length ? batch : batch.Select(counted));
+                await journal.AppendAsync(_keyText, duplicates is null ? batch : batch.Select([.. Enumerable.Range(0, batch.Length).Except(duplicates)]));
             }
             catch (Exception e)
             {
@@ -105,7 +102,7 @@ public sealed partial class MeasureGrain(
             }
 
             _batchesAfterSnapshot++;
-            _factsAfterSnapshot += counted.Count;
+            _factsAfterSnapshot += counted;
             Prune();
             if (SnapshotDue())
             {
@@ -115,7 +112,7 @@ public sealed partial class MeasureGrain(
             notifier.Publish(BuildTile());
         }
 
-        return new ApplyOutcome([.. duplicates], _series.Version);
+        return new ApplyOutcome(duplicates is null ? [] : [.. duplicates], _series.Version);
     }
 
     public Task<MeasureTile> GetTile() => Task.FromResult(BuildTile());
@@ -179,8 +176,8 @@ public sealed partial class MeasureGrain(
             now,
             Figure(periods.Days[^1]),
             Figure(periods.Months[^1]),
-            [.. periods.Days.Select(Figure)],
-            [.. periods.Months.Select(Figure)]);
+            Array.ConvertAll(periods.Days, Figure),
+            Array.ConvertAll(periods.Months, Figure));
     }
 
     /// <summary>

@@ -161,6 +161,33 @@ public sealed class FactRouterTests
         Assert.Equal($"'{text}' is not a measure key (force/area/measure).", error.Message);
     }
 
+    [Fact]
+    public void The_measures_fed_by_a_kind_are_every_measure_any_fact_of_that_kind_can_reach()
+    {
+        var force = Warwickshire.Force;
+        var filters = force.Measures.SelectMany(m => new[] { m.Feed, m.Denominator }).OfType<FactFilter>().ToList();
+        string?[] Values(Func<FactFilter, string?> of) => [null, .. filters.Select(of).OfType<string>().Distinct()];
+        var facts =
+            from kind in Enum.GetValues<FactKind>()
+            from channel in Values(f => f.Channel)
+            from grade in Values(f => f.Grade)
+            from category in Values(f => f.Category)
+            from marker in Values(f => f.Marker)
+            select new Fact(kind, "k", At, "rugby", channel, grade, category, marker is null ? null : [marker], Duration: 30, WithinTarget: true);
+
+        var checkedFacts = 0;
+        foreach (var fact in facts)
+        {
+            var everyMeasure = force.Measures.Where(m => m.ContributionOf(fact) is not null).Select(m => m.Id).ToHashSet();
+            Assert.Equal(everyMeasure, FactRouter.Route(force, fact).Select(r => r.Key.Measure).ToHashSet());
+            Assert.All(everyMeasure, id => Assert.Contains(force.FindMeasure(id)!, force.MeasuresFedBy(fact.Kind)));
+            checkedFacts++;
+        }
+
+        Assert.True(checkedFacts > 1000, $"only {checkedFacts} facts were tried");
+        Assert.All(force.Measures, m => Assert.Contains(m, force.MeasuresFedBy(m.Feed.Kind)));
+    }
+
     private static List<Routed> Route(MonitorEvent e) =>
         Route(FactRouter.FactOf(e) ?? throw new InvalidOperationException($"{e.Type} is no fact."));
 
