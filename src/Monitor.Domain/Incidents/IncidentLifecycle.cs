@@ -55,8 +55,22 @@ public sealed class IncidentLifecycle
     /// <summary>The grade in force at an instant: the latest grading at or before it, else the grade at creation.</summary>
     public string? GradeAt(DateTimeOffset at)
     {
-        var grading = Gradings.Where(g => g.At <= at).MaxBy(g => g.At);
-        return grading?.Grade ?? GradeAtCreation ?? Gradings.MinBy(g => g.At)?.Grade;
+        // Asked for every event of every incident: a plain walk, where LINQ allocated an iterator and two closures.
+        Grading? latest = null, earliest = null;
+        foreach (var grading in Gradings)
+        {
+            if (grading.At <= at && (latest is null || grading.At > latest.At))
+            {
+                latest = grading;
+            }
+
+            if (earliest is null || grading.At < earliest.At)
+            {
+                earliest = grading;
+            }
+        }
+
+        return latest?.Grade ?? GradeAtCreation ?? earliest?.Grade;
     }
 
     /// <summary>The grade now: as at arrival for an attended incident, else the latest known.</summary>
@@ -68,9 +82,7 @@ public sealed class IncidentLifecycle
         {
             IncidentCreated created => Create(created),
             IncidentGraded graded => Grade(graded),
-            IncidentDispatched => SetEarliest(e.At, () => FirstDispatch, v => FirstDispatch = v),
-            IncidentArrived => SetEarliest(e.At, () => FirstArrival, v => FirstArrival = v),
-            IncidentClosed => SetEarliest(e.At, () => Closed, v => Closed = v),
+            IncidentDispatched or IncidentArrived or IncidentClosed => RecordEarliest(e),
             _ => false,
         };
 
@@ -220,14 +232,33 @@ public sealed class IncidentLifecycle
         return true;
     }
 
-    private static bool SetEarliest(DateTimeOffset at, Func<DateTimeOffset?> get, Action<DateTimeOffset> set)
+    /// <summary>A dispatch, arrival or closure counts from its first report: a later one changes nothing.</summary>
+    private bool RecordEarliest(IncidentEvent e)
     {
-        if (get() is { } known && known <= at)
+        var known = e switch
+        {
+            IncidentDispatched => FirstDispatch,
+            IncidentArrived => FirstArrival,
+            _ => Closed,
+        };
+        if (known is { } earlier && earlier <= e.At)
         {
             return false;
         }
 
-        set(at);
+        switch (e)
+        {
+            case IncidentDispatched:
+                FirstDispatch = e.At;
+                break;
+            case IncidentArrived:
+                FirstArrival = e.At;
+                break;
+            default:
+                Closed = e.At;
+                break;
+        }
+
         return true;
     }
 }

@@ -27,7 +27,15 @@ public readonly record struct Routed(MeasureKey Key, Contribution Contribution);
 /// </summary>
 public static class FactRouter
 {
-    public static IEnumerable<Routed> Route(ForceDefinition force, Fact fact)
+    public static IReadOnlyList<Routed> Route(ForceDefinition force, Fact fact)
+    {
+        var routes = new List<Routed>();
+        Route(force, fact, routes);
+        return routes;
+    }
+
+    /// <summary>Adds the fact's routes to <paramref name="into"/>: the ingest path reuses one list for a round's facts.</summary>
+    public static void Route(ForceDefinition force, Fact fact, List<Routed> into)
     {
         foreach (var measure in force.MeasuresFedBy(fact.Kind))
         {
@@ -38,13 +46,13 @@ public static class FactRouter
 
             if (measure.Level == MeasureLevel.Force || fact.AreaId is null)
             {
-                yield return new Routed(new MeasureKey(force.Id, force.ForceArea.Id, measure.Id), contribution);
+                into.Add(new Routed(new MeasureKey(force.Id, force.ForceArea.Id, measure.Id), contribution));
                 continue;
             }
 
             foreach (var area in force.Lineage(fact.AreaId))
             {
-                yield return new Routed(new MeasureKey(force.Id, area.Id, measure.Id), contribution);
+                into.Add(new Routed(new MeasureKey(force.Id, area.Id, measure.Id), contribution));
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Monitor.Abstractions;
 using Monitor.Domain.Forces;
 using Monitor.Domain.Measures;
@@ -11,25 +12,33 @@ namespace Monitor.Grains.Ingest;
 /// <para>
 /// Callers arriving together share one call per measure grain: a batch of 1,000 events touches a hundred
 /// incidents, each deriving a few facts for the same force-wide measures, and one call each would queue a
-/// hundred calls on every hot measure grain. The first caller of a round queues the round's sending on the
-/// thread pool; whoever routes facts before it runs joins the round. Each caller still learns, per fact, how
+/// hundred calls on every hot measure grain. A caller joins the next round with one enqueue; the round's sender
+/// routes every waiting caller's facts and calls each measure grain once. Each caller still learns, per fact, how
 /// many grains it reached and how many had already counted it, and fails only when a grain it fed failed.
 /// </para>
 /// <para>
-/// One round is in flight at a time: facts routed while it is answered wait and go together in the next. A quiet
+/// One round is in flight at a time: facts arriving while it is answered wait and go together in the next. A quiet
 /// feed's round leaves at once; under load the rounds grow with the load instead of their number, so a busy
 /// measure grain gets one call per round trip, not one per batch per lifecycle grain (the calls, not the
-/// counting, were most of the cost), and a store such as Redis gets one append per grain per round.
+/// counting, were most of the cost), and a store such as Redis gets one append per grain per round. With one
+/// sender, a round's per-grain builders are kept from round to round, so their lists do not grow afresh each time.
 /// </para>
 /// </summary>
 public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
 {
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(Caller Caller, List<(MeasureKey Key, int FactIndex, ulong Fingerprint, long AtUtcTicks, Contribution Contribution)> Routed)> _waiting = new();
-    /// <summary>1 while a sender is queued or sending; only it drains <see cref="_waiting"/>.</summary>
-    private int _sending;
+    private readonly ConcurrentQueue<Caller> _waiting = new();
 
     /// <summary>Grain references by key: resolving one (its key text, its interface type) cost more than the call's own setup.</summary>
-    private readonly System.Collections.Concurrent.ConcurrentDictionary<MeasureKey, IMeasureGrain> _measures = new();
+    private readonly ConcurrentDictionary<MeasureKey, IMeasureGrain> _measures = new();
+
+    // Touched by the sender only (one at a time).
+    private readonly Dictionary<MeasureKey, BatchBuilder> _builders = [];
+    private readonly List<BatchBuilder> _inRound = [];
+    private readonly List<Caller> _callers = [];
+    private readonly List<Routed> _routes = [];
+
+    /// <summary>1 while a sender is queued or sending; only it drains <see cref="_waiting"/>.</summary>
+    private int _sending;
 
     /// <summary>
     /// Counts the facts; for each, how many grains it reached and how many of them had already counted it
@@ -37,27 +46,14 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
     /// </summary>
     public Task<(int Reached, int Duplicates)[]> DispatchAsync(string forceId, IReadOnlyList<Fact> facts)
     {
-        var caller = new Caller(facts.Count);
-        var routed = new List<(MeasureKey Key, int FactIndex, ulong Fingerprint, long AtUtcTicks, Contribution Contribution)>(facts.Count * 4);
-        var force = forces.Get(forceId);
-        for (var index = 0; index < facts.Count; index++)
+        if (facts.Count == 0)
         {
-            var fact = facts[index];
-            var fingerprint = FactKey.Hash(fact.Key);
-            foreach (var route in FactRouter.Route(force, fact))
-            {
-                routed.Add((route.Key, index, fingerprint, fact.At.UtcTicks, route.Contribution));
-                caller.Outcome[index].Reached++;
-            }
-        }
-
-        if (routed.Count == 0)
-        {
-            return Task.FromResult(caller.Outcome);
+            return Task.FromResult(Array.Empty<(int, int)>());
         }
 
         // Joining a round is one enqueue: callers never wait on each other, and the round is assembled by its sender.
-        _waiting.Enqueue((caller, routed));
+        var caller = new Caller(forces.Get(forceId), facts);
+        _waiting.Enqueue(caller);
         if (Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static state => _ = state.SendWhileWaitingAsync(), this, preferLocal: false);
@@ -70,32 +66,38 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
     {
         while (true)
         {
-            var round = new Round();
-            while (_waiting.TryDequeue(out var joined))
+            try
             {
-                foreach (var (key, factIndex, fingerprint, at, contribution) in joined.Routed)
+                while (_waiting.TryDequeue(out var caller))
                 {
-                    round.Add(key, joined.Caller, factIndex, fingerprint, at, contribution);
+                    Route(caller);
+                }
+
+                if (_callers.Count > 0)
+                {
+                    await SendAsync();
+                }
+            }
+            catch (Exception e)
+            {
+                // A grain's failure is its callers' (SendAsync answers them); anything else must still answer
+                // every caller of the round, or a feed would wait for ever and this sender would never stand down.
+                foreach (var caller in _callers)
+                {
+                    caller.Failure ??= e;
+                    caller.Finish();
                 }
             }
 
-            if (round.Callers.Count > 0)
+            if (_callers.Count > 0)
             {
-                try
+                foreach (var builder in _inRound)
                 {
-                    await SendAsync(round);
-                }
-                catch (Exception e)
-                {
-                    // A grain's failure is its callers' (SendAsync answers them); anything else must still answer
-                    // every caller of the round, or a feed would wait for ever and this sender would never stand down.
-                    foreach (var caller in round.Callers)
-                    {
-                        caller.Failure ??= e;
-                        caller.Finish();
-                    }
+                    builder.Clear();
                 }
 
+                _inRound.Clear();
+                _callers.Clear();
                 continue;
             }
 
@@ -109,53 +111,65 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
         }
     }
 
-    private async Task SendAsync(Round round)
+    private void Route(Caller caller)
     {
-        var calls = round.Batches.Select(async pair =>
+        _callers.Add(caller);
+        for (var index = 0; index < caller.Facts.Count; index++)
         {
-            var builder = pair.Value;
+            var fact = caller.Facts[index];
+            var fingerprint = FactKey.Hash(fact.Key);
+            _routes.Clear();
+            FactRouter.Route(caller.Force, fact, _routes);
+            foreach (var route in _routes)
+            {
+                if (!_builders.TryGetValue(route.Key, out var builder))
+                {
+                    builder = new BatchBuilder(route.Key);
+                    _builders.Add(route.Key, builder);
+                }
+
+                if (builder.Count == 0)
+                {
+                    _inRound.Add(builder);
+                }
+
+                builder.Add(caller, index, fingerprint, fact.At.UtcTicks, route.Contribution);
+            }
+
+            caller.Outcome[index].Reached += _routes.Count;
+        }
+    }
+
+    private async Task SendAsync()
+    {
+        await Task.WhenAll(_inRound.Select(async builder =>
+        {
             try
             {
-                var outcome = await _measures.GetOrAdd(pair.Key, static (key, grains) => grains.GetGrain<IMeasureGrain>(key.ToString()), grains).Apply(builder.Build());
+                var grain = _measures.GetOrAdd(builder.Key, static (key, grains) => grains.GetGrain<IMeasureGrain>(key.ToString()), grains);
+                var outcome = await grain.Apply(builder.Build());
                 builder.Answered(outcome.Duplicates);
             }
             catch (Exception e)
             {
                 builder.Failed(e);
             }
-        });
-        await Task.WhenAll(calls);
+        }));
 
-        foreach (var caller in round.Callers)
+        foreach (var caller in _callers)
         {
             caller.Finish();
         }
     }
 
-    /// <summary>The facts routed while a round was open, per measure grain, and who sent them.</summary>
-    private sealed class Round
+    /// <summary>One DispatchAsync call: its facts, their outcome, and the first failure of a grain it fed.</summary>
+    private sealed class Caller(ForceDefinition force, IReadOnlyList<Fact> facts)
     {
-        public Dictionary<MeasureKey, BatchBuilder> Batches { get; } = [];
+        public ForceDefinition Force { get; } = force;
 
-        public HashSet<Caller> Callers { get; } = [];
+        public IReadOnlyList<Fact> Facts { get; } = facts;
 
-        public void Add(MeasureKey key, Caller caller, int factIndex, ulong fingerprint, long atUtcTicks, Contribution contribution)
-        {
-            if (!Batches.TryGetValue(key, out var builder))
-            {
-                builder = new BatchBuilder();
-                Batches.Add(key, builder);
-            }
-
-            builder.Add(caller, factIndex, fingerprint, atUtcTicks, contribution);
-            Callers.Add(caller);
-        }
-    }
-
-    /// <summary>One DispatchAsync call: its facts' outcome, and the first failure of a grain it fed.</summary>
-    private sealed class Caller(int facts)
-    {
-        public (int Reached, int Duplicates)[] Outcome { get; } = new (int, int)[facts];
+        public (int Reached, int Duplicates)[] Outcome { get; } = new (int, int)[facts.Count];
 
         public Exception? Failure { get; set; }
 
@@ -174,13 +188,18 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
         }
     }
 
-    private sealed class BatchBuilder
+    /// <summary>One measure grain's facts in the round, column by column, and whose they are; cleared, not dropped, after.</summary>
+    private sealed class BatchBuilder(MeasureKey key)
     {
         private readonly List<(Caller Caller, int FactIndex)> _sources = [];
         private readonly List<ulong> _fingerprints = [];
         private readonly List<long> _at = [];
         private readonly List<double> _sums = [];
         private readonly List<long> _counts = [];
+
+        public MeasureKey Key { get; } = key;
+
+        public int Count => _sources.Count;
 
         public void Add(Caller caller, int factIndex, ulong fingerprint, long atUtcTicks, Contribution contribution)
         {
@@ -222,6 +241,15 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
                     caller.Failure ??= e;
                 }
             }
+        }
+
+        public void Clear()
+        {
+            _sources.Clear();
+            _fingerprints.Clear();
+            _at.Clear();
+            _sums.Clear();
+            _counts.Clear();
         }
     }
 }

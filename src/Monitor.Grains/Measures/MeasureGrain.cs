@@ -44,6 +44,8 @@ public sealed partial class MeasureGrain(
     private int _batchesAfterSnapshot;
     private long _factsAfterSnapshot;
     private TilePeriods? _tilePeriods;
+    private PeriodFigure[]? _dayFigures;
+    private PeriodFigure[]? _monthFigures;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -168,16 +170,30 @@ public sealed partial class MeasureGrain(
     {
         var now = time.GetUtcNow();
         var periods = TilePeriodsAt(now);
-        return new MeasureTile(
-            _key.Force,
-            _key.Area,
-            _key.Measure,
-            _series.Version,
-            now,
-            Figure(periods.Days[^1]),
-            Figure(periods.Months[^1]),
-            Array.ConvertAll(periods.Days, Figure),
-            Array.ConvertAll(periods.Months, Figure));
+        var days = Figures(periods.Days, ref _dayFigures);
+        var months = Figures(periods.Months, ref _monthFigures);
+        return new MeasureTile(_key.Force, _key.Area, _key.Measure, _series.Version, now, days[^1], months[^1], days, months);
+    }
+
+    /// <summary>
+    /// The periods' figures, reusing the last tile's figure of a period whose bucket has not moved: a tile is built
+    /// after every batch, and most of its eleven periods are days and months the batch did not touch.
+    /// </summary>
+    private PeriodFigure[] Figures((Period Period, string Label)[] periods, ref PeriodFigure[]? last)
+    {
+        var figures = new PeriodFigure[periods.Length];
+        for (var i = 0; i < periods.Length; i++)
+        {
+            var (period, label) = periods[i];
+            var bucket = _series.BucketOf(period);
+            figures[i] = last is { } known && known.Length == periods.Length && known[i].Start == period.Start
+                    && known[i].Sum == bucket.Sum && known[i].N == bucket.Count
+                ? known[i]
+                : new PeriodFigure(period.Start, label, _series.Measure.ValueOf(bucket.Sum, bucket.Count), bucket.Sum, bucket.Count);
+        }
+
+        last = figures;
+        return figures;
     }
 
     /// <summary>
@@ -200,12 +216,6 @@ public sealed partial class MeasureGrain(
             [.. Recent(calendar, today, RecentDays).Select(p => (p, p.Label))],
             [.. Recent(calendar, month, RecentMonths).Select(p => (p, p.Label))]);
         return _tilePeriods;
-    }
-
-    private PeriodFigure Figure((Period Period, string Label) period)
-    {
-        var bucket = _series.BucketOf(period.Period);
-        return new PeriodFigure(period.Period.Start, period.Label, _series.Measure.ValueOf(bucket.Sum, bucket.Count), bucket.Sum, bucket.Count);
     }
 
     private static List<Period> Recent(PeriodCalendar calendar, Period current, int count)

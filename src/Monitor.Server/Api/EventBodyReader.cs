@@ -27,14 +27,14 @@ public static class EventBodyReader
             && (media.Charset.Value is null || string.Equals(media.Charset.Value, "utf-8", StringComparison.OrdinalIgnoreCase));
     }
 
-    public static async Task<(IReadOnlyList<EventReadResult>? Events, BodyRefusal? Refusal)> ReadAsync(HttpRequest request, IngestLimits limits)
+    public static async Task<(List<EventReadResult>? Events, BodyRefusal? Refusal)> ReadAsync(HttpRequest request, IngestLimits limits)
     {
         var isNdjson = request.ContentType?.StartsWith("application/x-ndjson", StringComparison.OrdinalIgnoreCase) == true;
         var (read, refusal) = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, body => isNdjson ? ReadLines(body, limits) : ReadArray(body, limits));
         return refusal is not null ? (null, refusal) : read;
     }
 
-    private static (IReadOnlyList<EventReadResult>?, BodyRefusal?) ReadArray(ReadOnlyMemory<byte> body, IngestLimits limits)
+    private static (List<EventReadResult>?, BodyRefusal?) ReadArray(ReadOnlyMemory<byte> body, IngestLimits limits)
     {
         // The JSON reader leaves string contents to be decoded later; bytes that are not UTF-8 are refused here, whole.
         if (!System.Text.Unicode.Utf8.IsValid(body.Span))
@@ -82,7 +82,7 @@ public static class EventBodyReader
             : (events, null);
     }
 
-    private static (IReadOnlyList<EventReadResult>?, BodyRefusal?) ReadLines(ReadOnlyMemory<byte> body, IngestLimits limits)
+    private static (List<EventReadResult>?, BodyRefusal?) ReadLines(ReadOnlyMemory<byte> body, IngestLimits limits)
     {
         // Sized once from the line count (a vectorised count): growing the list by doubling copied it ten times a batch.
         var events = new List<EventReadResult>(Math.Min(body.Span.Count((byte)'\n') + 1, limits.MaxEventsPerBatch));
