@@ -28,7 +28,8 @@ public sealed class HistoryAggregator(ForceDefinition force)
 
     // The last period of each kind looked up, as UTC ticks [start, end): facts come roughly in time order, so
     // most fall in the same one and skip the time-zone conversion (years of events are tens of millions of lookups).
-    private readonly (long Start, long End)[] _lastPeriod = new (long, long)[(int)PeriodKind.Month + 1];
+    // The start is kept as the calendar gives it (in the force's offset), as the points are posted.
+    private readonly (long Start, long End, DateTimeOffset At)[] _lastPeriod = new (long, long, DateTimeOffset)[(int)PeriodKind.Month + 1];
 
     public ForceDefinition Force { get; } = force;
 
@@ -136,18 +137,18 @@ public sealed class HistoryAggregator(ForceDefinition force)
         return totals;
     }
 
-    private long StartOf(PeriodKind kind, DateTimeOffset at)
+    private DateTimeOffset StartOf(PeriodKind kind, DateTimeOffset at)
     {
         ref var last = ref _lastPeriod[(int)kind];
         var ticks = at.UtcTicks;
         if (ticks >= last.Start && ticks < last.End)
         {
-            return last.Start;
+            return last.At;
         }
 
         var period = Force.Calendar.PeriodOf(kind, at);
-        last = (period.Start.UtcTicks, Force.Calendar.EndOf(period).UtcTicks);
-        return last.Start;
+        last = (period.Start.UtcTicks, Force.Calendar.EndOf(period).UtcTicks, period.Start);
+        return last.At;
     }
 
     private CallBook Line(string channel)
@@ -179,19 +180,19 @@ public sealed class HistoryAggregator(ForceDefinition force)
 
         public IReadOnlyList<PeriodKind> Periods { get; } = periods;
 
-        public void Add(PeriodKind kind, long start, ExactSum sum, long count)
+        public void Add(PeriodKind kind, DateTimeOffset start, ExactSum sum, long count)
         {
-            ref var total = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_byKind[(int)kind], start, out _);
-            total = new Total(total.Sum + sum, total.Count + count);
+            ref var total = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_byKind[(int)kind], start.UtcTicks, out _);
+            total = new Total(start, total.Sum + sum, total.Count + count);
         }
 
         public void Absorb(MeasureTotals other)
         {
             for (var kind = 0; kind < _byKind.Length; kind++)
             {
-                foreach (var (start, theirs) in other._byKind[kind])
+                foreach (var theirs in other._byKind[kind].Values)
                 {
-                    Add((PeriodKind)kind, start, theirs.Sum, theirs.Count);
+                    Add((PeriodKind)kind, theirs.Start, theirs.Sum, theirs.Count);
                 }
             }
         }
@@ -200,17 +201,16 @@ public sealed class HistoryAggregator(ForceDefinition force)
         {
             for (var kind = 0; kind < _byKind.Length; kind++)
             {
-                foreach (var (start, total) in _byKind[kind].OrderBy(p => p.Key))
+                foreach (var (_, total) in _byKind[kind].OrderBy(p => p.Key))
                 {
-                    var at = new DateTimeOffset(start, TimeSpan.Zero);
-                    if (keep((PeriodKind)kind, at))
+                    if (keep((PeriodKind)kind, total.Start))
                     {
-                        yield return new HistoryPoint((PeriodKind)kind, at, total.Sum.Value, total.Count);
+                        yield return new HistoryPoint((PeriodKind)kind, total.Start, total.Sum.Value, total.Count);
                     }
                 }
             }
         }
     }
 
-    private readonly record struct Total(ExactSum Sum, long Count);
+    private readonly record struct Total(DateTimeOffset Start, ExactSum Sum, long Count);
 }
