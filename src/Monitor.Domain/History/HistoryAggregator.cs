@@ -26,6 +26,10 @@ public sealed class HistoryAggregator(ForceDefinition force)
     private readonly HashSet<ulong> _counted = [];
     private readonly Dictionary<MeasureKey, MeasureTotals> _totals = [];
 
+    // The same totals by the very strings routing names them with (the force's own area and measure ids, the same
+    // instances every time): found without hashing the text, as each fact goes to a dozen measures and levels.
+    private readonly Dictionary<(string Area, string Measure), MeasureTotals> _byIdentity = new(IdentityComparer.Instance);
+
     // The last period of each kind looked up, as UTC ticks [start, end): facts come roughly in time order, so
     // most fall in the same one and skip the time-zone conversion (years of events are tens of millions of lookups).
     // The start is kept as the calendar gives it (in the force's offset), as the points are posted.
@@ -117,7 +121,12 @@ public sealed class HistoryAggregator(ForceDefinition force)
 
         foreach (var routed in FactRouter.Route(Force, fact))
         {
-            var totals = _totals.TryGetValue(routed.Key, out var known) ? known : Totals(routed.Key, Force.FindMeasure(routed.Key.Measure)!.Periods);
+            if (!_byIdentity.TryGetValue((routed.Key.Area, routed.Key.Measure), out var totals))
+            {
+                totals = Totals(routed.Key, Force.FindMeasure(routed.Key.Measure)!.Periods);
+                _byIdentity.Add((routed.Key.Area, routed.Key.Measure), totals);
+            }
+
             var sum = ExactSum.Of(routed.Contribution.Sum);
             foreach (var kind in totals.Periods)
             {
@@ -213,4 +222,16 @@ public sealed class HistoryAggregator(ForceDefinition force)
     }
 
     private readonly record struct Total(DateTimeOffset Start, ExactSum Sum, long Count);
+
+    /// <summary>Compares area and measure ids by reference: a different instance of the same text is only a second way to the same totals.</summary>
+    private sealed class IdentityComparer : IEqualityComparer<(string Area, string Measure)>
+    {
+        public static readonly IdentityComparer Instance = new();
+
+        public bool Equals((string Area, string Measure) x, (string Area, string Measure) y) =>
+            ReferenceEquals(x.Area, y.Area) && ReferenceEquals(x.Measure, y.Measure);
+
+        public int GetHashCode((string Area, string Measure) obj) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Area), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Measure));
+    }
 }
