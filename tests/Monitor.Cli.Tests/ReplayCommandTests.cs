@@ -163,6 +163,36 @@ public sealed class ReplayCommandTests : IAsyncLifetime
         Assert.Contains($"replayed {lines.Count:N0} events: {lines.Count - posted.Count:N0} as history ({points:N0} period totals), {posted.Count:N0} live ({posted.Count:N0} accepted, 0 duplicates, 0 rejected); 0 unreadable lines", output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task An_answer_after_the_horizon_read_before_its_older_offer_goes_to_history_with_it_and_is_not_posted()
+    {
+        // The file is read once: the answer waits until the offer read after it shows the call began before the
+        // horizon, then both are counted (answer first, as in the file). The other call and the crime are live.
+        var now = DateTimeOffset.UtcNow;
+        MonitorEvent[] events =
+        [
+            new CallAnswered("a-old", "warwickshire", now.AddDays(-1), "OLD-1", "999"),
+            new CallOffered("o-new", "warwickshire", now.AddDays(-1).AddMinutes(1), "NEW-1", "999"),
+            new CrimeRecorded("k-new", "warwickshire", now.AddDays(-1).AddMinutes(2), "CR-1", "rugby", "shoplifting", []),
+            new CallOffered("o-old", "warwickshire", now.AddDays(-6.5), "OLD-1", "999"),
+            new CallAnswered("a-new", "warwickshire", now.AddDays(-1).AddMinutes(3), "NEW-1", "999"),
+        ];
+        var file = Path.Combine(_directory, "late-offer.ndjson");
+        await File.WriteAllLinesAsync(file, events.Select(EventJson.Serialize));
+
+        var (exit, output, errors) = Replay(file, "--live-days", "5");
+
+        Assert.True(exit == 0, errors);
+        var posted = _events.SelectMany(body => body.Split('\n')).Select(l => EventReader.Read(Encoding.UTF8.GetBytes(l)).Event!.Id).ToList();
+        Assert.Equal(["o-new", "k-new", "a-new"], posted.OrderBy(id => Array.FindIndex(events, e => e.Id == id)));
+        var points = _history.SelectMany(h => h.RootElement.GetProperty("points").EnumerateArray()).ToList();
+        var answered = points.Where(p => p.GetProperty("measure").GetString() == "calls-999-answer-time" && p.GetProperty("period").GetString() == "day").ToList();
+        var day = Assert.Single(answered);
+        Assert.Equal(1, day.GetProperty("n").GetInt64());
+        Assert.Equal((now.AddDays(-1) - now.AddDays(-6.5)).TotalSeconds, day.GetProperty("sum").GetDouble(), 3);
+        Assert.Contains($"replayed 5 events: 2 as history ({points.Count:N0} period totals), 3 live (3 accepted, 0 duplicates, 0 rejected); 0 unreadable lines", output, StringComparison.Ordinal);
+    }
+
     private static string? GroupOf(MonitorEvent e) => e switch
     {
         CallEvent call => $"{e.Force}/call/{call.Channel}/{call.CallId}",

@@ -128,6 +128,9 @@ internal sealed class EventBlock(byte[] buffer, int start, int end) : IDisposabl
     /// <summary>How many lines hold an event or a refusal (blank lines are left out).</summary>
     public int Count => _events.Count;
 
+    /// <summary>How many bytes of the file the block holds (with a byte order mark it skipped): for progress by the file's length.</summary>
+    public long Bytes => end;
+
     public EventLine this[int index] => new(_firstNumber + _events[index].Line, _events[index].Read.Event, _events[index].Read.Error);
 
     /// <summary>The line's UTF-8 text (after U+FFFD replaced what was not UTF-8).</summary>

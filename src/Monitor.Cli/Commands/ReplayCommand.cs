@@ -4,6 +4,7 @@ using System.Text.Json;
 using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
 using Monitor.Domain.History;
+using Monitor.Domain.Measures;
 
 namespace Monitor.Cli.Commands;
 
@@ -60,21 +61,34 @@ public sealed class ReplayCommand : ICommand
 
     private sealed class Replay(string file, ForceCatalog forces, DateTimeOffset liveFrom, HttpClient http, Credentials credentials, CommandIo io)
     {
-        private readonly Dictionary<string, HistoryAggregator> _history = new(StringComparer.Ordinal);
+        // The server keeps a bounded history (SeriesRetention, as `simulate --backfill` posts it): totals of periods
+        // it would prune at once are not sent. Counted back from a day before this machine's clock, so a server
+        // whose clock is up to a day behind still gets every period it keeps.
+        private static readonly TimeSpan ClockAllowance = TimeSpan.FromDays(1);
+
         private readonly HistoryClient _client = new(http, credentials.FeedKey, io, "replay");
         private readonly EventFileReader _reader = new(file);
+        private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
         private long _accepted, _duplicates, _rejected, _invalid, _historic, _posted;
 
         public async Task<int> RunAsync()
         {
-            // First pass: which calls and incidents began before the live horizon, so all of their events go the
-            // same way. A call or incident began before it exactly when one of its events is before it.
+            // One pass. Everything before the horizon is history. What is after it waits (in file order) until its
+            // call or incident is known: it goes to history, just before the event that shows its call or incident
+            // began before the horizon, or it is posted live once the whole file is read. Pairing is in file order:
+            // all the events of a call or incident are counted in one partition, in the order they were read.
+            var size = Math.Max(new FileInfo(file).Length, 1);
             var historic = new HashSet<Group>();
-            var lines = 0L;
+            var waiting = new List<Waiting>();
+            var waitingByGroup = new Dictionary<Group, List<Waiting>>();
+            var done = 0L;
+            var read = 0L;
+            using var history = new ParallelHistoryAggregator(Math.Max(Environment.ProcessorCount, 1));
             await foreach (var block in _reader.ReadAsync())
             {
                 using (block)
                 {
+                    read += block.Bytes;
                     for (var i = 0; i < block.Count; i++)
                     {
                         var (number, e, error) = block[i];
@@ -89,71 +103,109 @@ public sealed class ReplayCommand : ICommand
                             continue;
                         }
 
-                        lines++;
-                        if (e.At < liveFrom && GroupOf(e) is { } group)
+                        var group = GroupOf(e);
+                        if (e.At < liveFrom)
                         {
-                            historic.Add(group);
-                        }
-                    }
-                }
-            }
-
-            // Second pass, read again rather than kept: the events are counted here in file order (the pairing
-            // rules need it) while the next blocks are parsed. Live events are posted meanwhile on a few lanes at
-            // once; a call or incident always takes the same lane, so its own events reach the server in file order.
-            var done = 0L;
-            var lanes = Enumerable.Range(0, Lanes).Select(_ => new Lane()).ToArray();
-            var spread = 0;
-            await foreach (var block in _reader.ReadAsync())
-            {
-                using (block)
-                {
-                    for (var i = 0; i < block.Count; i++)
-                    {
-                        if (block[i].Event is not { } e)
-                        {
-                            continue;
-                        }
-
-                        // Only an event within the horizon can be live, so only its call or incident is looked up.
-                        var group = e.At >= liveFrom ? GroupOf(e) : null;
-                        if (e.At >= liveFrom && (group is null || !historic.Contains(group.Value)))
-                        {
-                            var lane = lanes[group is { } g ? (g.GetHashCode() & int.MaxValue) % Lanes : spread++ % Lanes];
-                            if (lane.Add(block.Text(i)) == EventBatch)
+                            if (group is { } began && historic.Add(began) && waitingByGroup.Remove(began, out var earlier))
                             {
-                                lane.Posting = PostEventsAsync(lane.Posting, lane.Take());
+                                foreach (var before in earlier)
+                                {
+                                    before.ToHistory = true;
+                                    Count(history, before.Event);
+                                }
                             }
+
+                            Count(history, e);
                         }
-                        else if (forces.Find(e.Force) is { } force)
+                        else if (group is { } known && historic.Contains(known))
                         {
-                            Aggregator(force).Add(e);
-                            _historic++;
+                            Count(history, e);
                         }
                         else
                         {
-                            Interlocked.Increment(ref _rejected);
+                            var wait = new Waiting(e, group, block.Text(i).ToArray());
+                            waiting.Add(wait);
+                            if (group is { } open)
+                            {
+                                if (!waitingByGroup.TryGetValue(open, out var list))
+                                {
+                                    list = [];
+                                    waitingByGroup.Add(open, list);
+                                }
+
+                                list.Add(wait);
+                            }
                         }
 
                         if (++done % Progress == 0)
                         {
-                            await io.Error.WriteLineAsync($"replay: {done:N0} of {lines:N0} events read ({100.0 * done / Math.Max(lines, 1):0}%)");
+                            await io.Error.WriteLineAsync($"replay: {done:N0} events read ({100.0 * read / size:0}% of the file)");
                         }
                     }
                 }
             }
 
-            await Task.WhenAll(lanes.Select(lane => PostEventsAsync(lane.Posting, lane.Take())));
+            // The rest is live: posted in file order on a few lanes at once, while the history is added up and
+            // loaded. A call or incident always takes the same lane, so its own events reach the server in file order.
+            var live = PostLiveAsync(waiting);
             var points = 0;
-            foreach (var (forceId, aggregator) in _history)
+            foreach (var (forceId, aggregator) in await Task.Run(history.Complete))
             {
-                points += await PostHistoryAsync(forceId, aggregator);
+                points += (await _client.PostHistoryAsync(forceId, aggregator.PointsKept(new SeriesRetention(), _now - ClockAllowance))).Imported;
             }
 
+            await live;
             await io.Out.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
                 $"replayed {done:N0} events: {_historic:N0} as history ({points:N0} period totals), {_posted:N0} live ({_accepted:N0} accepted, {_duplicates:N0} duplicates, {_rejected:N0} rejected); {_invalid:N0} unreadable lines"));
             return _invalid > 0 || _rejected > 0 ? MonitorCli.UsageError : 0;
+        }
+
+        private void Count(ParallelHistoryAggregator history, MonitorEvent e)
+        {
+            if (forces.Find(e.Force) is { } force)
+            {
+                history.Add(force, e);
+                _historic++;
+            }
+            else
+            {
+                Interlocked.Increment(ref _rejected);
+            }
+        }
+
+        private async Task PostLiveAsync(List<Waiting> waiting)
+        {
+            var lanes = Enumerable.Range(0, Lanes).Select(_ => new Lane()).ToArray();
+            var spread = 0;
+            foreach (var wait in waiting)
+            {
+                if (wait.ToHistory)
+                {
+                    continue;
+                }
+
+                var lane = lanes[wait.Group is { } g ? (g.GetHashCode() & int.MaxValue) % Lanes : spread++ % Lanes];
+                if (lane.Add(wait.Line) == EventBatch)
+                {
+                    lane.Posting = PostEventsAsync(lane.Posting, lane.Take());
+                }
+            }
+
+            await Task.WhenAll(lanes.Select(lane => PostEventsAsync(lane.Posting, lane.Take())));
+        }
+
+        /// <summary>An event after the horizon whose call or incident is not yet known to have begun before it.</summary>
+        private sealed class Waiting(MonitorEvent e, Group? group, byte[] line)
+        {
+            public MonitorEvent Event { get; } = e;
+
+            public Group? Group { get; } = group;
+
+            public byte[] Line { get; } = line;
+
+            /// <summary>Its call or incident turned out to have begun before the horizon: it was counted as history.</summary>
+            public bool ToHistory { get; set; }
         }
 
         /// <summary>A call on one line, or an incident, of one force: the events that must go the same way.</summary>
@@ -168,17 +220,6 @@ public sealed class ReplayCommand : ICommand
             IncidentEvent incident => new Group(forces.Find(e.Force)?.Id ?? e.Force, IncidentLine, incident.IncidentId),
             _ => null,
         };
-
-        private HistoryAggregator Aggregator(ForceDefinition force)
-        {
-            if (!_history.TryGetValue(force.Id, out var aggregator))
-            {
-                aggregator = new HistoryAggregator(force);
-                _history.Add(force.Id, aggregator);
-            }
-
-            return aggregator;
-        }
 
         /// <summary>Posts a batch once the lane's batch before it is answered.</summary>
         private async Task PostEventsAsync(Task before, (ReadOnlyMemory<byte> Body, int Count) batch)
@@ -231,8 +272,5 @@ public sealed class ReplayCommand : ICommand
                 return taken;
             }
         }
-
-        private async Task<int> PostHistoryAsync(string forceId, HistoryAggregator aggregator) =>
-            (await _client.PostHistoryAsync(forceId, aggregator.Points())).Imported;
     }
 }

@@ -14,53 +14,70 @@ namespace Monitor.Domain.History;
 /// routed by <see cref="FactRouter"/> and counted once each. The totals are loaded as history, so years of
 /// events cost one point per period, not one fingerprint per event.
 /// </summary>
+/// <remarks>
+/// Sums are kept exactly (<see cref="ExactSum"/>), so the totals do not depend on the order in which facts were
+/// counted: aggregators that each counted a share of the calls, incidents and records
+/// (<see cref="ParallelHistoryAggregator"/>) add up, with <see cref="Absorb"/>, to exactly what one would count.
+/// </remarks>
 public sealed class HistoryAggregator(ForceDefinition force)
 {
     private readonly Dictionary<string, CallBook> _lines = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IncidentLifecycle> _incidents = new(StringComparer.Ordinal);
     private readonly HashSet<ulong> _counted = [];
-    private readonly Dictionary<MeasureKey, Dictionary<(PeriodKind Kind, long Start), Total>> _totals = [];
+    private readonly Dictionary<MeasureKey, MeasureTotals> _totals = [];
 
-    // The last period of each kind looked up: facts come roughly in time order, so most fall in the same one
-    // and skip the time-zone conversion (years of events are tens of millions of lookups).
-    private readonly Dictionary<PeriodKind, (Period Period, DateTimeOffset End)> _lastPeriod = [];
+    // The same totals by the very strings routing names them with (the force's own area and measure ids, the same
+    // instances every time): found without hashing the text, as each fact goes to a dozen measures and levels.
+    private readonly Dictionary<(string Area, string Measure), MeasureTotals> _byIdentity = new(IdentityComparer.Instance);
+
+    // The last period of each kind looked up, as UTC ticks [start, end): facts come roughly in time order, so
+    // most fall in the same one and skip the time-zone conversion (years of events are tens of millions of lookups).
+    // The start is kept as the calendar gives it (in the force's offset), as the points are posted.
+    private readonly (long Start, long End, DateTimeOffset At)[] _lastPeriod = new (long, long, DateTimeOffset)[(int)PeriodKind.Month + 1];
+
+    public ForceDefinition Force { get; } = force;
 
     public int Events { get; private set; }
 
     public void Add(MonitorEvent e)
     {
+        ArgumentNullException.ThrowIfNull(e);
         Events++;
-        var facts = e switch
+        switch (e)
         {
-            CallEvent call => Line(call.Channel).Apply(call).Facts,
-            IncidentEvent incident => Incident(incident.IncidentId).Apply(incident, force).Facts,
-            _ => FactRouter.FactOf(e) is { } fact ? [fact] : [],
-        };
-
-        foreach (var fact in facts)
-        {
-            if (!_counted.Add(FactKey.Hash(fact.Key)))
-            {
-                continue;
-            }
-
-            foreach (var routed in FactRouter.Route(force, fact))
-            {
-                var measure = force.FindMeasure(routed.Key.Measure)!;
-                if (!_totals.TryGetValue(routed.Key, out var totals))
+            case CallEvent call:
+                Count(Line(call.Channel).Apply(call).Facts);
+                break;
+            case IncidentEvent incident:
+                Count(Incident(incident.IncidentId).Apply(incident, Force).Facts);
+                break;
+            default:
+                if (FactRouter.FactOf(e) is { } fact)
                 {
-                    totals = [];
-                    _totals.Add(routed.Key, totals);
+                    Count(fact);
                 }
 
-                foreach (var kind in measure.Periods)
-                {
-                    var period = PeriodOf(kind, fact.At);
-                    var key = (kind, period.Start.UtcTicks);
-                    var total = totals.GetValueOrDefault(key);
-                    totals[key] = new Total(period.Start, total.Bucket.Add(routed.Contribution));
-                }
-            }
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Adds the totals and event count of another aggregator of the same force, which counted other calls,
+    /// incidents and records than this one (none of its facts are also here): their sum is what one aggregator
+    /// given both streams would hold. The other is left as it was.
+    /// </summary>
+    public void Absorb(HistoryAggregator other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (!ReferenceEquals(other.Force, Force) && other.Force.Id != Force.Id)
+        {
+            throw new ArgumentException($"totals of force '{other.Force.Id}' cannot be added to those of '{Force.Id}'", nameof(other));
+        }
+
+        Events += other.Events;
+        foreach (var (key, theirs) in other._totals)
+        {
+            Totals(key, theirs.Periods).Absorb(theirs);
         }
     }
 
@@ -73,25 +90,75 @@ public sealed class HistoryAggregator(ForceDefinition force)
         ArgumentNullException.ThrowIfNull(keep);
         return _totals
             .OrderBy(t => t.Key.Force, StringComparer.Ordinal).ThenBy(t => t.Key.Area, StringComparer.Ordinal).ThenBy(t => t.Key.Measure, StringComparer.Ordinal)
-            .SelectMany(t => t.Value
-                .Where(p => keep(p.Key.Kind, p.Value.Start))
-                .OrderBy(p => p.Key.Kind).ThenBy(p => p.Key.Start)
-                .Select(p => (t.Key, new HistoryPoint(p.Key.Kind, p.Value.Start, p.Value.Bucket.Sum, p.Value.Bucket.Count))));
+            .SelectMany(t => t.Value.Points(keep).Select(p => (t.Key, p)));
     }
 
-    private Period PeriodOf(PeriodKind kind, DateTimeOffset at)
+    /// <summary>
+    /// The period totals a server with <paramref name="retention"/> keeps at <paramref name="now"/> (what it would
+    /// prune at once is left out): the oldest period kept of each kind and everything after it.
+    /// </summary>
+    public IEnumerable<(MeasureKey Key, HistoryPoint Point)> PointsKept(SeriesRetention retention, DateTimeOffset now)
     {
-        if (_lastPeriod.TryGetValue(kind, out var last) && at >= last.Period.Start && at < last.End)
+        ArgumentNullException.ThrowIfNull(retention);
+        var oldest = Enum.GetValues<PeriodKind>().Select(k => retention.OldestKept(Force.Calendar, k, now)).ToArray();
+        return Points((kind, start) => start >= oldest[(int)kind]);
+    }
+
+    private void Count(IReadOnlyList<Fact> facts)
+    {
+        for (var i = 0; i < facts.Count; i++)
         {
-            return last.Period;
+            Count(facts[i]);
+        }
+    }
+
+    private void Count(Fact fact)
+    {
+        if (!_counted.Add(FactKey.Hash(fact.Key)))
+        {
+            return;
         }
 
-        var period = force.Calendar.PeriodOf(kind, at);
-        _lastPeriod[kind] = (period, force.Calendar.EndOf(period));
-        return period;
+        foreach (var routed in FactRouter.Route(Force, fact))
+        {
+            if (!_byIdentity.TryGetValue((routed.Key.Area, routed.Key.Measure), out var totals))
+            {
+                totals = Totals(routed.Key, Force.FindMeasure(routed.Key.Measure)!.Periods);
+                _byIdentity.Add((routed.Key.Area, routed.Key.Measure), totals);
+            }
+
+            var sum = ExactSum.Of(routed.Contribution.Sum);
+            foreach (var kind in totals.Periods)
+            {
+                totals.Add(kind, StartOf(kind, fact.At), sum, routed.Contribution.Count);
+            }
+        }
     }
 
-    private readonly record struct Total(DateTimeOffset Start, Bucket Bucket);
+    private MeasureTotals Totals(MeasureKey key, IReadOnlyList<PeriodKind> periods)
+    {
+        if (!_totals.TryGetValue(key, out var totals))
+        {
+            totals = new MeasureTotals(periods);
+            _totals.Add(key, totals);
+        }
+
+        return totals;
+    }
+
+    private DateTimeOffset StartOf(PeriodKind kind, DateTimeOffset at)
+    {
+        ref var last = ref _lastPeriod[(int)kind];
+        var ticks = at.UtcTicks;
+        if (ticks >= last.Start && ticks < last.End)
+        {
+            return last.At;
+        }
+
+        var period = Force.Calendar.PeriodOf(kind, at);
+        last = (period.Start.UtcTicks, Force.Calendar.EndOf(period).UtcTicks, period.Start);
+        return last.At;
+    }
 
     private CallBook Line(string channel)
     {
@@ -113,5 +180,58 @@ public sealed class HistoryAggregator(ForceDefinition force)
         }
 
         return incident;
+    }
+
+    /// <summary>One measure's totals in one area: per period kind it keeps, the running total of each period by its start (UTC ticks).</summary>
+    private sealed class MeasureTotals(IReadOnlyList<PeriodKind> periods)
+    {
+        private readonly Dictionary<long, Total>[] _byKind = [.. Enumerable.Range(0, (int)PeriodKind.Month + 1).Select(_ => new Dictionary<long, Total>())];
+
+        public IReadOnlyList<PeriodKind> Periods { get; } = periods;
+
+        public void Add(PeriodKind kind, DateTimeOffset start, ExactSum sum, long count)
+        {
+            ref var total = ref System.Runtime.InteropServices.CollectionsMarshal.GetValueRefOrAddDefault(_byKind[(int)kind], start.UtcTicks, out _);
+            total = new Total(start, total.Sum + sum, total.Count + count);
+        }
+
+        public void Absorb(MeasureTotals other)
+        {
+            for (var kind = 0; kind < _byKind.Length; kind++)
+            {
+                foreach (var theirs in other._byKind[kind].Values)
+                {
+                    Add((PeriodKind)kind, theirs.Start, theirs.Sum, theirs.Count);
+                }
+            }
+        }
+
+        public IEnumerable<HistoryPoint> Points(Func<PeriodKind, DateTimeOffset, bool> keep)
+        {
+            for (var kind = 0; kind < _byKind.Length; kind++)
+            {
+                foreach (var (_, total) in _byKind[kind].OrderBy(p => p.Key))
+                {
+                    if (keep((PeriodKind)kind, total.Start))
+                    {
+                        yield return new HistoryPoint((PeriodKind)kind, total.Start, total.Sum.Value, total.Count);
+                    }
+                }
+            }
+        }
+    }
+
+    private readonly record struct Total(DateTimeOffset Start, ExactSum Sum, long Count);
+
+    /// <summary>Compares area and measure ids by reference: a different instance of the same text is only a second way to the same totals.</summary>
+    private sealed class IdentityComparer : IEqualityComparer<(string Area, string Measure)>
+    {
+        public static readonly IdentityComparer Instance = new();
+
+        public bool Equals((string Area, string Measure) x, (string Area, string Measure) y) =>
+            ReferenceEquals(x.Area, y.Area) && ReferenceEquals(x.Measure, y.Measure);
+
+        public int GetHashCode((string Area, string Measure) obj) =>
+            HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Area), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Measure));
     }
 }
