@@ -15,21 +15,25 @@ internal sealed record PushResult(
     double P50Ms, double P99Ms, double WithinWindowPercent, double? ServerKiBPerConnection, double PostP50Ms, double PostP99Ms);
 
 /// <summary>
-/// Boards (real SignalR clients, or raw WebSocket clients for the bare baseline) follow the force's board; a
+/// Boards (SignalR clients of the hub, or raw WebSocket clients for the bare baseline) follow the force's board; a
 /// poster sends recorded crimes open-loop at a fixed rate. Every crime adds one to the force's
 /// <see cref="Measure"/>, so the version a board receives tells which batches the push includes: a batch's
 /// latency on a board is from the moment its POST was sent to the board's first push at or above the version
-/// the batch completes. A (board, batch) pair never received counts as not delivered.
+/// the batch completes. A (board, batch) pair never received counts as not delivered. A hub's boards are either
+/// the real .NET SignalR client (<c>signalr</c>) or <see cref="LightHubBoard"/> (<c>light</c>), the same protocol
+/// at a fraction of the load tool's CPU; the monitor and its bare baseline are measured with the same one.
 /// </summary>
 internal static class PushScenario
 {
     public const string Measure = "total-recorded-crime";
 
     public static async Task<PushResult> RunAsync(
-        string target, Uri server, string transport, string? token, string? apiKey, int boards, double eventsPerSecond, int batchSize,
-        TimeSpan warmUp, TimeSpan duration, int? serverPid, TimeSpan window)
+        string target, Uri server, string transport, string boardClient, string? token, string? apiKey, int boards, double eventsPerSecond, int batchSize,
+        TimeSpan warmUp, TimeSpan duration, int? serverPid, TimeSpan window, Action<string, List<long>>? receipts = null)
     {
         var connections = new List<Board>(boards);
+        using var stop = new CancellationTokenSource();
+        var pinging = boardClient != "signalr" && transport != "websocket" ? PingAsync(connections, stop.Token) : Task.CompletedTask;
         async Task ConnectAsync(int from, int to)
         {
             using var gate = new SemaphoreSlim(32);
@@ -38,7 +42,11 @@ internal static class PushScenario
                 await gate.WaitAsync();
                 try
                 {
-                    var board = transport == "websocket" ? await Board.ConnectWebSocketAsync(server) : await Board.ConnectSignalRAsync(server, token);
+                    // "both": even boards the real client, odd ones the light one (the check compares their receipts).
+                    var light = boardClient == "light" || (boardClient == "both" && i % 2 == 1);
+                    var board = transport == "websocket" ? await Board.ConnectWebSocketAsync(server)
+                        : light ? await Board.ConnectLightAsync(server, token)
+                        : await Board.ConnectSignalRAsync(server, token);
                     lock (connections)
                     {
                         connections.Add(board);
@@ -135,10 +143,13 @@ internal static class PushScenario
 
         // Pushes still on their way: wait up to the window's end (at least 2 s) after the last POST answered.
         await Task.Delay(TimeSpan.FromSeconds(2) + window);
+        await stop.CancelAsync();
+        await pinging;
         var latencies = new List<double>();
         foreach (var board in connections)
         {
             latencies.AddRange(board.Latencies(warmUpBatches));
+            receipts?.Invoke(board.Kind, board.Versions());
             await board.DisposeAsync();
         }
 
@@ -151,6 +162,28 @@ internal static class PushScenario
             target, boards, connections.Count, eventsPerSecond, measured, failed, expected, latencies.Count,
             Percentile(latencies, 0.50), Percentile(latencies, 0.99), expected == 0 ? 0 : 100.0 * within / expected, perConnection,
             Percentile(postLatencies, 0.50), Percentile(postLatencies, 0.99));
+    }
+
+    /// <summary>Every light board pings every 10 s, as the real client does (the server drops a client silent for 30 s).</summary>
+    private static async Task PingAsync(List<Board> connections, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                Board[] all;
+                lock (connections)
+                {
+                    all = [.. connections];
+                }
+
+                await Task.WhenAll(all.Select(b => b.PingAsync()));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static byte[] Body(string tag, int batch, int size)
@@ -175,6 +208,7 @@ internal static class PushScenario
     {
         private readonly List<(long Version, long At)> _received = [];
         private HubConnection? _hub;
+        private LightHubBoard? _light;
         private ClientWebSocket? _socket;
         private Task? _reader;
         private long _base;
@@ -182,9 +216,12 @@ internal static class PushScenario
         private int _batchSize;
         private bool _started;
 
+        /// <summary>The client: <c>signalr</c>, <c>light</c> or <c>websocket</c>.</summary>
+        public string Kind { get; private init; } = "websocket";
+
         public static async Task<Board> ConnectSignalRAsync(Uri server, string? token)
         {
-            var board = new Board();
+            var board = new Board { Kind = "signalr" };
             var bare = token is null;
             var hub = new HubConnectionBuilder()
                 .WithUrl(new Uri(server, bare ? "/hubs/bare" : "/hubs/wallboard"), o =>
@@ -201,6 +238,16 @@ internal static class PushScenario
             var snapshot = await hub.InvokeAsync<JsonElement>("Subscribe", "warwickshire", "warwickshire");
             board._base = VersionIn(snapshot.GetProperty("tiles")) ?? 0;
             board._hub = hub;
+            return board;
+        }
+
+        public static async Task<Board> ConnectLightAsync(Uri server, string? token)
+        {
+            var board = new Board { Kind = "light" };
+            var hub = new Uri(server, token is null ? "/hubs/bare" : "/hubs/wallboard");
+            var (light, snapshot) = await LightHubBoard.ConnectAsync(hub, token, "warwickshire", "warwickshire", Measure, board.Version, CancellationToken.None);
+            board._base = snapshot ?? 0;
+            board._light = light;
             return board;
         }
 
@@ -236,6 +283,17 @@ internal static class PushScenario
                 }
             });
             return board;
+        }
+
+        public Task PingAsync() => _light?.PingAsync() ?? Task.CompletedTask;
+
+        /// <summary>Every version received, in order (for comparing one client's receipts with another's).</summary>
+        public List<long> Versions()
+        {
+            lock (_received)
+            {
+                return [.. _received.Select(r => r.Version)];
+            }
         }
 
         public void Start(long[] sent, int batchSize)
@@ -275,6 +333,11 @@ internal static class PushScenario
             if (_hub is not null)
             {
                 await _hub.DisposeAsync();
+            }
+
+            if (_light is not null)
+            {
+                await _light.DisposeAsync();
             }
 
             if (_socket is not null)
