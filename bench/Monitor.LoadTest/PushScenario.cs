@@ -12,7 +12,8 @@ namespace Monitor.LoadTest;
 /// <summary>What one push phase measured: latency from POST sent to each board's receipt of a push that includes it.</summary>
 internal sealed record PushResult(
     string Target, int Boards, int ConnectedBoards, double EventsPerSecond, long Batches, long FailedPosts, long Expected, long Received,
-    double P50Ms, double P99Ms, double WithinWindowPercent, double? ServerKiBPerConnection, double PostP50Ms, double PostP99Ms);
+    double P50Ms, double P99Ms, double WithinWindowPercent, double? ServerKiBPerConnection, double PostP50Ms, double PostP99Ms,
+    long Messages, double? ServerCpuPercent, double? ServerMicrosPerMessage);
 
 /// <summary>
 /// Boards (SignalR clients of the hub, or raw WebSocket clients for the bare baseline) follow the force's board; a
@@ -93,6 +94,8 @@ internal static class PushScenario
         var bodies = Enumerable.Range(0, totalBatches).Select(i => Body(tag, i, batchSize)).ToArray();
         var postLatencies = new List<double>();
         long failed = 0;
+        var cpuBefore = serverPid is { } p2 ? CpuSeconds(p2) : null;
+        var messagesBefore = connections.Sum(b => b.Count);
         var inFlight = new List<Task>();
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < totalBatches; i++)
@@ -143,6 +146,9 @@ internal static class PushScenario
 
         // Pushes still on their way: wait up to the window's end (at least 2 s) after the last POST answered.
         await Task.Delay(TimeSpan.FromSeconds(2) + window);
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var cpu = serverPid is { } p3 && cpuBefore is { } c0 && CpuSeconds(p3) is { } c1 ? c1 - c0 : (double?)null;
+        var messages = connections.Sum(b => b.Count) - messagesBefore;
         await stop.CancelAsync();
         await pinging;
         var latencies = new List<double>();
@@ -161,7 +167,23 @@ internal static class PushScenario
         return new PushResult(
             target, boards, connections.Count, eventsPerSecond, measured, failed, expected, latencies.Count,
             Percentile(latencies, 0.50), Percentile(latencies, 0.99), expected == 0 ? 0 : 100.0 * within / expected, perConnection,
-            Percentile(postLatencies, 0.50), Percentile(postLatencies, 0.99));
+            Percentile(postLatencies, 0.50), Percentile(postLatencies, 0.99),
+            messages, cpu / elapsed * 100, cpu is { } used && messages > 0 ? used * 1e6 / messages : null);
+    }
+
+    /// <summary>User and system CPU time the process has used (/proc/PID/stat, in clock ticks of 1/100 s).</summary>
+    private static double? CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
     }
 
     /// <summary>Every light board pings every 10 s, as the real client does (the server drops a client silent for 30 s).</summary>
@@ -283,6 +305,18 @@ internal static class PushScenario
                 }
             });
             return board;
+        }
+
+        /// <summary>Pushes of the watched measure received since the board started recording.</summary>
+        public int Count
+        {
+            get
+            {
+                lock (_received)
+                {
+                    return _received.Count;
+                }
+            }
         }
 
         public Task PingAsync() => _light?.PingAsync() ?? Task.CompletedTask;

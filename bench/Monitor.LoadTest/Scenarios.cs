@@ -75,8 +75,10 @@ internal static class Scenarios
 
     /// <summary>
     /// The light board checked against the real client: half the boards each, on the same hub (the bare one, then
-    /// the monitor's); every board of a group is sent the same pushes, so every board must have received the same
-    /// versions in the same order, never one lower than the one before.
+    /// the monitor's). Every board of a group is sent the same pushes, so on the monitor every board must have
+    /// received the same versions in the same order, never one lower than the one before. The bare host sends
+    /// each POST's count from that POST's own request, so concurrent POSTs may reach a board in either order:
+    /// there the boards must have received the same versions, in any order.
     /// </summary>
     private static async Task<int> PushCheckAsync(Dictionary<string, string> options, Func<string, string, string> option, Func<string, double, double> number)
     {
@@ -97,17 +99,23 @@ internal static class Scenarios
                 name + " (both)", url, "signalr", "both", token, apiKey, boards, rate, batch, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(seconds), null,
                 TimeSpan.FromMilliseconds(250), (kind, versions) => receipts.Add((kind, versions)));
             Report(1, result);
+            var ordered = name == "monitor";
+            if (!ordered)
+            {
+                receipts = [.. receipts.Select(r => (r.Kind, r.Versions.Order().ToList()))];
+            }
+
             var reference = receipts.FirstOrDefault(r => r.Kind == "signalr").Versions ?? [];
             foreach (var kind in new[] { "signalr", "light" })
             {
                 var of = receipts.Where(r => r.Kind == kind).ToList();
                 var same = of.Count(r => r.Versions.SequenceEqual(reference));
-                var ordered = of.Count(r => r.Versions.Zip(r.Versions.Skip(1)).All(p => p.First <= p.Second));
+                var inOrder = of.Count(r => r.Versions.Zip(r.Versions.Skip(1)).All(p => p.First <= p.Second));
                 var line = string.Create(CultureInfo.InvariantCulture,
-                    $"{name}: {kind,-7} {of.Count} boards, pushes received {of.Sum(r => r.Versions.Count):N0} ({(of.Count == 0 ? 0 : of.Min(r => r.Versions.Count))}-{(of.Count == 0 ? 0 : of.Max(r => r.Versions.Count))} a board), same versions as the first real client: {same}/{of.Count}, never older after newer: {ordered}/{of.Count}");
+                    $"{name}: {kind,-7} {of.Count} boards, pushes received {of.Sum(r => r.Versions.Count):N0} ({(of.Count == 0 ? 0 : of.Min(r => r.Versions.Count))}-{(of.Count == 0 ? 0 : of.Max(r => r.Versions.Count))} a board), same versions as the first real client{(ordered ? "" : " (in any order)")}: {same}/{of.Count}, never older after newer: {(ordered ? $"{inOrder}/{of.Count}" : "not required")}");
                 Console.WriteLine(line);
                 Console.Error.WriteLine("push-check: " + line);
-                failed |= of.Count == 0 || same != of.Count || ordered != of.Count;
+                failed |= of.Count == 0 || same != of.Count || (ordered && inOrder != of.Count);
             }
 
             failed |= reference.Count == 0 || result.FailedPosts > 0 || result.ConnectedBoards < boards;
@@ -120,7 +128,7 @@ internal static class Scenarios
     private static void Report(int run, PushResult r)
     {
         var row = string.Create(CultureInfo.InvariantCulture,
-            $"| {r.Target} | {run} | {r.ConnectedBoards:N0}/{r.Boards:N0} | {r.EventsPerSecond:N0} | {r.Batches:N0} | {r.FailedPosts} | {r.Received:N0}/{r.Expected:N0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.WithinWindowPercent:F1} | {(r.ServerKiBPerConnection is { } k ? k.ToString("F1", CultureInfo.InvariantCulture) : "-")} | {r.PostP50Ms:F1} | {r.PostP99Ms:F1} |");
+            $"| {r.Target} | {run} | {r.ConnectedBoards:N0}/{r.Boards:N0} | {r.EventsPerSecond:N0} | {r.Batches:N0} | {r.FailedPosts} | {r.Received:N0}/{r.Expected:N0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.WithinWindowPercent:F1} | {(r.ServerKiBPerConnection is { } k ? k.ToString("F1", CultureInfo.InvariantCulture) : "-")} | {r.PostP50Ms:F1} | {r.PostP99Ms:F1} | {r.Messages:N0} | {(r.ServerCpuPercent is { } c ? c.ToString("F0", CultureInfo.InvariantCulture) : "-")} | {(r.ServerMicrosPerMessage is { } m ? m.ToString("F1", CultureInfo.InvariantCulture) : "-")} |");
         Console.WriteLine(row);
         Console.Error.WriteLine("push: " + row);
     }

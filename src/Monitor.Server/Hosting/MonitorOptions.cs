@@ -122,6 +122,9 @@ public sealed class WallboardHubOptions
 
     /// <summary>How often every board is sent the server's clock and health (<c>status</c>); 0 turns it off.</summary>
     public double StatusSeconds { get; set; } = 5;
+
+    /// <summary>The least time between the starts of two pushes of one lane to one area (docs/wallboard.md, "Pushes").</summary>
+    public double PushFloorMilliseconds { get; set; } = 25;
 }
 
 public sealed class OrleansOptions

@@ -9,6 +9,11 @@ public static class HubRegistration
     public static IServiceCollection AddMonitorHub(this IServiceCollection services, WallboardHubOptions limits)
     {
         services.AddSingleton(limits);
+        if (Environment.GetEnvironmentVariable("MONITOR_EXPERIMENT_INLINE") == "1")
+        {
+            services.Configure<Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets.SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = true);
+        }
+
         services.AddSingleton<HubSubscriptions>();
         services.AddSignalR(o =>
             {
