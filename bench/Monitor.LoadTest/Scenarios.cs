@@ -60,9 +60,14 @@ internal static class Scenarios
         var failed = false;
         for (var run = 1; run <= runs; run++)
         {
-            var baseline = await PushScenario.RunAsync(
-                $"bare {(transports == "websocket" ? "websocket" : "signalr")} ({(transports == "websocket" ? "raw" : client)})", bare.Url, transports, client, token: null, apiKey: null, boards, rate, batch, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds), null, window);
-            Report(run, baseline);
+            // --baseline none: the monitor alone (to profile it).
+            if (transports != "none")
+            {
+                var baseline = await PushScenario.RunAsync(
+                    $"bare {(transports == "websocket" ? "websocket" : "signalr")} ({(transports == "websocket" ? "raw" : client)})", bare.Url, transports, client, token: null, apiKey: null, boards, rate, batch, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds), null, window);
+                Report(run, baseline);
+            }
+
             var monitor = await PushScenario.RunAsync(
                 $"monitor ({client})", new Uri(option("--url", "http://127.0.0.1:5000")), "signalr", client, option("--token", ""), option("--api-key", ""), boards, rate, batch,
                 TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds), pid, window);

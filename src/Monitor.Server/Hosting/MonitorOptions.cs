@@ -125,6 +125,9 @@ public sealed class WallboardHubOptions
 
     /// <summary>The least time between the starts of two pushes of one lane to one area (docs/wallboard.md, "Pushes").</summary>
     public double PushFloorMilliseconds { get; set; } = 25;
+
+    /// <summary>Kestrel writes to a socket on the thread that flushed it (fewer thread hops a push per board; docs/wallboard.md).</summary>
+    public bool InlineSocketScheduling { get; set; } = true;
 }
 
 public sealed class OrleansOptions
