@@ -168,7 +168,7 @@ if wants redis; then
 fi
 
 push_header() {
-  echo "| endpoint | run | boards connected | events/s | batches | failed POSTs | receipts/expected | p50 ms | p99 ms | % within 250 ms | server KiB/connection | POST p50 ms | POST p99 ms | pushes received | server CPU % | server CPU µs a push received |"
+  echo "| endpoint | run | boards connected | events/s | batches | failed POSTs | receipts/expected | p50 ms | p99 ms | % within 250 ms | server KiB/connection | POST p50 ms | POST p99 ms | pushes received | server CPU % | server CPU µs a push received, above idle |"
   echo "|----------|----:|-----------------:|---------:|--------:|-------------:|------------------:|-------:|-------:|----------------:|----------------------:|------------:|------------:|----------------:|-------------:|------------------------------:|"
 }
 

@@ -9,7 +9,12 @@ using Monitor.Domain.Events;
 
 namespace Monitor.LoadTest;
 
-/// <summary>What one push phase measured: latency from POST sent to each board's receipt of a push that includes it.</summary>
+/// <summary>
+/// What one push phase measured: latency from POST sent to each board's receipt of a push that includes it.
+/// <c>ServerMicrosPerMessage</c> is the server's CPU over the phase above its idle rate with the same boards
+/// connected, per push of the watched tile received (so it includes the POSTs' own work and the other messages
+/// the same changes cause).
+/// </summary>
 internal sealed record PushResult(
     string Target, int Boards, int ConnectedBoards, double EventsPerSecond, long Batches, long FailedPosts, long Expected, long Received,
     double P50Ms, double P99Ms, double WithinWindowPercent, double? ServerKiBPerConnection, double PostP50Ms, double PostP99Ms,
@@ -94,6 +99,17 @@ internal static class PushScenario
         var bodies = Enumerable.Range(0, totalBatches).Select(i => Body(tag, i, batchSize)).ToArray();
         var postLatencies = new List<double>();
         long failed = 0;
+
+        // The server's CPU with every board connected and nothing posted (status beats, timers, the silo), so that
+        // what a push costs can be told from what the server spends anyway.
+        double? idlePerSecond = null;
+        if (serverPid is { } pIdle && CpuSeconds(pIdle) is { } idle0)
+        {
+            var idleFrom = Stopwatch.GetTimestamp();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            idlePerSecond = CpuSeconds(pIdle) is { } idle1 ? (idle1 - idle0) / Stopwatch.GetElapsedTime(idleFrom).TotalSeconds : null;
+        }
+
         var cpuBefore = serverPid is { } p2 ? CpuSeconds(p2) : null;
         var messagesBefore = connections.Sum(b => b.Count);
         var inFlight = new List<Task>();
@@ -168,7 +184,7 @@ internal static class PushScenario
             target, boards, connections.Count, eventsPerSecond, measured, failed, expected, latencies.Count,
             Percentile(latencies, 0.50), Percentile(latencies, 0.99), expected == 0 ? 0 : 100.0 * within / expected, perConnection,
             Percentile(postLatencies, 0.50), Percentile(postLatencies, 0.99),
-            messages, cpu / elapsed * 100, cpu is { } used && messages > 0 ? used * 1e6 / messages : null);
+            messages, cpu / elapsed * 100, cpu is { } used && idlePerSecond is { } idle && messages > 0 ? (used - (idle * elapsed)) * 1e6 / messages : null);
     }
 
     /// <summary>User and system CPU time the process has used (/proc/PID/stat, in clock ticks of 1/100 s).</summary>

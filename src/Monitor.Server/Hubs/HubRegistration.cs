@@ -12,8 +12,8 @@ public static class HubRegistration
         services.AddSingleton(limits);
 
         // A push to N boards is N WebSocket writes; inline, each flush writes to its socket on the thread that flushed
-        // instead of queueing a second work item on Kestrel's IO queue. No code of ours blocks a thread in a request,
-        // which is what the "unsafe" warns of. Measured: docs/wallboard.md.
+        // instead of queueing a second work item on Kestrel's IO queue (no code of ours blocks a thread in a request,
+        // which is what the "unsafe" warns of). Off unless configured: docs/wallboard.md, "Push cost".
         services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = limits.InlineSocketScheduling);
 
         services.AddSingleton<HubSubscriptions>();

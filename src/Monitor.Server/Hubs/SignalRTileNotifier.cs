@@ -22,8 +22,9 @@ public sealed partial class SignalRTileNotifier(
     /// queued on every connection, long before the boards have read it, so it is no measure of backpressure on
     /// its own: without a floor a busy lane sends back to back (a message per batch per tile to every board) and
     /// the writes, and the boards' reading, take the CPU from ingest (measured in docs/architecture.md). 25 ms
-    /// caps a lane at 40 messages a second per board, faster than a person reads a screen, and adds at most
-    /// 25 ms to a change that follows another closely; an isolated change still goes at once.
+    /// (<c>Monitor:Hub:PushFloorMilliseconds</c>) caps a lane at 40 messages a second per board, faster than a
+    /// person reads a screen, and adds at most 25 ms to a change that follows another closely; an isolated change
+    /// still goes at once. At 1,000 boards it still pays for itself (docs/wallboard.md, "Push cost").
     /// </summary>
     private readonly TimeSpan _floor = TimeSpan.FromMilliseconds(options.PushFloorMilliseconds);
 
