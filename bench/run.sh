@@ -9,10 +9,12 @@
 #
 # Sizes (environment): RUNS (3), LOAD_SECONDS (60) per ingest phase, CONNECTIONS (4), PUSH_SECONDS (20) per push
 # phase, BOARDS (1000), FANOUT_BOARDS (5000), REPLAY_DAYS (1437: about 5 M simulated events), MEMORY_GRAINS (2000),
-# SCENARIOS (all: "ingest redis push fanout replay memory spc" in any subset).
+# SCENARIOS (all: "ingest redis push fanout replay memory spc" in any subset), BOARD_CLIENT (light: the load tool's
+# light SignalR board for the push and fan-out rows; signalr: the real .NET client; "light signalr": both, one after
+# the other).
 #
 # Everything is real: the Release server (embedded, then on its own redis-server with AOF appendfsync always),
-# the SignalR .NET client for boards, redis-benchmark, monitor simulate and monitor replay. Baselines run in
+# boards speaking the SignalR protocol over WebSockets (see BOARD_CLIENT), redis-benchmark, monitor simulate and monitor replay. Baselines run in
 # the load tool's process (bench/Monitor.LoadTest), so client, baseline and server share the machine's cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -33,6 +35,7 @@ MEMORY_GRAINS=${MEMORY_GRAINS:-2000}
 # flatter the figure; the table's duplicates column shows it if it ever happens). About 177 KiB each.
 BODIES=${BODIES:-$(( RUNS * (LOAD_SECONDS + 3) * 80 ))}
 SCENARIOS=${SCENARIOS:-"ingest redis push fanout replay memory spc"}
+BOARD_CLIENT=${BOARD_CLIENT:-light}
 mkdir -p bench/results
 OUT=${OUT:-bench/results/run-$(date -u +%Y%m%dT%H%M%SZ).md}
 work=$(mktemp -d)
@@ -104,7 +107,7 @@ model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
   echo "Machine: $model, $(nproc) cores ($(lscpu | sed -n 's/^Thread(s) per core:[[:space:]]*//p' | head -1) thread(s) per core), $(free -h | awk '/^Mem:/ {print $2}') memory;"
   echo "$(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r); .NET SDK $(dotnet --version); $(redis-server --version | cut -d' ' -f1-3)."
   echo
-  echo "Sizes: RUNS=$RUNS LOAD_SECONDS=$LOAD_SECONDS CONNECTIONS=$CONNECTIONS PUSH_SECONDS=$PUSH_SECONDS BOARDS=$BOARDS FANOUT_BOARDS=$FANOUT_BOARDS REPLAY_DAYS=$REPLAY_DAYS MEMORY_GRAINS=$MEMORY_GRAINS BODIES=$BODIES"
+  echo "Sizes: RUNS=$RUNS LOAD_SECONDS=$LOAD_SECONDS CONNECTIONS=$CONNECTIONS PUSH_SECONDS=$PUSH_SECONDS BOARDS=$BOARDS FANOUT_BOARDS=$FANOUT_BOARDS BOARD_CLIENT='$BOARD_CLIENT' REPLAY_DAYS=$REPLAY_DAYS MEMORY_GRAINS=$MEMORY_GRAINS BODIES=$BODIES"
   echo
   load
   echo
@@ -165,31 +168,40 @@ if wants redis; then
 fi
 
 push_header() {
-  echo "| endpoint | run | boards connected | events/s | batches | failed POSTs | receipts/expected | p50 ms | p99 ms | % within 250 ms | server KiB/connection | POST p50 ms | POST p99 ms |"
-  echo "|----------|----:|-----------------:|---------:|--------:|-------------:|------------------:|-------:|-------:|----------------:|----------------------:|------------:|------------:|"
+  echo "| endpoint | run | boards connected | events/s | batches | failed POSTs | receipts/expected | p50 ms | p99 ms | % within 250 ms | server KiB/connection | POST p50 ms | POST p99 ms | pushes received | server CPU % | server CPU µs a push received, above idle |"
+  echo "|----------|----:|-----------------:|---------:|--------:|-------------:|------------------:|-------:|-------:|----------------:|----------------------:|------------:|------------:|----------------:|-------------:|------------------------------:|"
 }
 
 if wants push; then
   start_server push
-  for spec in "100 1" "10000 100"; do
-    read -r rate batch <<<"$spec"
-    say "push latency: $BOARDS boards, $rate events/s (batches of $batch)"
-    { echo "## POST to SignalR receipt, $BOARDS boards, $rate events/s (batches of $batch), $PUSH_SECONDS s"; echo; load; echo; push_header; } >>"$OUT"
-    dotnet "$load_dll" push --url "$url" --token "$token" --api-key "$feed_key" --boards "$BOARDS" --rate "$rate" --batch "$batch" \
-      --seconds "$PUSH_SECONDS" --runs "$RUNS" --server-pid "$server_pid" >>"$OUT" 2>>"$work/push.log" || say "push: failures (see the table)"
-    { echo; load; echo; } >>"$OUT"
+  # The light board checked against the real client first: 20 boards, half each, must receive the same pushes.
+  say "push check: the light board against the real SignalR client"
+  { echo "## The light board against the real SignalR client (20 boards, half each, 50 events/s, 5 s)"; echo; push_header; } >>"$OUT"
+  dotnet "$load_dll" push-check --url "$url" --token "$token" --api-key "$feed_key" >>"$OUT" 2>>"$work/push.log" || say "push check: FAILED (see the table)"
+  echo >>"$OUT"
+  for client in $BOARD_CLIENT; do
+    for spec in "100 1" "10000 100"; do
+      read -r rate batch <<<"$spec"
+      say "push latency: $BOARDS boards ($client), $rate events/s (batches of $batch)"
+      { echo "## POST to SignalR receipt, $BOARDS boards ($client client), $rate events/s (batches of $batch), $PUSH_SECONDS s"; echo; load; echo; push_header; } >>"$OUT"
+      dotnet "$load_dll" push --url "$url" --token "$token" --api-key "$feed_key" --boards "$BOARDS" --rate "$rate" --batch "$batch" \
+        --board-client "$client" --seconds "$PUSH_SECONDS" --runs "$RUNS" --server-pid "$server_pid" >>"$OUT" 2>>"$work/push.log" || say "push: failures (see the table)"
+      { echo; load; echo; } >>"$OUT"
+    done
   done
   stop_servers
 fi
 
 if wants fanout; then
-  say "fan-out: $FANOUT_BOARDS boards, 1 update/s"
-  start_server fanout
-  { echo "## $FANOUT_BOARDS boards, 1 update/s each (raw WebSocket baseline), $PUSH_SECONDS s"; echo; load; echo; push_header; } >>"$OUT"
-  dotnet "$load_dll" push --url "$url" --token "$token" --api-key "$feed_key" --boards "$FANOUT_BOARDS" --rate 1 --batch 1 --baseline websocket \
-    --seconds "$PUSH_SECONDS" --runs "$RUNS" --server-pid "$server_pid" >>"$OUT" 2>>"$work/fanout.log" || say "fan-out: failures (see the table)"
-  { echo; load; echo; } >>"$OUT"
-  stop_servers
+  for client in $BOARD_CLIENT; do
+    say "fan-out: $FANOUT_BOARDS boards ($client), 1 update/s"
+    start_server fanout
+    { echo "## $FANOUT_BOARDS boards ($client client), 1 update/s each (raw WebSocket baseline), $PUSH_SECONDS s"; echo; load; echo; push_header; } >>"$OUT"
+    dotnet "$load_dll" push --url "$url" --token "$token" --api-key "$feed_key" --boards "$FANOUT_BOARDS" --rate 1 --batch 1 --baseline websocket \
+      --board-client "$client" --seconds "$PUSH_SECONDS" --runs "$RUNS" --server-pid "$server_pid" >>"$OUT" 2>>"$work/fanout.log" || say "fan-out: failures (see the table)"
+    { echo; load; echo; } >>"$OUT"
+    stop_servers
+  done
 fi
 
 if wants replay; then

@@ -9,27 +9,37 @@ using Monitor.Domain.Events;
 
 namespace Monitor.LoadTest;
 
-/// <summary>What one push phase measured: latency from POST sent to each board's receipt of a push that includes it.</summary>
+/// <summary>
+/// What one push phase measured: latency from POST sent to each board's receipt of a push that includes it.
+/// <c>ServerMicrosPerMessage</c> is the server's CPU over the phase above its idle rate with the same boards
+/// connected, per push of the watched tile received (so it includes the POSTs' own work and the other messages
+/// the same changes cause).
+/// </summary>
 internal sealed record PushResult(
     string Target, int Boards, int ConnectedBoards, double EventsPerSecond, long Batches, long FailedPosts, long Expected, long Received,
-    double P50Ms, double P99Ms, double WithinWindowPercent, double? ServerKiBPerConnection, double PostP50Ms, double PostP99Ms);
+    double P50Ms, double P99Ms, double WithinWindowPercent, double? ServerKiBPerConnection, double PostP50Ms, double PostP99Ms,
+    long Messages, double? ServerCpuPercent, double? ServerMicrosPerMessage);
 
 /// <summary>
-/// Boards (real SignalR clients, or raw WebSocket clients for the bare baseline) follow the force's board; a
+/// Boards (SignalR clients of the hub, or raw WebSocket clients for the bare baseline) follow the force's board; a
 /// poster sends recorded crimes open-loop at a fixed rate. Every crime adds one to the force's
 /// <see cref="Measure"/>, so the version a board receives tells which batches the push includes: a batch's
 /// latency on a board is from the moment its POST was sent to the board's first push at or above the version
-/// the batch completes. A (board, batch) pair never received counts as not delivered.
+/// the batch completes. A (board, batch) pair never received counts as not delivered. A hub's boards are either
+/// the real .NET SignalR client (<c>signalr</c>) or <see cref="LightHubBoard"/> (<c>light</c>), the same protocol
+/// at a fraction of the load tool's CPU; the monitor and its bare baseline are measured with the same one.
 /// </summary>
 internal static class PushScenario
 {
     public const string Measure = "total-recorded-crime";
 
     public static async Task<PushResult> RunAsync(
-        string target, Uri server, string transport, string? token, string? apiKey, int boards, double eventsPerSecond, int batchSize,
-        TimeSpan warmUp, TimeSpan duration, int? serverPid, TimeSpan window)
+        string target, Uri server, string transport, string boardClient, string? token, string? apiKey, int boards, double eventsPerSecond, int batchSize,
+        TimeSpan warmUp, TimeSpan duration, int? serverPid, TimeSpan window, Action<string, List<long>>? receipts = null)
     {
         var connections = new List<Board>(boards);
+        using var stop = new CancellationTokenSource();
+        var pinging = boardClient != "signalr" && transport != "websocket" ? PingAsync(connections, stop.Token) : Task.CompletedTask;
         async Task ConnectAsync(int from, int to)
         {
             using var gate = new SemaphoreSlim(32);
@@ -38,7 +48,11 @@ internal static class PushScenario
                 await gate.WaitAsync();
                 try
                 {
-                    var board = transport == "websocket" ? await Board.ConnectWebSocketAsync(server) : await Board.ConnectSignalRAsync(server, token);
+                    // "both": even boards the real client, odd ones the light one (the check compares their receipts).
+                    var light = boardClient == "light" || (boardClient == "both" && i % 2 == 1);
+                    var board = transport == "websocket" ? await Board.ConnectWebSocketAsync(server)
+                        : light ? await Board.ConnectLightAsync(server, token)
+                        : await Board.ConnectSignalRAsync(server, token);
                     lock (connections)
                     {
                         connections.Add(board);
@@ -85,6 +99,19 @@ internal static class PushScenario
         var bodies = Enumerable.Range(0, totalBatches).Select(i => Body(tag, i, batchSize)).ToArray();
         var postLatencies = new List<double>();
         long failed = 0;
+
+        // The server's CPU with every board connected and nothing posted (status beats, timers, the silo), so that
+        // what a push costs can be told from what the server spends anyway.
+        double? idlePerSecond = null;
+        if (serverPid is { } pIdle && CpuSeconds(pIdle) is { } idle0)
+        {
+            var idleFrom = Stopwatch.GetTimestamp();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            idlePerSecond = CpuSeconds(pIdle) is { } idle1 ? (idle1 - idle0) / Stopwatch.GetElapsedTime(idleFrom).TotalSeconds : null;
+        }
+
+        var cpuBefore = serverPid is { } p2 ? CpuSeconds(p2) : null;
+        var messagesBefore = connections.Sum(b => b.Count);
         var inFlight = new List<Task>();
         var start = Stopwatch.GetTimestamp();
         for (var i = 0; i < totalBatches; i++)
@@ -135,10 +162,16 @@ internal static class PushScenario
 
         // Pushes still on their way: wait up to the window's end (at least 2 s) after the last POST answered.
         await Task.Delay(TimeSpan.FromSeconds(2) + window);
+        var elapsed = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        var cpu = serverPid is { } p3 && cpuBefore is { } c0 && CpuSeconds(p3) is { } c1 ? c1 - c0 : (double?)null;
+        var messages = connections.Sum(b => b.Count) - messagesBefore;
+        await stop.CancelAsync();
+        await pinging;
         var latencies = new List<double>();
         foreach (var board in connections)
         {
             latencies.AddRange(board.Latencies(warmUpBatches));
+            receipts?.Invoke(board.Kind, board.Versions());
             await board.DisposeAsync();
         }
 
@@ -150,7 +183,45 @@ internal static class PushScenario
         return new PushResult(
             target, boards, connections.Count, eventsPerSecond, measured, failed, expected, latencies.Count,
             Percentile(latencies, 0.50), Percentile(latencies, 0.99), expected == 0 ? 0 : 100.0 * within / expected, perConnection,
-            Percentile(postLatencies, 0.50), Percentile(postLatencies, 0.99));
+            Percentile(postLatencies, 0.50), Percentile(postLatencies, 0.99),
+            messages, cpu / elapsed * 100, cpu is { } used && idlePerSecond is { } idle && messages > 0 ? (used - (idle * elapsed)) * 1e6 / messages : null);
+    }
+
+    /// <summary>User and system CPU time the process has used (/proc/PID/stat, in clock ticks of 1/100 s).</summary>
+    private static double? CpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return (long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture)) / 100.0;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Every light board pings every 10 s, as the real client does (the server drops a client silent for 30 s).</summary>
+    private static async Task PingAsync(List<Board> connections, CancellationToken stop)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(10));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stop))
+            {
+                Board[] all;
+                lock (connections)
+                {
+                    all = [.. connections];
+                }
+
+                await Task.WhenAll(all.Select(b => b.PingAsync()));
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private static byte[] Body(string tag, int batch, int size)
@@ -175,6 +246,7 @@ internal static class PushScenario
     {
         private readonly List<(long Version, long At)> _received = [];
         private HubConnection? _hub;
+        private LightHubBoard? _light;
         private ClientWebSocket? _socket;
         private Task? _reader;
         private long _base;
@@ -182,9 +254,12 @@ internal static class PushScenario
         private int _batchSize;
         private bool _started;
 
+        /// <summary>The client: <c>signalr</c>, <c>light</c> or <c>websocket</c>.</summary>
+        public string Kind { get; private init; } = "websocket";
+
         public static async Task<Board> ConnectSignalRAsync(Uri server, string? token)
         {
-            var board = new Board();
+            var board = new Board { Kind = "signalr" };
             var bare = token is null;
             var hub = new HubConnectionBuilder()
                 .WithUrl(new Uri(server, bare ? "/hubs/bare" : "/hubs/wallboard"), o =>
@@ -201,6 +276,16 @@ internal static class PushScenario
             var snapshot = await hub.InvokeAsync<JsonElement>("Subscribe", "warwickshire", "warwickshire");
             board._base = VersionIn(snapshot.GetProperty("tiles")) ?? 0;
             board._hub = hub;
+            return board;
+        }
+
+        public static async Task<Board> ConnectLightAsync(Uri server, string? token)
+        {
+            var board = new Board { Kind = "light" };
+            var hub = new Uri(server, token is null ? "/hubs/bare" : "/hubs/wallboard");
+            var (light, snapshot) = await LightHubBoard.ConnectAsync(hub, token, "warwickshire", "warwickshire", Measure, board.Version, CancellationToken.None);
+            board._base = snapshot ?? 0;
+            board._light = light;
             return board;
         }
 
@@ -236,6 +321,29 @@ internal static class PushScenario
                 }
             });
             return board;
+        }
+
+        /// <summary>Pushes of the watched measure received since the board started recording.</summary>
+        public int Count
+        {
+            get
+            {
+                lock (_received)
+                {
+                    return _received.Count;
+                }
+            }
+        }
+
+        public Task PingAsync() => _light?.PingAsync() ?? Task.CompletedTask;
+
+        /// <summary>Every version received, in order (for comparing one client's receipts with another's).</summary>
+        public List<long> Versions()
+        {
+            lock (_received)
+            {
+                return [.. _received.Select(r => r.Version)];
+            }
         }
 
         public void Start(long[] sent, int batchSize)
@@ -275,6 +383,11 @@ internal static class PushScenario
             if (_hub is not null)
             {
                 await _hub.DisposeAsync();
+            }
+
+            if (_light is not null)
+            {
+                await _light.DisposeAsync();
             }
 
             if (_socket is not null)

@@ -20,6 +20,8 @@ internal static class Scenarios
         {
             case "push":
                 return await PushAsync(options, Option, Number, runs);
+            case "push-check":
+                return await PushCheckAsync(options, Option, Number);
             case "parse-file":
                 for (var run = 1; run <= runs; run++)
                 {
@@ -32,7 +34,7 @@ internal static class Scenarios
                 Memory(Option("--config", Path.Combine(AppContext.BaseDirectory, "config")), (int)Number("--grains", 1000));
                 return 0;
             default:
-                Console.Error.WriteLine($"unknown scenario '{scenario}' (push, parse-file, memory; none for the ingest load)");
+                Console.Error.WriteLine($"unknown scenario '{scenario}' (push, push-check, parse-file, memory; none for the ingest load)");
                 return 2;
         }
     }
@@ -45,16 +47,29 @@ internal static class Scenarios
         var seconds = number("--seconds", 10);
         var window = TimeSpan.FromMilliseconds(number("--window-ms", 250));
         var transports = option("--baseline", "signalr");
+
+        // The hub's boards, for the monitor and a SignalR baseline alike: light (LightHubBoard) or signalr (the real client).
+        var client = option("--board-client", "light");
+        if (client is not "light" and not "signalr")
+        {
+            Console.Error.WriteLine($"push: --board-client is light or signalr, not '{client}'");
+            return 2;
+        }
         int? pid = options.TryGetValue("--server-pid", out var p) ? int.Parse(p, CultureInfo.InvariantCulture) : null;
         await using var bare = await BareHost.StartAsync();
         var failed = false;
         for (var run = 1; run <= runs; run++)
         {
-            var baseline = await PushScenario.RunAsync(
-                "bare " + transports, bare.Url, transports, token: null, apiKey: null, boards, rate, batch, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds), null, window);
-            Report(run, baseline);
+            // --baseline none: the monitor alone (to profile it).
+            if (transports != "none")
+            {
+                var baseline = await PushScenario.RunAsync(
+                    $"bare {(transports == "websocket" ? "websocket" : "signalr")} ({(transports == "websocket" ? "raw" : client)})", bare.Url, transports, client, token: null, apiKey: null, boards, rate, batch, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds), null, window);
+                Report(run, baseline);
+            }
+
             var monitor = await PushScenario.RunAsync(
-                "monitor", new Uri(option("--url", "http://127.0.0.1:5000")), "signalr", option("--token", ""), option("--api-key", ""), boards, rate, batch,
+                $"monitor ({client})", new Uri(option("--url", "http://127.0.0.1:5000")), "signalr", client, option("--token", ""), option("--api-key", ""), boards, rate, batch,
                 TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds), pid, window);
             Report(run, monitor);
             failed |= monitor.FailedPosts > 0 || monitor.ConnectedBoards < boards;
@@ -63,10 +78,62 @@ internal static class Scenarios
         return failed ? 1 : 0;
     }
 
+    /// <summary>
+    /// The light board checked against the real client: half the boards each, on the same hub (the bare one, then
+    /// the monitor's). Every board of a group is sent the same pushes, so on the monitor every board must have
+    /// received the same versions in the same order, never one lower than the one before. The bare host sends
+    /// each POST's count from that POST's own request, so concurrent POSTs may reach a board in either order:
+    /// there the boards must have received the same versions, in any order.
+    /// </summary>
+    private static async Task<int> PushCheckAsync(Dictionary<string, string> options, Func<string, string, string> option, Func<string, double, double> number)
+    {
+        var boards = (int)number("--boards", 20);
+        var rate = number("--rate", 50);
+        var batch = (int)number("--batch", 1);
+        var seconds = number("--seconds", 5);
+        await using var bare = await BareHost.StartAsync();
+        var failed = false;
+        foreach (var (name, url, token, apiKey) in new[]
+        {
+            ("bare signalr", bare.Url, (string?)null, (string?)null),
+            ("monitor", new Uri(option("--url", "http://127.0.0.1:5000")), option("--token", ""), option("--api-key", "")),
+        })
+        {
+            var receipts = new List<(string Kind, List<long> Versions)>();
+            var result = await PushScenario.RunAsync(
+                name + " (both)", url, "signalr", "both", token, apiKey, boards, rate, batch, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(seconds), null,
+                TimeSpan.FromMilliseconds(250), (kind, versions) => receipts.Add((kind, versions)));
+            Report(1, result);
+            var ordered = name == "monitor";
+            if (!ordered)
+            {
+                receipts = [.. receipts.Select(r => (r.Kind, r.Versions.Order().ToList()))];
+            }
+
+            var reference = receipts.FirstOrDefault(r => r.Kind == "signalr").Versions ?? [];
+            foreach (var kind in new[] { "signalr", "light" })
+            {
+                var of = receipts.Where(r => r.Kind == kind).ToList();
+                var same = of.Count(r => r.Versions.SequenceEqual(reference));
+                var inOrder = of.Count(r => r.Versions.Zip(r.Versions.Skip(1)).All(p => p.First <= p.Second));
+                var line = string.Create(CultureInfo.InvariantCulture,
+                    $"{name}: {kind,-7} {of.Count} boards, pushes received {of.Sum(r => r.Versions.Count):N0} ({(of.Count == 0 ? 0 : of.Min(r => r.Versions.Count))}-{(of.Count == 0 ? 0 : of.Max(r => r.Versions.Count))} a board), same versions as the first real client{(ordered ? "" : " (in any order)")}: {same}/{of.Count}, never older after newer: {(ordered ? $"{inOrder}/{of.Count}" : "not required")}");
+                Console.WriteLine(line);
+                Console.Error.WriteLine("push-check: " + line);
+                failed |= of.Count == 0 || same != of.Count || (ordered && inOrder != of.Count);
+            }
+
+            failed |= reference.Count == 0 || result.FailedPosts > 0 || result.ConnectedBoards < boards;
+        }
+
+        Console.WriteLine(failed ? "push-check: FAILED" : "push-check: the light and the real client received the same pushes");
+        return failed ? 1 : 0;
+    }
+
     private static void Report(int run, PushResult r)
     {
         var row = string.Create(CultureInfo.InvariantCulture,
-            $"| {r.Target} | {run} | {r.ConnectedBoards:N0}/{r.Boards:N0} | {r.EventsPerSecond:N0} | {r.Batches:N0} | {r.FailedPosts} | {r.Received:N0}/{r.Expected:N0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.WithinWindowPercent:F1} | {(r.ServerKiBPerConnection is { } k ? k.ToString("F1", CultureInfo.InvariantCulture) : "-")} | {r.PostP50Ms:F1} | {r.PostP99Ms:F1} |");
+            $"| {r.Target} | {run} | {r.ConnectedBoards:N0}/{r.Boards:N0} | {r.EventsPerSecond:N0} | {r.Batches:N0} | {r.FailedPosts} | {r.Received:N0}/{r.Expected:N0} | {r.P50Ms:F1} | {r.P99Ms:F1} | {r.WithinWindowPercent:F1} | {(r.ServerKiBPerConnection is { } k ? k.ToString("F1", CultureInfo.InvariantCulture) : "-")} | {r.PostP50Ms:F1} | {r.PostP99Ms:F1} | {r.Messages:N0} | {(r.ServerCpuPercent is { } c ? c.ToString("F0", CultureInfo.InvariantCulture) : "-")} | {(r.ServerMicrosPerMessage is { } m ? m.ToString("F1", CultureInfo.InvariantCulture) : "-")} |");
         Console.WriteLine(row);
         Console.Error.WriteLine("push: " + row);
     }

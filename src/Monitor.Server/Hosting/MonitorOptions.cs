@@ -122,6 +122,15 @@ public sealed class WallboardHubOptions
 
     /// <summary>How often every board is sent the server's clock and health (<c>status</c>); 0 turns it off.</summary>
     public double StatusSeconds { get; set; } = 5;
+
+    /// <summary>The least time between the starts of two pushes of one lane to one area (docs/wallboard.md, "Push cost").</summary>
+    public double PushFloorMilliseconds { get; set; } = 25;
+
+    /// <summary>
+    /// Kestrel writes to a socket on the thread that flushed it (one thread hop less a push per board). Off: no
+    /// clear gain measured on the shared 2-core machine (docs/wallboard.md, "Push cost").
+    /// </summary>
+    public bool InlineSocketScheduling { get; set; }
 }
 
 public sealed class OrleansOptions

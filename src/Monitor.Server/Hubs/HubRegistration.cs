@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Monitor.Server.Api;
 using Monitor.Server.Auth;
 using Monitor.Server.Hosting;
@@ -9,6 +10,12 @@ public static class HubRegistration
     public static IServiceCollection AddMonitorHub(this IServiceCollection services, WallboardHubOptions limits)
     {
         services.AddSingleton(limits);
+
+        // A push to N boards is N WebSocket writes; inline, each flush writes to its socket on the thread that flushed
+        // instead of queueing a second work item on Kestrel's IO queue (no code of ours blocks a thread in a request,
+        // which is what the "unsafe" warns of). Off unless configured: docs/wallboard.md, "Push cost".
+        services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = limits.InlineSocketScheduling);
+
         services.AddSingleton<HubSubscriptions>();
         services.AddSignalR(o =>
             {

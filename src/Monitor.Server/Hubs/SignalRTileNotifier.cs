@@ -13,7 +13,8 @@ namespace Monitor.Server.Hubs;
 /// message). Every push carries an item's whole state, so folding loses nothing, and a group that cannot keep up
 /// only ever has one send per lane waiting. Alerts are not folded.
 /// </summary>
-public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, ForceCatalog forces, Hosting.MonitorMetrics metrics, ILogger<SignalRTileNotifier> logger)
+public sealed partial class SignalRTileNotifier(
+    IHubContext<WallboardHub> hub, ForceCatalog forces, Hosting.MonitorMetrics metrics, Hosting.WallboardHubOptions options, ILogger<SignalRTileNotifier> logger)
     : ITileNotifier, IDisposable
 {
     /// <summary>
@@ -21,10 +22,11 @@ public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, F
     /// queued on every connection, long before the boards have read it, so it is no measure of backpressure on
     /// its own: without a floor a busy lane sends back to back (a message per batch per tile to every board) and
     /// the writes, and the boards' reading, take the CPU from ingest (measured in docs/architecture.md). 25 ms
-    /// caps a lane at 40 messages a second per board, faster than a person reads a screen, and adds at most
-    /// 25 ms to a change that follows another closely; an isolated change still goes at once.
+    /// (<c>Monitor:Hub:PushFloorMilliseconds</c>) caps a lane at 40 messages a second per board, faster than a
+    /// person reads a screen, and adds at most 25 ms to a change that follows another closely; an isolated change
+    /// still goes at once. At 1,000 boards it still pays for itself (docs/wallboard.md, "Push cost").
     /// </summary>
-    public static readonly TimeSpan Floor = TimeSpan.FromMilliseconds(25);
+    private readonly TimeSpan _floor = TimeSpan.FromMilliseconds(options.PushFloorMilliseconds);
 
     /// <summary>The lanes sending now or within the floor; an idle lane has no entry, so idle areas cost nothing.</summary>
     private readonly Dictionary<(string Group, string Lane), Lane> _busy = [];
@@ -110,7 +112,7 @@ public sealed partial class SignalRTileNotifier(IHubContext<WallboardHub> hub, F
             var message = MessageOf(key.Lane);
             await SendAsync(key.Group, message, message == "tiles" ? pushes.Select(p => (MeasureTile)p.Payload).ToArray() : pushes[0].Payload);
 
-            var rest = Floor - TimeProvider.System.GetElapsedTime(started);
+            var rest = _floor - TimeProvider.System.GetElapsedTime(started);
             if (rest > TimeSpan.Zero)
             {
                 // The floor is about the wall clock of the connections, never the monitor's clock of events.

@@ -29,7 +29,7 @@ public sealed class SignalRTileNotifierTests : IDisposable
     public SignalRTileNotifierTests()
     {
         var metrics = new MonitorMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Options.Create(new MonitorOptions()));
-        _notifier = new SignalRTileNotifier(_hub, Forces, metrics, NullLogger<SignalRTileNotifier>.Instance);
+        _notifier = new SignalRTileNotifier(_hub, Forces, metrics, new WallboardHubOptions(), NullLogger<SignalRTileNotifier>.Instance);
     }
 
     [Fact]
