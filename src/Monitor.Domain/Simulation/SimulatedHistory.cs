@@ -104,8 +104,7 @@ public sealed class SimulatedHistory
     public IEnumerable<(MeasureKey Key, HistoryPoint Point)> Points(SeriesRetention retention)
     {
         ArgumentNullException.ThrowIfNull(retention);
-        var oldest = Enum.GetValues<PeriodKind>().ToDictionary(k => k, k => Max(Start, retention.OldestKept(_force.Calendar, k, Now)));
-        return _aggregator.Points().Where(p => p.Point.Start >= oldest[p.Point.Kind]);
+        return _aggregator.PointsKept(retention, Now).Where(p => p.Point.Start >= Start);
     }
 
     private void Add(MonitorEvent e)
@@ -132,6 +131,4 @@ public sealed class SimulatedHistory
             _aggregator.Add(e);
         }
     }
-
-    private static DateTimeOffset Max(DateTimeOffset a, DateTimeOffset b) => a > b ? a : b;
 }
