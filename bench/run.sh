@@ -30,10 +30,11 @@ BOARDS=${BOARDS:-1000}
 FANOUT_BOARDS=${FANOUT_BOARDS:-5000}
 REPLAY_DAYS=${REPLAY_DAYS:-1437}
 MEMORY_GRAINS=${MEMORY_GRAINS:-2000}
-# Distinct bodies of 1,000 events prepared for the ingest rows: enough for every phase at 80,000 events/s, so the
-# monitor is never sent an event twice (a resent batch is answered as duplicates, which is cheaper and would
-# flatter the figure; the table's duplicates column shows it if it ever happens). About 177 KiB each.
-BODIES=${BODIES:-$(( RUNS * (LOAD_SECONDS + 3) * 80 ))}
+# Distinct bodies of 1,000 events prepared for each run of the ingest rows (the load tool makes each run's anew, with
+# ids of their own): enough for a phase at 150,000 events/s, so the monitor is never sent an event twice (a resent
+# batch is answered as duplicates, which is cheaper and would flatter the figure; the table's duplicates column
+# shows it if it ever happens). About 177 KiB each, 1.7 GB a run at 60 s phases.
+BODIES=${BODIES:-$(( (LOAD_SECONDS + 3) * 150 ))}
 SCENARIOS=${SCENARIOS:-"ingest redis push fanout replay memory spc"}
 BOARD_CLIENT=${BOARD_CLIENT:-light}
 mkdir -p bench/results

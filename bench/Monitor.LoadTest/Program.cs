@@ -30,16 +30,28 @@ var ndjson = Option("--format", "ndjson") == "ndjson";
 var apiKey = options.GetValueOrDefault("--api-key");
 var config = Option("--config", Path.Combine(AppContext.BaseDirectory, "config"));
 
-Console.Error.WriteLine($"load: preparing {batches} {(ndjson ? "NDJSON" : "JSON array")} bodies of {batchSize} events...");
-var bodies = BatchFactory.Build(config, batches, batchSize, ndjson, $"lt{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}");
-Console.Error.WriteLine($"load: {bodies.Sum(b => (long)b.Length) / bodies.Count / 1024.0:F0} KiB a body; {connections} connections, {warmUp} s warm-up + {seconds} s measured per phase, {runs} runs");
+// Bodies are prepared per run, each run's with ids of its own, so --batches is what one run needs: holding every
+// run's bodies at once (gigabytes at 60 s phases) made the load tool's own garbage collection part of the figures.
+var tag = $"lt{DateTimeOffset.UtcNow.ToUnixTimeSeconds()}";
+List<byte[]> Bodies(int run)
+{
+    Console.Error.WriteLine($"load: preparing {batches} {(ndjson ? "NDJSON" : "JSON array")} bodies of {batchSize} events for run {run}...");
+    var prepared = BatchFactory.Build(config, batches, batchSize, ndjson, $"{tag}r{run}");
+    Console.Error.WriteLine($"load: {prepared.Sum(b => (long)b.Length) / prepared.Count / 1024.0:F0} KiB a body; {connections} connections, {warmUp} s warm-up + {seconds} s measured per phase, {runs} runs");
+    return prepared;
+}
 
 var results = new List<(int Run, PhaseResult Baseline, PhaseResult? Server)>();
-var (baselineCursor, serverCursor) = (new Cursor(), new Cursor());
+var bodies = new List<byte[]>();
 await using (var baseline = await ParseOnlyEndpoint.StartAsync())
 {
     for (var run = 1; run <= runs; run++)
     {
+        // The last run's bodies go before the next run's are made, so only one run's are ever held.
+        bodies = [];
+        GC.Collect();
+        bodies = Bodies(run);
+        var (baselineCursor, serverCursor) = (new Cursor(), new Cursor());
         var bare = await LoadRunner.RunAsync("parse-only", new Uri(baseline.Url, "/api/events"), bodies, baselineCursor, batchSize, ndjson, null, connections, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds));
         Console.Error.WriteLine(Line(run, bare));
         PhaseResult? server = null;
