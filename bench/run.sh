@@ -7,7 +7,7 @@
 #   bench/run.sh --quick             # short phases and a smaller replay, to see that everything works (~15 min)
 #   LOAD_SECONDS=20 REPLAY_DAYS=365 bench/run.sh   # any size in between; every size used is printed in $OUT
 #
-# Sizes (environment): RUNS (3), LOAD_SECONDS (60) per ingest phase, CONNECTIONS (4), PUSH_SECONDS (20) per push
+# Sizes (environment): RUNS (3), LOAD_SECONDS (60) per ingest phase after INGEST_WARMUP (20) s, CONNECTIONS (4), PUSH_SECONDS (20) per push
 # phase, BOARDS (1000), FANOUT_BOARDS (5000), REPLAY_DAYS (1437: about 5 M simulated events), MEMORY_GRAINS (2000),
 # SCENARIOS (all: "ingest redis push fanout replay memory spc" in any subset), BOARD_CLIENT (light: the load tool's
 # light SignalR board for the push and fan-out rows; signalr: the real .NET client; "light signalr": both, one after
@@ -34,7 +34,11 @@ MEMORY_GRAINS=${MEMORY_GRAINS:-2000}
 # ids of their own): enough for a phase at 150,000 events/s, so the monitor is never sent an event twice (a resent
 # batch is answered as duplicates, which is cheaper and would flatter the figure; the table's duplicates column
 # shows it if it ever happens). About 177 KiB each, 1.7 GB a run at 60 s phases.
-BODIES=${BODIES:-$(( (LOAD_SECONDS + 3) * 150 ))}
+# The ingest rows' warm-up before each measured phase: a fresh server spends its first 15 to 20 s under this load
+# compiling (tiered JIT promotes thousands of methods, on a background thread that shares the 2 cores), at about
+# half its later rate; measured from the JIT's events in docs/benchmarks.md.
+INGEST_WARMUP=${INGEST_WARMUP:-20}
+BODIES=${BODIES:-$(( (LOAD_SECONDS + INGEST_WARMUP) * 150 ))}
 SCENARIOS=${SCENARIOS:-"ingest redis push fanout replay memory spc"}
 BOARD_CLIENT=${BOARD_CLIENT:-light}
 mkdir -p bench/results
@@ -44,6 +48,8 @@ pids=()
 cleanup() {
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   pids=()
+  # The servers the load tool's hook started (fresh_server_hook) are not this shell's children.
+  for pid_file in "$work"/*.pid; do [[ -s "$pid_file" ]] && { kill "$(cat "$pid_file")" 2>/dev/null || true; rm -f "$pid_file"; }; done
 }
 trap 'cleanup; rm -rf "$work"' EXIT
 wants() { [[ " $SCENARIOS " == *" $1 "* ]]; }
@@ -101,6 +107,40 @@ start_server() {
 }
 stop_servers() { cleanup; }
 
+# fresh_server_hook NAME PREPARE [server args...]: writes a script the load tool runs before each run's monitor phase
+# (--before-monitor): it stops the server the last run used, runs PREPARE (emptying Redis, say), and starts a new
+# one on the same port, so every run measures a server from the same empty state. Sets $url and $hook.
+fresh_server_hook() {
+  local name=$1 prepare=$2; shift 2
+  local port; port=$(free_port)
+  url="http://127.0.0.1:$port"
+  hook="$work/fresh-$name.sh"
+  {
+    echo 'set -euo pipefail'
+    echo "pid_file='$work/$name.pid'"
+    echo 'if [[ -s "$pid_file" ]]; then old=$(cat "$pid_file"); kill "$old" 2>/dev/null || true; while kill -0 "$old" 2>/dev/null; do sleep 0.2; done; fi'
+    echo "$prepare"
+    printf 'dotnet %q --urls %q --Logging:LogLevel:Microsoft.AspNetCore=Warning --Logging:LogLevel:Orleans=Warning --Logging:LogLevel:Polly=Warning' "$server_dll" "$url"
+    (( $# == 0 )) || printf ' %q' "$@"
+    echo " >'$work/server-$name-'"\$1"'.log' 2>&1 &"
+    echo 'echo $! >"$pid_file"'
+    echo 'deadline=$((SECONDS + 120))'
+    echo "until curl -fs '$url/readyz' >/dev/null 2>&1; do if (( SECONDS > deadline )); then echo 'the server was not ready within 120 s' >&2; exit 1; fi; sleep 0.5; done"
+  } >"$hook"
+}
+fresh_server_rss() { echo "server RSS after the last run: $(( $(awk '/VmRSS/ {print $2}' "/proc/$(cat "$work/$1.pid")/status") / 1024 )) MiB"; }
+# Waits for the server to stop before Redis is stopped: a silo shutting down still writes its membership there.
+stop_fresh_server() {
+  [[ -s "$work/$1.pid" ]] || return 0
+  local pid; pid=$(cat "$work/$1.pid"); rm -f "$work/$1.pid"
+  kill "$pid" 2>/dev/null || return 0
+  local deadline=$((SECONDS + 30))
+  while kill -0 "$pid" 2>/dev/null; do
+    if (( SECONDS > deadline )); then kill -9 "$pid" 2>/dev/null || true; break; fi
+    sleep 0.2
+  done
+}
+
 model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
 {
   echo "# bench/run.sh, $(date -u +%Y-%m-%dT%H:%MZ)"
@@ -108,20 +148,21 @@ model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
   echo "Machine: $model, $(nproc) cores ($(lscpu | sed -n 's/^Thread(s) per core:[[:space:]]*//p' | head -1) thread(s) per core), $(free -h | awk '/^Mem:/ {print $2}') memory;"
   echo "$(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r); .NET SDK $(dotnet --version); $(redis-server --version | cut -d' ' -f1-3)."
   echo
-  echo "Sizes: RUNS=$RUNS LOAD_SECONDS=$LOAD_SECONDS CONNECTIONS=$CONNECTIONS PUSH_SECONDS=$PUSH_SECONDS BOARDS=$BOARDS FANOUT_BOARDS=$FANOUT_BOARDS BOARD_CLIENT='$BOARD_CLIENT' REPLAY_DAYS=$REPLAY_DAYS MEMORY_GRAINS=$MEMORY_GRAINS BODIES=$BODIES"
+  echo "Sizes: RUNS=$RUNS LOAD_SECONDS=$LOAD_SECONDS INGEST_WARMUP=$INGEST_WARMUP CONNECTIONS=$CONNECTIONS PUSH_SECONDS=$PUSH_SECONDS BOARDS=$BOARDS FANOUT_BOARDS=$FANOUT_BOARDS BOARD_CLIENT='$BOARD_CLIENT' REPLAY_DAYS=$REPLAY_DAYS MEMORY_GRAINS=$MEMORY_GRAINS BODIES=$BODIES"
   echo
   load
   echo
 } >"$OUT"
 
 if wants ingest; then
-  say "ingest, embedded: $RUNS runs x (parse-only, monitor) x $LOAD_SECONDS s"
-  start_server embedded
-  { echo "## Ingest, embedded (batches of 1,000, $CONNECTIONS connections, $LOAD_SECONDS s per phase)"; echo; load; echo; } >>"$OUT"
-  dotnet "$load_dll" --url "$url" --api-key "$feed_key" --connections "$CONNECTIONS" --seconds "$LOAD_SECONDS" --runs "$RUNS" --batches "$BODIES" >>"$OUT" 2>"$work/ingest.log" || say "ingest: failed requests (see the table)"
-  echo "server RSS after: $(( $(awk '/VmRSS/ {print $2}' "/proc/$server_pid/status") / 1024 )) MiB" >>"$OUT"
+  say "ingest, embedded: $RUNS runs x (parse-only, monitor on a fresh server) x ($INGEST_WARMUP s warm-up + $LOAD_SECONDS s)"
+  fresh_server_hook ingest ":"
+  { echo "## Ingest, embedded (batches of 1,000, $CONNECTIONS connections, $INGEST_WARMUP s warm-up + $LOAD_SECONDS s per phase, a fresh server for each run)"; echo; load; echo; } >>"$OUT"
+  dotnet "$load_dll" --url "$url" --api-key "$feed_key" --connections "$CONNECTIONS" --seconds "$LOAD_SECONDS" --warmup "$INGEST_WARMUP" --runs "$RUNS" \
+    --batches "$BODIES" --before-monitor "bash $hook" >>"$OUT" 2>"$work/ingest.log" || say "ingest: failed requests (see the table)"
+  fresh_server_rss ingest >>"$OUT"
+  stop_fresh_server ingest
   { echo; load; echo; } >>"$OUT"
-  stop_servers
 fi
 
 if wants redis; then
@@ -131,10 +172,13 @@ if wants redis; then
   redis-server --port "$rport" --bind 127.0.0.1 --dir "$work/redis" --appendonly yes --appendfsync always --save "" --daemonize no >"$work/redis.log" 2>&1 &
   pids+=("$!")
   until redis-cli -p "$rport" ping >/dev/null 2>&1; do sleep 0.2; done
-  start_server redis "--Monitor:Redis=127.0.0.1:$rport"
+  # Each run: a fresh server on an emptied Redis (FLUSHALL; the command counts below keep adding up).
+  fresh_server_hook redis "redis-cli -p $rport flushall >/dev/null" "--Monitor:Redis=127.0.0.1:$rport"
   redis-cli -p "$rport" config resetstat >/dev/null
-  { echo "## Ingest with Redis (AOF appendfsync always; 200 = persisted), $CONNECTIONS connections, $LOAD_SECONDS s per phase"; echo; load; echo; } >>"$OUT"
-  dotnet "$load_dll" --url "$url" --api-key "$feed_key" --connections "$CONNECTIONS" --seconds "$LOAD_SECONDS" --runs "$RUNS" --batches "$BODIES" >"$work/redis-ingest.md" 2>"$work/redis-ingest.log" || say "redis ingest: failed requests (see the table)"
+  { echo "## Ingest with Redis (AOF appendfsync always; 200 = persisted), $CONNECTIONS connections, $INGEST_WARMUP s warm-up + $LOAD_SECONDS s per phase, a fresh server on an emptied Redis for each run"; echo; load; echo; } >>"$OUT"
+  dotnet "$load_dll" --url "$url" --api-key "$feed_key" --connections "$CONNECTIONS" --seconds "$LOAD_SECONDS" --warmup "$INGEST_WARMUP" --runs "$RUNS" \
+    --batches "$BODIES" --before-monitor "bash $hook" >"$work/redis-ingest.md" 2>"$work/redis-ingest.log" || say "redis ingest: failed requests (see the table)"
+  stop_fresh_server redis
   cat "$work/redis-ingest.md" >>"$OUT"
   # The writes the monitor made, per event accepted: commands and bytes, for the redis-benchmark baseline.
   calls=$(redis-cli -p "$rport" info commandstats | tr -d '\r' | grep -E '^cmdstat_(rpush|set|hset|hmset|eval|evalsha|del|ltrim|lpop):' | sed -E 's/^[^:]*:calls=([0-9]+),.*/\1/' | paste -sd+ | bc)

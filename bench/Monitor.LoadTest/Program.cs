@@ -29,6 +29,7 @@ var batches = Number("--batches", 1000);
 var ndjson = Option("--format", "ndjson") == "ndjson";
 var apiKey = options.GetValueOrDefault("--api-key");
 var config = Option("--config", Path.Combine(AppContext.BaseDirectory, "config"));
+var beforeMonitor = options.GetValueOrDefault("--before-monitor");
 
 // Bodies are prepared per run, each run's with ids of its own, so --batches is what one run needs: holding every
 // run's bodies at once (gigabytes at 60 s phases) made the load tool's own garbage collection part of the figures.
@@ -57,6 +58,11 @@ await using (var baseline = await ParseOnlyEndpoint.StartAsync())
         PhaseResult? server = null;
         if (target is not null)
         {
+            if (beforeMonitor is not null)
+            {
+                await RunHookAsync(beforeMonitor, run);
+            }
+
             server = await LoadRunner.RunAsync("monitor", target, bodies, serverCursor, batchSize, ndjson, apiKey, connections, TimeSpan.FromSeconds(warmUp), TimeSpan.FromSeconds(seconds));
             Console.Error.WriteLine(Line(run, server));
         }
@@ -93,6 +99,21 @@ if (results.Any(r => r.Server is { Wrapped: true }))
 }
 
 return results.Any(r => r.Baseline.Failures > 0 || r.Server is { Failures: > 0 }) ? 1 : 0;
+
+// --before-monitor COMMAND: run by bash with the run's number after it, before each run's monitor phase. bench/run.sh
+// starts a fresh server there, so every run's monitor phase starts from the same (empty) state: the
+// runs are then independent samples, where a server kept across runs works on the millions of events the runs
+// before it posted (each run slower than the last).
+static async Task RunHookAsync(string command, int run)
+{
+    using var hook = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("bash", ["-c", $"{command} {run}"]))
+        ?? throw new InvalidOperationException($"could not start '{command}'");
+    await hook.WaitForExitAsync();
+    if (hook.ExitCode != 0)
+    {
+        throw new InvalidOperationException($"'{command}' exited with {hook.ExitCode} before run {run}");
+    }
+}
 
 static string Line(int run, PhaseResult r) =>
     string.Create(CultureInfo.InvariantCulture, $"load: run {run} {r.Target,-10} {r.EventsPerSecond,10:N0} events/s  p50 {r.P50Ms:F1} ms  p99 {r.P99Ms:F1} ms  requests {r.Requests}  failed {r.Failures}");
