@@ -1,4 +1,4 @@
-using System.Text;
+using Monitor.Domain.Incidents;
 using Monitor.Grains.Storage;
 using Monitor.Server.Storage;
 using Monitor.Server.Tests.Infrastructure;
@@ -23,7 +23,7 @@ public sealed class RedisRecordStoreTests(RedisServerFixture redis) : IClassFixt
     [Fact]
     public async Task A_grain_with_nothing_stored_loads_empty_at_version_zero()
     {
-        var stored = await _store.LoadAsync(_key);
+        var stored = await _store.LoadAsync(_key, Format);
         Assert.Equal(0, stored.Version);
         Assert.Empty(stored.Records);
     }
@@ -31,52 +31,52 @@ public sealed class RedisRecordStoreTests(RedisServerFixture redis) : IClassFixt
     [Fact]
     public async Task Writes_set_and_forget_only_the_records_named_and_move_the_version_on()
     {
-        var v1 = await _store.WriteAsync(_key, 0, [Set("i1", "one"), Set("i2", "two"), Set("i3", "three")]);
-        var v2 = await _store.WriteAsync(_key, v1, [Set("i2", "two, later"), Forget("i3"), Forget("never-stored")]);
+        var v1 = await _store.WriteAsync(_key, 0, [Set("i1", "one"), Set("i2", "two"), Set("i3", "three")], Format);
+        var v2 = await _store.WriteAsync(_key, v1, [Set("i2", "two, later"), Forget("i3"), Forget("never-stored")], Format);
 
-        var stored = await _store.LoadAsync(_key);
+        var stored = await _store.LoadAsync(_key, Format);
         Assert.Equal((1, 2), (v1, v2));
         Assert.Equal(2, stored.Version);
         Assert.Equal(["i1", "i2"], stored.Records.Keys.Order(StringComparer.Ordinal));
-        Assert.Equal("one", Encoding.UTF8.GetString(stored.Records["i1"]));
-        Assert.Equal("two, later", Encoding.UTF8.GetString(stored.Records["i2"]));
+        Assert.Equal(Open("i1", "one"), stored.Records["i1"]);
+        Assert.Equal(Open("i2", "two, later"), stored.Records["i2"]);
     }
 
     [Fact]
     public async Task A_write_built_on_an_old_version_is_refused_and_changes_nothing()
     {
-        var v1 = await _store.WriteAsync(_key, 0, [Set("i1", "one")]);
-        await _store.WriteAsync(_key, v1, [Set("i1", "another writer")]);
+        var v1 = await _store.WriteAsync(_key, 0, [Set("i1", "one")], Format);
+        await _store.WriteAsync(_key, v1, [Set("i1", "another writer")], Format);
 
-        await Assert.ThrowsAsync<RecordsChangedException>(() => _store.WriteAsync(_key, v1, [Set("i1", "stale"), Set("i9", "stale")]));
+        await Assert.ThrowsAsync<RecordsChangedException>(() => _store.WriteAsync(_key, v1, [Set("i1", "stale"), Set("i9", "stale")], Format));
 
-        var stored = await _store.LoadAsync(_key);
+        var stored = await _store.LoadAsync(_key, Format);
         Assert.Equal(2, stored.Version);
-        Assert.Equal("another writer", Encoding.UTF8.GetString(Assert.Single(stored.Records).Value));
+        Assert.Equal(Open("i1", "another writer"), Assert.Single(stored.Records).Value);
     }
 
     [Fact]
-    public async Task Records_are_binary_safe_and_a_batch_of_thousands_is_one_write()
+    public async Task Records_come_back_exactly_whatever_they_hold_and_a_batch_of_thousands_is_one_write()
     {
-        var records = Enumerable.Range(0, 5000).Select(i => KeyValuePair.Create($"call-{i}", (byte[]?)[0, 255, (byte)i, 10, 13])).ToList();
+        var records = Enumerable.Range(0, 5000).Select(i => Set($"i{i}", $"\0\r\n\"é💥 {i}")).ToList();
 
-        var version = await _store.WriteAsync(_key, 0, records);
+        var version = await _store.WriteAsync(_key, 0, records, Format);
 
-        var stored = await _store.LoadAsync(_key);
+        var stored = await _store.LoadAsync(_key, Format);
         Assert.Equal(1, version);
         Assert.Equal(5000, stored.Records.Count);
-        Assert.Equal(new byte[] { 0, 255, 77, 10, 13 }, stored.Records["call-77"]);
+        Assert.Equal(Open("i77", "\0\r\n\"é💥 77"), stored.Records["i77"]);
     }
 
     [Fact]
     public async Task The_in_memory_store_follows_the_same_rules()
     {
         var store = new InMemoryRecordStore();
-        var v1 = await store.WriteAsync(_key, 0, [Set("i1", "one"), Set("i2", "two")]);
-        await store.WriteAsync(_key, v1, [Forget("i2")]);
+        var v1 = await store.WriteAsync(_key, 0, [Set("i1", "one"), Set("i2", "two")], Format);
+        await store.WriteAsync(_key, v1, [Forget("i2")], Format);
 
-        await Assert.ThrowsAsync<RecordsChangedException>(() => store.WriteAsync(_key, v1, [Set("i3", "stale")]));
-        var stored = await store.LoadAsync(_key);
+        await Assert.ThrowsAsync<RecordsChangedException>(() => store.WriteAsync(_key, v1, [Set("i3", "stale")], Format));
+        var stored = await store.LoadAsync(_key, Format);
         Assert.Equal(2, stored.Version);
         Assert.Equal(["i1"], stored.Records.Keys);
     }
@@ -92,11 +92,39 @@ public sealed class RedisRecordStoreTests(RedisServerFixture redis) : IClassFixt
         await using var nowhere = await ConnectionMultiplexer.ConnectAsync(options);
         var store = new RedisRecordStore(nowhere, "record-tests");
 
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.WriteAsync(_key, 0, [Set("i1", "one")]));
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.LoadAsync(_key));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.WriteAsync(_key, 0, [Set("i1", "one")], Format));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => store.LoadAsync(_key, Format));
     }
 
-    private static KeyValuePair<string, byte[]?> Set(string id, string value) => KeyValuePair.Create(id, (byte[]?)Encoding.UTF8.GetBytes(value));
+    [Theory]
+    [InlineData("redis")]
+    [InlineData("in-memory")]
+    public async Task A_stored_incident_is_as_it_was_written_whatever_the_book_does_to_it_after(string where)
+    {
+        IRecordStore store = where == "redis" ? _store : new InMemoryRecordStore();
+        var incident = new IncidentLifecycle { IncidentId = "i1", District = "nwa", Created = At, GradeAtCreation = "emergency" };
+        incident.Gradings.Add(new Grading(At.AddMinutes(1), "emergency"));
+        await store.WriteAsync(_key, 0, [KeyValuePair.Create("i1", (IncidentLifecycle?)incident)], RecordFormats.Incident);
 
-    private static KeyValuePair<string, byte[]?> Forget(string id) => KeyValuePair.Create(id, (byte[]?)null);
+        // The book changes its incidents in place; nothing it does after a write may show in the store.
+        incident.Gradings.Add(new Grading(At.AddMinutes(2), "priority"));
+        incident.Closed = At.AddMinutes(3);
+        var loaded = (await store.LoadAsync(_key, RecordFormats.Incident)).Records["i1"];
+        loaded.Gradings.Clear();
+        var again = (await store.LoadAsync(_key, RecordFormats.Incident)).Records["i1"];
+
+        Assert.Equal([new Grading(At.AddMinutes(1), "emergency")], again.Gradings);
+        Assert.Null(again.Closed);
+        Assert.Equal(("nwa", At, "emergency"), (again.District, again.Created, again.GradeAtCreation));
+    }
+
+    private static readonly DateTimeOffset At = new(2017, 7, 1, 12, 0, 0, TimeSpan.Zero);
+
+    private static RecordFormat<OpenIncident> Format => RecordFormats.OpenIncident;
+
+    private static OpenIncident Open(string id, string grade) => new(id, "nwa", grade, At, 20);
+
+    private static KeyValuePair<string, OpenIncident?> Set(string id, string grade) => KeyValuePair.Create(id, (OpenIncident?)Open(id, grade));
+
+    private static KeyValuePair<string, OpenIncident?> Forget(string id) => KeyValuePair.Create(id, (OpenIncident?)null);
 }

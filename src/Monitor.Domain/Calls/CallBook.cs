@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Monitor.Domain.Events;
 using Monitor.Domain.Measures;
 
@@ -6,10 +7,14 @@ namespace Monitor.Domain.Calls;
 /// <summary>What is known of one call: when it was offered, and how it ended (answered or abandoned), if it has.</summary>
 public sealed record CallRecord(DateTimeOffset? Offered, DateTimeOffset? Answered, DateTimeOffset? Abandoned)
 {
+    [JsonIgnore]
     public bool Ended => Answered is not null || Abandoned is not null;
 
     /// <summary>When the monitor last heard of this call: what its retention counts from.</summary>
-    public DateTimeOffset LastHeard => new[] { Offered, Answered, Abandoned }.Max() ?? DateTimeOffset.MinValue;
+    [JsonIgnore]
+    public DateTimeOffset LastHeard => Later(Later(Offered, Answered), Abandoned) ?? DateTimeOffset.MinValue;
+
+    private static DateTimeOffset? Later(DateTimeOffset? a, DateTimeOffset? b) => a is null || b > a ? b : a;
 }
 
 /// <summary>A caller still waiting on a line: offered, neither answered nor abandoned.</summary>

@@ -32,7 +32,9 @@ public sealed class IncidentLifecycle
 
     public bool? Urban { get; set; }
 
-    public List<Grading> Gradings { get; init; } = [];
+    private List<Grading> _gradings = [];
+
+    public List<Grading> Gradings { get => _gradings; init => _gradings = value; }
 
     public DateTimeOffset? FirstDispatch { get; set; }
 
@@ -48,6 +50,17 @@ public sealed class IncidentLifecycle
 
     /// <summary>The latest time of any event that changed the incident: what its retention counts from.</summary>
     public DateTimeOffset? LastHeard { get; set; }
+
+    /// <summary>
+    /// A copy that later changes to this one do not reach (its gradings are a list of its own): what a store in this
+    /// process keeps, since the book goes on changing its incidents in place after they are stored.
+    /// </summary>
+    public IncidentLifecycle Copy()
+    {
+        var copy = (IncidentLifecycle)MemberwiseClone();
+        copy._gradings = [.. _gradings];
+        return copy;
+    }
 
     /// <summary>Attended or closed: its response is known and it has left the open list.</summary>
     public bool Ended => FirstArrival is not null || Closed is not null;

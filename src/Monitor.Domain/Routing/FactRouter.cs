@@ -37,8 +37,12 @@ public static class FactRouter
     /// <summary>Adds the fact's routes to <paramref name="into"/>: the ingest path reuses one list for a round's facts.</summary>
     public static void Route(ForceDefinition force, Fact fact, List<Routed> into)
     {
-        foreach (var measure in force.MeasuresFedBy(fact.Kind))
+        // Index loops: these lists are arrays behind an interface, whose enumerators are allocated, and this runs
+        // for every fact the ingest path counts.
+        var measures = force.MeasuresFedBy(fact.Kind);
+        for (var m = 0; m < measures.Count; m++)
         {
+            var measure = measures[m];
             if (measure.ContributionOf(fact) is not { } contribution)
             {
                 continue;
@@ -50,9 +54,10 @@ public static class FactRouter
                 continue;
             }
 
-            foreach (var area in force.Lineage(fact.AreaId))
+            var lineage = force.Lineage(fact.AreaId);
+            for (var a = 0; a < lineage.Count; a++)
             {
-                into.Add(new Routed(new MeasureKey(force.Id, area.Id, measure.Id), contribution));
+                into.Add(new Routed(new MeasureKey(force.Id, lineage[a].Id, measure.Id), contribution));
             }
         }
     }

@@ -39,7 +39,7 @@ public sealed partial class CallQueueGrain(
         var key = this.GetPrimaryKeyString();
         (_force, _channel) = (key[..key.IndexOf('/', StringComparison.Ordinal)], key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..]);
         _book = new CallBook { Channel = _channel };
-        _records = new RecordSet<CallRecord>(store, "call-queue/" + key, RecordJson.Default.CallRecord);
+        _records = new RecordSet<CallRecord>(store, "call-queue/" + key, RecordFormats.Call);
         foreach (var (callId, call) in await _records.LoadAsync())
         {
             _book.Restore(callId, call);

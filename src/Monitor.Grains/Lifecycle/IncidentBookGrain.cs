@@ -35,7 +35,7 @@ public sealed partial class IncidentBookGrain(
     {
         _key = this.GetPrimaryKeyString();
         _force = forces.Get(_key[.._key.IndexOf('/', StringComparison.Ordinal)]);
-        _records = new RecordSet<IncidentLifecycle>(store, "incident-book/" + _key, RecordJson.Default.IncidentLifecycle);
+        _records = new RecordSet<IncidentLifecycle>(store, "incident-book/" + _key, RecordFormats.Incident);
         foreach (var (id, lifecycle) in await _records.LoadAsync())
         {
             _book.Incidents[id] = lifecycle;

@@ -25,6 +25,10 @@ public sealed partial class OpenIncidentsGrain(
     ILogger<OpenIncidentsGrain> logger) : Grain, IOpenIncidentsGrain
 {
     private readonly Dictionary<string, OpenIncident> _open = new(StringComparer.Ordinal);
+
+    // The same incidents, longest open first, kept in order as they change: every write's boards are built from it
+    // in one walk, where sorting the whole list for every area cost more than the changes themselves.
+    private readonly SortedSet<OpenIncident> _oldestFirst = new(OldestFirst.Instance);
     private readonly HashSet<string> _changedAreas = new(StringComparer.Ordinal);
     private ForceDefinition _force = null!;
     private RecordSet<OpenIncident> _records = null!;
@@ -33,10 +37,10 @@ public sealed partial class OpenIncidentsGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _force = forces.Get(this.GetPrimaryKeyString());
-        _records = new RecordSet<OpenIncident>(store, "open-incidents/" + _force.Id, RecordJson.Default.OpenIncident);
-        foreach (var (id, open) in await _records.LoadAsync())
+        _records = new RecordSet<OpenIncident>(store, "open-incidents/" + _force.Id, RecordFormats.OpenIncident);
+        foreach (var (_, open) in await _records.LoadAsync())
         {
-            _open[id] = open;
+            Set(open);
         }
 
         _commit = new GroupCommit(WriteAsync);
@@ -50,7 +54,7 @@ public sealed partial class OpenIncidentsGrain(
             var before = _open.GetValueOrDefault(open.IncidentId);
             if (before != open)
             {
-                _open[open.IncidentId] = open;
+                Set(open);
                 Touched(before, open);
                 changed.Add(open.IncidentId);
             }
@@ -60,6 +64,7 @@ public sealed partial class OpenIncidentsGrain(
         {
             if (_open.Remove(id, out var before))
             {
+                _oldestFirst.Remove(before);
                 Touched(before, null);
                 changed.Add(id);
             }
@@ -80,22 +85,66 @@ public sealed partial class OpenIncidentsGrain(
         await _commit.AfterNextWrite();
 
         // The first caller back from a write tells the boards of every area the write changed; the others find nothing left.
-        foreach (var area in _changedAreas)
+        if (_changedAreas.Count > 0)
         {
-            notifier.Publish(View(area));
-        }
+            foreach (var view in Views(_changedAreas))
+            {
+                notifier.Publish(view);
+            }
 
-        _changedAreas.Clear();
+            _changedAreas.Clear();
+        }
     }
 
-    public Task<OpenIncidentsView> GetOpen(string area) => Task.FromResult(View(area));
+    public Task<OpenIncidentsView> GetOpen(string area) => Task.FromResult(Views(new HashSet<string>(StringComparer.Ordinal) { area })[0]);
+
+    private void Set(OpenIncident open)
+    {
+        if (_open.TryGetValue(open.IncidentId, out var before))
+        {
+            _oldestFirst.Remove(before);
+        }
+
+        _open[open.IncidentId] = open;
+        _oldestFirst.Add(open);
+    }
 
     private void Touched(OpenIncident? before, OpenIncident? after)
     {
-        foreach (var district in new[] { before?.District, after?.District }.OfType<string>())
+        if (before is not null)
         {
-            _changedAreas.UnionWith(_force.Lineage(district).Select(a => a.Id));
+            _changedAreas.UnionWith(_force.Lineage(before.District).Select(a => a.Id));
         }
+
+        if (after is not null && after.District != before?.District)
+        {
+            _changedAreas.UnionWith(_force.Lineage(after.District).Select(a => a.Id));
+        }
+    }
+
+    /// <summary>The open lists of the areas, longest open first, built in one walk of the force's list.</summary>
+    private List<OpenIncidentsView> Views(HashSet<string> areas)
+    {
+        var lists = new Dictionary<string, List<OpenIncident>>(areas.Count, StringComparer.Ordinal);
+        foreach (var area in areas)
+        {
+            lists[area] = [];
+        }
+
+        foreach (var open in _oldestFirst)
+        {
+            var lineage = _force.Lineage(open.District);
+            for (var i = 0; i < lineage.Count; i++)
+            {
+                if (lists.TryGetValue(lineage[i].Id, out var list))
+                {
+                    list.Add(open);
+                }
+            }
+        }
+
+        var asOf = time.GetUtcNow();
+        return [.. lists.Select(pair => new OpenIncidentsView(_force.Id, pair.Key, pair.Value, asOf))];
     }
 
     private async Task WriteAsync()
@@ -114,14 +163,15 @@ public sealed partial class OpenIncidentsGrain(
         }
     }
 
-    private OpenIncidentsView View(string area) => new(
-        _force.Id,
-        area,
-        [.. _open.Values
-            .Where(i => _force.Lineage(i.District).Any(a => a.Id == area))
-            .OrderBy(i => i.ClockStart)],
-        time.GetUtcNow());
-
     [LoggerMessage(Level = LogLevel.Error, Message = "Open incidents of {Force} could not be stored; the activation is dropped")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, string force);
+
+    /// <summary>Longest open first; an incident's id breaks a tie, so two incidents started together keep their places.</summary>
+    private sealed class OldestFirst : IComparer<OpenIncident>
+    {
+        public static readonly OldestFirst Instance = new();
+
+        public int Compare(OpenIncident? x, OpenIncident? y) =>
+            x!.ClockStart.CompareTo(y!.ClockStart) is var byClock and not 0 ? byClock : string.CompareOrdinal(x.IncidentId, y.IncidentId);
+    }
 }

@@ -13,18 +13,20 @@ namespace Monitor.Grains.Storage;
 public interface IRecordStore
 {
     /// <summary>Every record of a grain and the set's version (0 when nothing was ever written).</summary>
-    Task<StoredRecords> LoadAsync(string grainKey);
+    Task<StoredRecords<T>> LoadAsync<T>(string grainKey, RecordFormat<T> format)
+        where T : class;
 
     /// <summary>
     /// Stores the changes as one atomic step (a null value forgets the record) and returns the new version.
     /// Throws <see cref="StoreUnavailableException"/> when the store cannot be reached, and
     /// <see cref="RecordsChangedException"/> when the version is no longer <paramref name="expectedVersion"/>.
     /// </summary>
-    Task<long> WriteAsync(string grainKey, long expectedVersion, IReadOnlyList<KeyValuePair<string, byte[]?>> changes);
+    Task<long> WriteAsync<T>(string grainKey, long expectedVersion, IReadOnlyList<KeyValuePair<string, T?>> changes, RecordFormat<T> format)
+        where T : class;
 }
 
 /// <summary>A grain's records as stored, and the version they are at.</summary>
-public sealed record StoredRecords(long Version, IReadOnlyDictionary<string, byte[]> Records);
+public sealed record StoredRecords<T>(long Version, IReadOnlyDictionary<string, T> Records);
 
 /// <summary>Another writer changed a grain's records since they were read: the grain reloads before writing again.</summary>
 [GenerateSerializer]

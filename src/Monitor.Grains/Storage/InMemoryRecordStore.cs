@@ -2,25 +2,37 @@ using System.Collections.Concurrent;
 
 namespace Monitor.Grains.Storage;
 
-/// <summary>The embedded default: record sets in this process's memory, kept across grain activations, lost with the process.</summary>
+/// <summary>
+/// The embedded default: record sets in this process's memory, kept across grain activations, lost with the process.
+/// Records are kept as objects (<see cref="RecordFormat{T}.Copy"/>), not as JSON: nothing outside the process reads them.
+/// </summary>
 public sealed class InMemoryRecordStore : IRecordStore
 {
     private readonly ConcurrentDictionary<string, RecordSet> _sets = new(StringComparer.Ordinal);
 
-    public Task<StoredRecords> LoadAsync(string grainKey)
+    public Task<StoredRecords<T>> LoadAsync<T>(string grainKey, RecordFormat<T> format)
+        where T : class
     {
         if (!_sets.TryGetValue(grainKey, out var set))
         {
-            return Task.FromResult(new StoredRecords(0, new Dictionary<string, byte[]>()));
+            return Task.FromResult(new StoredRecords<T>(0, new Dictionary<string, T>()));
         }
 
         lock (set)
         {
-            return Task.FromResult(new StoredRecords(set.Version, new Dictionary<string, byte[]>(set.Records, StringComparer.Ordinal)));
+            // Copied out as well as in: the activation that loads them changes them in place.
+            var records = new Dictionary<string, T>(set.Records.Count, StringComparer.Ordinal);
+            foreach (var (id, record) in set.Records)
+            {
+                records[id] = format.Copy((T)record);
+            }
+
+            return Task.FromResult(new StoredRecords<T>(set.Version, records));
         }
     }
 
-    public Task<long> WriteAsync(string grainKey, long expectedVersion, IReadOnlyList<KeyValuePair<string, byte[]?>> changes)
+    public Task<long> WriteAsync<T>(string grainKey, long expectedVersion, IReadOnlyList<KeyValuePair<string, T?>> changes, RecordFormat<T> format)
+        where T : class
     {
         var set = _sets.GetOrAdd(grainKey, _ => new RecordSet());
         lock (set)
@@ -30,15 +42,15 @@ public sealed class InMemoryRecordStore : IRecordStore
                 throw new RecordsChangedException($"The records of '{grainKey}' are at version {set.Version}, not {expectedVersion}: another writer changed them.");
             }
 
-            foreach (var (id, bytes) in changes)
+            foreach (var (id, record) in changes)
             {
-                if (bytes is null)
+                if (record is null)
                 {
                     set.Records.Remove(id);
                 }
                 else
                 {
-                    set.Records[id] = bytes;
+                    set.Records[id] = format.Copy(record);
                 }
             }
 
@@ -50,6 +62,6 @@ public sealed class InMemoryRecordStore : IRecordStore
     {
         public long Version { get; set; }
 
-        public Dictionary<string, byte[]> Records { get; } = new(StringComparer.Ordinal);
+        public Dictionary<string, object> Records { get; } = new(StringComparer.Ordinal);
     }
 }

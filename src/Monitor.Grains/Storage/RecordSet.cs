@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Monitor.Domain.Calls;
@@ -10,7 +9,7 @@ namespace Monitor.Grains.Storage;
 /// A lifecycle grain's side of its records in an <see cref="IRecordStore"/>: the version it loaded, and which
 /// records changed since its last write. Used from grain turns only.
 /// </summary>
-internal sealed class RecordSet<T>(IRecordStore store, string grainKey, JsonTypeInfo<T> json)
+internal sealed class RecordSet<T>(IRecordStore store, string grainKey, RecordFormat<T> format)
     where T : class
 {
     private readonly HashSet<string> _changed = new(StringComparer.Ordinal);
@@ -18,11 +17,10 @@ internal sealed class RecordSet<T>(IRecordStore store, string grainKey, JsonType
 
     public async Task<IEnumerable<KeyValuePair<string, T>>> LoadAsync()
     {
-        var stored = await store.LoadAsync(grainKey);
+        var stored = await store.LoadAsync(grainKey, format);
         _version = stored.Version;
         _changed.Clear();
-        return stored.Records.Select(r => KeyValuePair.Create(r.Key, JsonSerializer.Deserialize(r.Value, json)
-            ?? throw new InvalidDataException($"Record '{r.Key}' of '{grainKey}' is empty.")));
+        return stored.Records;
     }
 
     public void Changed(IEnumerable<string> ids) => _changed.UnionWith(ids);
@@ -35,11 +33,14 @@ internal sealed class RecordSet<T>(IRecordStore store, string grainKey, JsonType
             return;
         }
 
-        var changes = _changed
-            .Select(id => KeyValuePair.Create(id, current(id) is { } record ? JsonSerializer.SerializeToUtf8Bytes(record, json) : null))
-            .ToList();
+        var changes = new List<KeyValuePair<string, T?>>(_changed.Count);
+        foreach (var id in _changed)
+        {
+            changes.Add(KeyValuePair.Create(id, current(id)));
+        }
+
         _changed.Clear();
-        _version = await store.WriteAsync(grainKey, _version, changes);
+        _version = await store.WriteAsync(grainKey, _version, changes, format);
     }
 }
 

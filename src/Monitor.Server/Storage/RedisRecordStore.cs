@@ -21,7 +21,8 @@ public sealed class RedisRecordStore(IConnectionMultiplexer redis, string servic
         return redis.call('INCR', KEYS[2])
         """;
 
-    public async Task<StoredRecords> LoadAsync(string grainKey)
+    public async Task<StoredRecords<T>> LoadAsync<T>(string grainKey, RecordFormat<T> format)
+        where T : class
     {
         var (recordsKey, versionKey) = Keys(grainKey);
         try
@@ -32,9 +33,9 @@ public sealed class RedisRecordStore(IConnectionMultiplexer redis, string servic
             var records = transaction.HashGetAllAsync(recordsKey);
             await transaction.ExecuteAsync();
             var stored = await version;
-            return new StoredRecords(
+            return new StoredRecords<T>(
                 stored.IsNull ? 0 : (long)stored,
-                (await records).ToDictionary(e => (string)e.Name!, e => (byte[])e.Value!, StringComparer.Ordinal));
+                (await records).ToDictionary(e => (string)e.Name!, e => format.Decode((byte[])e.Value!, grainKey, e.Name!), StringComparer.Ordinal));
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
@@ -42,15 +43,16 @@ public sealed class RedisRecordStore(IConnectionMultiplexer redis, string servic
         }
     }
 
-    public async Task<long> WriteAsync(string grainKey, long expectedVersion, IReadOnlyList<KeyValuePair<string, byte[]?>> changes)
+    public async Task<long> WriteAsync<T>(string grainKey, long expectedVersion, IReadOnlyList<KeyValuePair<string, T?>> changes, RecordFormat<T> format)
+        where T : class
     {
         var (recordsKey, versionKey) = Keys(grainKey);
         var sets = changes.Where(c => c.Value is not null).ToList();
         var arguments = new List<RedisValue>(2 + (sets.Count * 2) + (changes.Count - sets.Count)) { expectedVersion, sets.Count };
-        foreach (var (id, bytes) in sets)
+        foreach (var (id, record) in sets)
         {
             arguments.Add(id);
-            arguments.Add(bytes);
+            arguments.Add(format.Encode(record!));
         }
 
         arguments.AddRange(changes.Where(c => c.Value is null).Select(c => (RedisValue)c.Key));
