@@ -34,6 +34,10 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private IServiceProvider Silo => Cluster.GetSiloServiceProvider(Cluster.Silos[0].SiloAddress);
 
+    /// <summary>A keyed service of the first silo, such as a grain storage provider by name.</summary>
+    public T SiloService<T>(string key)
+        where T : notnull => Silo.GetRequiredKeyedService<T>(key);
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);

@@ -54,4 +54,12 @@ public sealed class Alert
     public string? ResolvedBy { get; set; }
 
     public List<AlertNote> Notes { get; set; } = [];
+
+    /// <summary>A copy that later changes to this one do not reach (its notes are a list of its own).</summary>
+    public Alert Copy()
+    {
+        var copy = (Alert)MemberwiseClone();
+        copy.Notes = [.. Notes];
+        return copy;
+    }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using Monitor.Grains.Alerts;
 using Monitor.Domain.Calls;
 using Monitor.Domain.Incidents;
 
@@ -30,6 +31,9 @@ public static class RecordFormats
     public static readonly RecordFormat<CallRecord> Call = new(RecordJson.Default.CallRecord, call => call);
 
     public static readonly RecordFormat<OpenIncident> OpenIncident = new(RecordJson.Default.OpenIncident, open => open);
+
+    /// <summary>An alert is a class the alert grain changes in place, so a copy is kept; an audit entry is immutable.</summary>
+    public static readonly RecordFormat<AlertBoardRecord> AlertBoard = new(RecordJson.Default.AlertBoardRecord, record => record with { Alert = record.Alert?.Copy() });
 
     /// <summary>The incident book changes its incidents in place, so a copy is kept.</summary>
     public static readonly RecordFormat<IncidentLifecycle> Incident = new(RecordJson.Default.IncidentLifecycle, incident => incident.Copy());

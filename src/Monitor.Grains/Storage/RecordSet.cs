@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using Monitor.Domain.Calls;
 using Monitor.Domain.Incidents;
+using Monitor.Grains.Alerts;
 
 namespace Monitor.Grains.Storage;
 
@@ -48,5 +49,6 @@ internal sealed class RecordSet<T>(IRecordStore store, string grainKey, RecordFo
 [JsonSerializable(typeof(IncidentLifecycle))]
 [JsonSerializable(typeof(CallRecord))]
 [JsonSerializable(typeof(OpenIncident))]
+[JsonSerializable(typeof(AlertBoardRecord))]
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 internal sealed partial class RecordJson : JsonSerializerContext;
