@@ -28,6 +28,10 @@ fail() { printf 'local-cluster: %s\n' "$*" >&2; exit 2; }
 
 alive() { [[ -n ${1:-} ]] && kill -0 "$1" 2>/dev/null; }
 
+# The state directory is removed with the cluster, its logs too: the end of a failed instance's log goes to stderr,
+# where whoever started the cluster (a person, a test's failure message) sees why it failed.
+log_tail() { if [[ -f $1 ]]; then printf 'local-cluster: the end of %s:\n' "$1" >&2; tail -n 40 "$1" >&2; fi; }
+
 if [[ ${1:-} == stop ]]; then
     pid=$(cat "$state/script.pid" 2>/dev/null || true)
     if ! alive "$pid"; then
@@ -178,8 +182,8 @@ while read -r name http _ _ _ pid _; do
     port=${http##*:}
     pid=${pid#pid=}
     until [[ $(http_status "$port" /readyz) == 200 ]]; do
-        alive "$pid" || fail "$name exited before it was ready; its log: $state/$name.log"
-        (( SECONDS < deadline )) || fail "$name was not ready within $start_timeout s; its log: $state/$name.log"
+        alive "$pid" || { log_tail "$state/$name.log"; fail "$name exited before it was ready; its log: $state/$name.log"; }
+        (( SECONDS < deadline )) || { log_tail "$state/$name.log"; fail "$name was not ready within $start_timeout s; its log: $state/$name.log"; }
         sleep 0.2
     done
 done < "$state/instances"
