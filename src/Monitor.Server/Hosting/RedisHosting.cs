@@ -37,6 +37,13 @@ public static class RedisHosting
         // unsubscribing while the host is disposed, which blocks a thread-pool thread for the answer. On a busy
         // process the answer can wait behind that very pool, so it gets more than the 5 s default.
         options.SyncTimeout = 15_000;
+
+        // Replies are read and their awaiting grains resumed on the .NET thread pool, not on the client's own
+        // dedicated socket threads: every ingest batch awaits several writes, and each reply handed from a socket
+        // thread to the pool was a wake-up and a context switch more (a tenth of the server's samples in Redis mode;
+        // docs/benchmarks.md, "A fifth pass"). Nothing here blocks a pool thread on Redis but the one shutdown
+        // call above, which the thread pool's own growth and the 15 s timeout cover.
+        options.SocketManager = SocketManager.ThreadPool;
         return options;
     }
 
