@@ -14,13 +14,17 @@ public sealed record CallQueueView(
     [property: Id(3)] DateTimeOffset? LongestWaitingSince,
     [property: Id(4)] DateTimeOffset AsOf);
 
-/// <summary>The open emergency and priority incidents of one area, each with its clock start.</summary>
+/// <summary>
+/// The open emergency and priority incidents of one area as a board shows them: the longest open of each grade
+/// (<see cref="OpenIncidentList.ListedPerGrade"/>), each with its clock start, and how many of each grade are open.
+/// </summary>
 [GenerateSerializer]
 [Immutable]
 public sealed record OpenIncidentsView(
     [property: Id(0)] string Force,
     [property: Id(1)] string Area,
     [property: Id(2)] IReadOnlyList<OpenIncident> Incidents,
+    [property: Id(4)] IReadOnlyDictionary<string, int> OpenByGrade,
     [property: Id(3)] DateTimeOffset AsOf);
 
 /// <summary>One line of a force (key <c>{force}/{channel}</c>): pairs call events into facts, keeps the queue.</summary>
@@ -60,5 +64,9 @@ public interface IOpenIncidentsGrain : IGrainWithStringKey
     /// <summary>Records incidents as open (with their clocks) and others as attended or closed. Returns once stored.</summary>
     Task Update(Immutable<IReadOnlyList<OpenIncident>> opened, Immutable<IReadOnlyList<string>> leftOpen);
 
+    /// <summary>The area's view: its longest open incidents of each grade and the count of each.</summary>
     Task<OpenIncidentsView> GetOpen(string area);
+
+    /// <summary>Every open incident of the force, longest open first: what the alert sweep looks at.</summary>
+    Task<Immutable<IReadOnlyList<OpenIncident>>> AllOpen();
 }

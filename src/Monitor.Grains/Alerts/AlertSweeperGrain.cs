@@ -32,12 +32,12 @@ public sealed class AlertSweeperGrain(ForceCatalog forces, AlertSweepOptions swe
     {
         var force = forces.Get(this.GetPrimaryKeyString());
         var now = time.GetUtcNow();
-        var open = await GrainFactory.GetGrain<IOpenIncidentsGrain>(force.Id).GetOpen(force.ForceArea.Id);
+        var open = (await GrainFactory.GetGrain<IOpenIncidentsGrain>(force.Id).AllOpen()).Value;
         var alerts = await GrainFactory.GetGrain<IAlertBoardGrain>(force.Id).List(activeOnly: true);
-        var verdicts = open.Incidents.Select(i => AlertSources.Incident(i, now, force.Alerts)).ToList();
+        var verdicts = open.Select(i => AlertSources.Incident(i, now, force.Alerts)).ToList();
 
         // An incident that left the open list was attended or closed: its alert clears at once.
-        var stillOpen = open.Incidents.Select(i => AlertKey.ForIncident(i.District, i.IncidentId)).ToHashSet();
+        var stillOpen = open.Select(i => AlertKey.ForIncident(i.District, i.IncidentId)).ToHashSet();
         verdicts.AddRange(alerts
             .Where(a => a.Source == AlertSource.Incident && !stillOpen.Contains(a.Key))
             .Select(a => AlertCondition.Normal(a.Key, AlertSource.Incident, "attended or closed") with { ClearNow = true }));

@@ -28,6 +28,7 @@ public sealed record LiveSnapshot(
     IReadOnlyList<MeasureTile> Tiles,
     IReadOnlyList<CallQueueView> Queues,
     IReadOnlyList<OpenIncident> OpenIncidents,
+    IReadOnlyDictionary<string, int> OpenIncidentsByGrade,
     ServiceLevel? ServiceLevel999,
     AlertCounts Alerts,
     IReadOnlyList<MeasureSignalling> Signalling,

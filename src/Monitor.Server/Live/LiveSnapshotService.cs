@@ -11,8 +11,8 @@ namespace Monitor.Server.Live;
 
 /// <summary>
 /// Assembles the snapshot a wallboard starts from: every measure's tile in the area, the force's lines
-/// (callers waiting, longest wait), the area's open emergency and priority incidents with their clock
-/// starts, and the 999 service level month to date with the calls still needed to reach the target.
+/// (callers waiting, longest wait), the area's longest open emergency and priority incidents with their clock
+/// starts and the count of each grade, and the 999 service level month to date with the calls still needed to reach the target.
 /// Boards that subscribe to the same area together share one build (<see cref="SharedBuilds{TKey, TValue}"/>):
 /// a thousand boards connecting at once cost a couple of grain fan-outs, not a thousand.
 /// </summary>
@@ -59,6 +59,7 @@ public sealed class LiveSnapshotService(IGrainFactory grains, ForceCatalog force
             await tiles,
             await queues,
             (await incidents).Incidents,
+            (await incidents).OpenByGrade,
             await serviceLevel,
             CountAlerts(definition, area, await alerts),
             await signalling,

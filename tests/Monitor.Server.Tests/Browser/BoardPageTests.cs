@@ -5,6 +5,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Monitor.Abstractions;
+using Monitor.Domain.Incidents;
 using Monitor.Security;
 using Monitor.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -70,6 +71,52 @@ public sealed class BoardPageTests(MonitorAppFactory app, Chromium chromium, ITe
         await browser.Page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath("board-3840x2160.png") });
 
         browser.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task On_a_busy_night_the_board_lists_the_longest_open_emergencies_counts_them_all_and_follows_each_change_live()
+    {
+        // Nothing else of this collection is in North Warwickshire: 11 emergencies (1 to 11 minutes open) and 2 priority.
+        var listed = OpenIncidentList.ListedPerGrade;
+        await _feed.PostOk(Events.Array([
+            .. Enumerable.Range(1, 11).Select(m => Events.EmergencyIncident($"busy-{m:D2}", "north-warwickshire", app.Now.AddMinutes(-m))),
+            Events.Incident("busy-p1", "north-warwickshire", "priority", app.Now.AddMinutes(-30)),
+            Events.Incident("busy-p2", "north-warwickshire", "priority", app.Now.AddMinutes(-2)),
+        ]));
+
+        await using var browser = await chromium.OpenAsync(app.ClientOptions.BaseAddress);
+        await browser.Page.GotoAsync($"/board?force=warwickshire&area=north-warwickshire&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        await ExpectLive(browser.Page);
+
+        var tile = browser.Page.Locator("#tile-emergency");
+        var items = tile.Locator("li[data-incident]");
+        await Expect(tile.Locator("[data-role='open-emergencies']")).ToHaveTextAsync("11");
+        await Expect(items).ToHaveCountAsync(listed);
+        Assert.Equal(Enumerable.Range(11 - listed + 1, listed).Reverse().Select(m => $"I-busy-{m:D2}"), await Listed(items));
+        await Expect(tile).ToContainTextAsync($"and {11 - listed} more");
+        await Expect(tile).ToContainTextAsync("2 priority incidents also open");
+
+        // A longer-open emergency arrives: first on the list, counted, without a reload.
+        await _feed.PostOk(Events.Array([Events.EmergencyIncident("busy-40", "north-warwickshire", app.Now.AddMinutes(-40))]));
+        await Expect(tile.Locator("[data-role='open-emergencies']")).ToHaveTextAsync("12");
+        await Expect(tile).ToContainTextAsync($"and {12 - listed} more");
+        Assert.Equal("I-busy-40", (await Listed(items))[0]);
+
+        // A unit arrives at it and at the newest: both leave the count, the list moves up.
+        await _feed.PostOk(Events.Array([Events.Arrived("busy-40", app.Now), Events.Arrived("busy-01", app.Now)]));
+        await Expect(tile.Locator("[data-role='open-emergencies']")).ToHaveTextAsync("10");
+        await Expect(tile).ToContainTextAsync($"and {10 - listed} more");
+        Assert.Equal(Enumerable.Range(11 - listed + 1, listed).Reverse().Select(m => $"I-busy-{m:D2}"), await Listed(items));
+
+        // The snapshot a board starts from says the same.
+        var live = (await app.CreateUserClient(MonitorRoles.Wallboard).GetFromJsonAsync<JsonObject>("/api/live/warwickshire/north-warwickshire"))!;
+        Assert.Equal(listed + 2, live["openIncidents"]!.AsArray().Count);
+        Assert.Equal(10, (int)live["openIncidentsByGrade"]!["emergency"]!);
+        Assert.Equal(2, (int)live["openIncidentsByGrade"]!["priority"]!);
+        browser.AssertNoErrors();
+
+        static async Task<List<string>> Listed(ILocator items) =>
+            [.. (await items.EvaluateAllAsync<string[]>("all => all.map(li => li.dataset.incident)"))];
     }
 
     [Fact]

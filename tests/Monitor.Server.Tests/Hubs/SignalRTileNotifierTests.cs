@@ -86,7 +86,7 @@ public sealed class SignalRTileNotifierTests : IDisposable
 
         // Another area's tiles and this area's incidents have lanes of their own: they go at once.
         _notifier.Publish(Tile("rugby", "vehicle-offences", 1));
-        _notifier.Publish(new OpenIncidentsView(Force, "warwick", [], DateTimeOffset.UnixEpoch));
+        _notifier.Publish(new OpenIncidentsView(Force, "warwick", [], new Dictionary<string, int>(), DateTimeOffset.UnixEpoch));
         var others = new[] { await _hub.NextAsync(), await _hub.NextAsync() };
         Assert.Equal(
             ["warwickshire/rugby tiles", "warwickshire/warwick incidents"],

@@ -18,7 +18,9 @@ public static class Events
         ["markers"] = new JsonArray([.. markers.Select(m => (JsonNode)m)]),
     };
 
-    public static JsonObject EmergencyIncident(string id, string district, DateTimeOffset at) => new()
+    public static JsonObject EmergencyIncident(string id, string district, DateTimeOffset at) => Incident(id, district, "emergency", at);
+
+    public static JsonObject Incident(string id, string district, string grade, DateTimeOffset at) => new()
     {
         ["id"] = id,
         ["type"] = "incident.created",
@@ -26,7 +28,17 @@ public static class Events
         ["at"] = Stamp(at),
         ["incidentId"] = "I-" + id,
         ["area"] = district,
-        ["grade"] = "emergency",
+        ["grade"] = grade,
+    };
+
+    /// <summary>A unit arrives at the incident created as <paramref name="id"/>: its response clock stops.</summary>
+    public static JsonObject Arrived(string id, DateTimeOffset at) => new()
+    {
+        ["id"] = id + "-arrived",
+        ["type"] = "incident.arrived",
+        ["force"] = "warwickshire",
+        ["at"] = Stamp(at),
+        ["incidentId"] = "I-" + id,
     };
 
     public static JsonObject CallOffered(string id, string channel, DateTimeOffset at) => new()

@@ -20,7 +20,9 @@ const area = () => areas[areaIndex];
 
 const tiles = new Map<string, MeasureTile>();
 const queues = new Map<string, CallQueue>();
+// The longest open incidents of each grade, and every open one counted by grade: the server lists a few, counts all.
 let incidents: OpenIncident[] = [];
+let openByGrade: Record<string, number> = {};
 let incidentsAsOf = 0;
 let signalling: MeasureSignalling[] = [];
 let warningLead: Record<string, number> = {};
@@ -106,9 +108,10 @@ function emergencyTile(): void {
   } else if (responseLimits) limitsText = [badge("info", "too few days for control limits")];
 
   const emergencies = incidents.filter(i => i.grade === "emergency");
-  const others = incidents.length - emergencies.length;
+  const openEmergencies = openByGrade["emergency"] ?? 0;
+  const others = Object.entries(openByGrade).reduce((sum, [grade, count]) => grade === "emergency" ? sum : sum + count, 0);
   const list = el("ol", { class: "incidents", "aria-label": "Open emergency incidents" },
-    ...emergencies.slice(0, 8).map(i => {
+    ...emergencies.map(i => {
       const state = incidentLevel(i, serverNow());
       return el("li", { class: `incident ${state.level}`, "data-incident": i.incidentId, "data-state": state.level },
         el("span", { class: "who" }, `${i.incidentId} · ${areaName(i.district)}`),
@@ -117,11 +120,11 @@ function emergencyTile(): void {
     }));
   section.querySelector(".body")!.replaceChildren(...[
     el("dl", { class: "figures" },
-      el("div", { class: "figure big" }, el("dt", {}, "Open emergency incidents"), el("dd", { "data-role": "open-emergencies" }, String(emergencies.length))),
+      el("div", { class: "figure big" }, el("dt", {}, "Open emergency incidents"), el("dd", { "data-role": "open-emergencies" }, String(openEmergencies))),
       el("div", { class: "figure" }, el("dt", {}, `Mean response today${meanMeasure ? "" : " (not configured)"}`),
         el("dd", { "data-role": "mean-response" }, value === null ? "–" : `${value.toFixed(1)} min`, " ", ...limitsText))),
-    emergencies.length === 0 ? el("p", { class: "muted" }, "No emergency incident waiting for arrival.") : list,
-    emergencies.length > 8 ? el("p", { class: "muted" }, `and ${emergencies.length - 8} more`) : null,
+    openEmergencies === 0 ? el("p", { class: "muted" }, "No emergency incident waiting for arrival.") : list,
+    openEmergencies > emergencies.length ? el("p", { class: "muted" }, `and ${openEmergencies - emergencies.length} more`) : null,
     others > 0 ? el("p", { class: "muted" }, `${others} priority incident${others === 1 ? "" : "s"} also open`) : null,
   ].filter((n): n is NonNullable<typeof n> => n !== null));
   section.dataset.changedAt = String(Math.max(incidentsAsOf, mean ? Date.parse(mean.asOf) : 0));
@@ -365,6 +368,7 @@ function applyQueue(queue: CallQueue): void {
 function applyIncidents(view: OpenIncidentsView): void {
   if (view.area !== area() || Date.parse(view.asOf) < incidentsAsOf) return;
   incidents = view.incidents;
+  openByGrade = view.openByGrade;
   incidentsAsOf = Date.parse(view.asOf);
   confirm();
   emergencyTile();
@@ -411,6 +415,7 @@ async function subscribe(): Promise<void> {
   queues.clear();
   for (const q of lines.queues) queues.set(q.channel, q);
   incidents = snapshot.openIncidents;
+  openByGrade = snapshot.openIncidentsByGrade;
   incidentsAsOf = Date.parse(snapshot.asOf);
   signalling = snapshot.signalling;
   warningLead = snapshot.incidentWarningBeforeMinutes;
