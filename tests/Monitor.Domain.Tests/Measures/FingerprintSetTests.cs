@@ -64,9 +64,41 @@ public sealed class FingerprintSetTests
         Assert.Equal(expected.Count, set.Count);
         Assert.All(added.Take(2_000).Concat(added.TakeLast(2_000)), v => Assert.True(set.Contains(v)));
         Assert.False(set.Contains(0x0123_4567_89AB_CDEF));
+
+        // Past the limit too, 0 (what an empty slot holds) and the extremes are ordinary values.
+        foreach (var edge in new ulong[] { 0, 1, ulong.MaxValue })
+        {
+            Assert.Equal(expected.Contains(edge), set.Contains(edge));
+            Assert.Equal(expected.Add(edge), set.Add(edge));
+            Assert.False(set.Add(edge));
+            Assert.True(set.Contains(edge));
+            added.Add(edge);
+        }
+
+        Assert.Equal(expected.Count, set.Count);
         set.TrimExcess();
+        Assert.InRange(set.CapacityBytes, expected.Count * 16, expected.Count * 32);
         Assert.Equal(expected.Order(), set.ToSortedArray());
+        Assert.All(added, v => Assert.True(set.Contains(v)));
         Assert.Equal(expected.Order(), FingerprintSet.Of(added).ToSortedArray());
+    }
+
+    [Fact]
+    public void Past_the_compact_limit_fingerprints_that_are_not_hashes_answer_exactly()
+    {
+        // Evenly spaced values with equal low bits (not hashes): the table places them by the product's top bits.
+        var set = new FingerprintSet();
+        const int Count = FingerprintSet.CompactLimit * 3;
+        for (ulong v = 1; v <= Count; v++)
+        {
+            Assert.True(set.Add(v << 20));
+        }
+
+        Assert.Equal(Count, set.Count);
+        Assert.True(set.Contains(5UL << 20));
+        Assert.False(set.Contains((5UL << 20) + 1));
+        Assert.False(set.Add((ulong)Count << 20));
+        Assert.Equal(Enumerable.Range(1, Count).Select(v => (ulong)v << 20), set.ToSortedArray());
     }
 
     [Property]
