@@ -18,8 +18,12 @@ namespace Monitor.Domain.Measures;
 /// </summary>
 public sealed class FingerprintSet
 {
-    /// <summary>Fingerprints kept compact; 50 times the busiest measure's day (a force's 101 calls, ~650).</summary>
-    public const int CompactLimit = 32_768;
+    /// <summary>
+    /// Fingerprints kept compact: 12 times the busiest measure's day of a force like Warwickshire (its 101 calls,
+    /// ~650), room for the largest forces' busiest days. Past it an add's share of the merges (√n elements moved)
+    /// costs more than the table's probe: at 16,000 to 32,000 a day, 3 to 5 times more (docs/benchmarks.md, "A sixth pass").
+    /// </summary>
+    public const int CompactLimit = 8_192;
 
     private const int MinTail = 16;
 
