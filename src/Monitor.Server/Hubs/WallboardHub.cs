@@ -12,7 +12,9 @@ namespace Monitor.Server.Hubs;
 /// sees a gap asks for the snapshot again. Connecting needs a reader's token (the Read policy, on the map);
 /// each call is checked against the caller's force here, since a hub call has no route to authorize.
 /// </summary>
-public sealed class WallboardHub(LiveSnapshotService live, HubSubscriptions subscriptions, WallboardHubOptions limits, AlertActions alerts, BoardStatusService status) : Hub
+public sealed class WallboardHub(
+    LiveSnapshotService live, HubSubscriptions subscriptions, BoardConnections boards, WallboardHubOptions limits, AlertActions alerts, BoardStatusService status)
+    : Hub
 {
     public static string GroupOf(string force, string area) => $"{force}/{area}";
 
@@ -65,8 +67,15 @@ public sealed class WallboardHub(LiveSnapshotService live, HubSubscriptions subs
         return result!.Refusal is { } refusal ? throw new HubException(refusal) : result.Alert!;
     }
 
+    public override Task OnConnectedAsync()
+    {
+        boards.Add(Context.ConnectionId);
+        return base.OnConnectedAsync();
+    }
+
     public override Task OnDisconnectedAsync(Exception? exception)
     {
+        boards.Remove(Context.ConnectionId);
         subscriptions.Forget(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
     }

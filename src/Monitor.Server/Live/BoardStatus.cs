@@ -27,11 +27,13 @@ public sealed class BoardStatusService(HealthCheckService health, TimeProvider t
 }
 
 /// <summary>
-/// Pushes <c>status</c> to every board on a real-time beat: it moves the boards' clocks with the monitor's
-/// (which tests move by hand), and a board that stops hearing it knows its figures are no longer confirmed.
+/// Pushes <c>status</c> to every board of this server on a real-time beat: it moves the boards' clocks with the
+/// monitor's (which tests move by hand), and a board that stops hearing it knows its figures are no longer
+/// confirmed. The beat tells a board about the server it is connected to, so it goes to this server's own
+/// connections only (never through the backplane), a tenth of them at a time, spread over the period.
 /// </summary>
 public sealed partial class BoardStatusBroadcaster(
-    BoardStatusService status, IHubContext<WallboardHub> hub, WallboardHubOptions options, ILogger<BoardStatusBroadcaster> logger)
+    BoardStatusService status, BoardConnections boards, IHubContext<WallboardHub> hub, WallboardHubOptions options, ILogger<BoardStatusBroadcaster> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -42,12 +44,22 @@ public sealed partial class BoardStatusBroadcaster(
         }
 
         // The beat is about the connections' wall clock, not the monitor's clock of events.
-        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.StatusSeconds), TimeProvider.System);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.StatusSeconds) / BoardConnections.Slices, TimeProvider.System);
+        for (var slice = 0; await timer.WaitForNextTickAsync(stoppingToken); slice = (slice + 1) % BoardConnections.Slices)
         {
+            var connections = boards.InSlice(slice);
+            if (connections.Length == 0)
+            {
+                continue;
+            }
+
             try
             {
-                await hub.Clients.All.SendAsync("status", await status.CurrentAsync(stoppingToken), stoppingToken);
+                var now = await status.CurrentAsync(stoppingToken);
+
+                // One connection at a time: the backplane's lifetime manager writes to a connection of this server
+                // directly, where a send to a list of connections would publish one message per connection.
+                await Task.WhenAll(connections.Select(id => hub.Clients.Client(id).SendAsync("status", now, stoppingToken)));
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -66,6 +78,7 @@ public static class BoardStatusRegistration
     public static IServiceCollection AddBoardStatus(this IServiceCollection services)
     {
         services.AddSingleton<BoardStatusService>();
+        services.AddSingleton<BoardConnections>();
         services.AddHostedService<BoardStatusBroadcaster>();
         return services;
     }

@@ -20,12 +20,15 @@ public sealed class RedisMonitorAppFactory : WebApplicationFactory<Program>
     private readonly string _redis;
     private readonly string _clusterId;
     private readonly string _serviceId;
+    private readonly IReadOnlyDictionary<string, string> _settings;
 
-    public RedisMonitorAppFactory(string redis, string clusterId, string serviceId)
+    /// <param name="settings">Configuration of this server only (a test's beat, a limit), set after the defaults.</param>
+    public RedisMonitorAppFactory(string redis, string clusterId, string serviceId, IReadOnlyDictionary<string, string>? settings = null)
     {
         _redis = redis;
         _clusterId = clusterId;
         _serviceId = serviceId;
+        _settings = settings ?? new Dictionary<string, string>();
         UseKestrel(0);
         StartServer();
     }
@@ -45,6 +48,11 @@ public sealed class RedisMonitorAppFactory : WebApplicationFactory<Program>
         builder.UseSetting("Monitor:Orleans:AdvertisedAddress", "127.0.0.1");
         builder.UseSetting("Monitor:Orleans:ClusterId", _clusterId);
         builder.UseSetting("Monitor:Orleans:ServiceId", _serviceId);
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
         MonitorAppFactory.ConfigureCredentials(builder);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
