@@ -58,8 +58,12 @@ public sealed partial class BoardStatusBroadcaster(
                 var now = await status.CurrentAsync(stoppingToken);
 
                 // One connection at a time: the backplane's lifetime manager writes to a connection of this server
-                // directly, where a send to a list of connections would publish one message per connection.
-                await Task.WhenAll(connections.Select(id => hub.Clients.Client(id).SendAsync("status", now, stoppingToken)));
+                // directly, where a send to a list of connections would publish one message per connection. Not
+                // awaited: a board that cannot take its beat (its buffer full until its connection times out) must
+                // not hold back every other board's, which would then all say NOT CONFIRMED.
+                var sending = Task.WhenAll(connections.Select(id => hub.Clients.Client(id).SendAsync("status", now, stoppingToken)));
+                _ = sending.ContinueWith(
+                    failed => LogStatusFailed(logger, failed.Exception!), CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
