@@ -20,6 +20,36 @@ public sealed class BoardPageTests(MonitorAppFactory app, Chromium chromium, ITe
     private readonly MonitorApi _feed = new(app.CreateFeedClient());
 
     [Fact]
+    public async Task A_tv_whose_clock_runs_a_day_ahead_goes_live_on_a_token_the_server_accepts_without_asking_for_another()
+    {
+        await using var browser = await chromium.OpenAsync(app.ClientOptions.BaseAddress);
+        var prompts = new List<string>();
+        browser.Page.Dialog += async (_, dialog) =>
+        {
+            lock (prompts)
+            {
+                prompts.Add(dialog.Message);
+            }
+
+            await dialog.DismissAsync();
+        };
+
+        // A TV on a closed network that never set its clock: a day ahead, far past its token's hour of life by its
+        // own reckoning. Whether a token is good is the server's to say.
+        await browser.Page.Clock.InstallAsync(new() { TimeDate = DateTime.UtcNow.AddDays(1) });
+        await browser.Page.GotoAsync($"/board?force=warwickshire&area=south&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard, name: "Fast clock TV")}");
+        await ExpectLive(browser.Page);
+        await Expect(browser.Page.Locator("#signed-in")).ToContainTextAsync("Fast clock TV");
+        Assert.StartsWith(ServerHour(), await browser.Page.Locator("#clock").TextContentAsync(), StringComparison.Ordinal);
+        lock (prompts)
+        {
+            Assert.Empty(prompts);
+        }
+
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task The_board_signs_in_with_a_token_fills_a_tv_at_1080p_and_4k_and_shows_the_clock_lines_incidents_and_alerts()
     {
         // Something on every tile: a caller waiting on 999, incidents on the clock (fresh, 17 and 25 minutes old), their alerts.

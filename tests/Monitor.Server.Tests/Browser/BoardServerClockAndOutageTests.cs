@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.Playwright;
 using Monitor.Security;
 using Monitor.Server.Tests.Infrastructure;
@@ -7,7 +8,7 @@ namespace Monitor.Server.Tests.Browser;
 
 /// <summary>
 /// The board against servers of these tests' own, on a port they choose: one test moves the server's clock,
-/// the other stops the server and starts another in its place.
+/// the others stop the server and start another in its place.
 /// </summary>
 [Collection(BrowserCollection.Name)]
 public sealed class BoardServerClockAndOutageTests(Chromium chromium)
@@ -22,7 +23,7 @@ public sealed class BoardServerClockAndOutageTests(Chromium chromium)
         await using var browser = await chromium.OpenAsync(app.Address);
 
         // The browser's own clock is hours away from the server's: everything the board shows must follow the
-        // server's. (Hours, not years: the page checks its token's expiry against the browser's clock.)
+        // server's.
         var browserTime = DateTime.UtcNow.AddHours(-3);
         browserTime = browserTime.Hour == Morning.Hour ? browserTime.AddHours(-2) : browserTime;
         await browser.Page.Clock.InstallAsync(new() { TimeDate = browserTime });
@@ -84,6 +85,53 @@ public sealed class BoardServerClockAndOutageTests(Chromium chromium)
         var waiting = browser.Page.Locator("#tile-999 [data-role='waiting']");
         await Expect(waiting).ToHaveTextAsync("0");
         await new MonitorApi(second.CreateFeedClient()).PostOk(Events.Array([Events.CallOffered("after-restart", "999", second.Now.AddSeconds(-1))]));
+        await Expect(waiting).ToHaveTextAsync("1", new() { Timeout = 10_000 });
+
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_board_whose_token_the_new_server_refuses_asks_for_a_new_one_instead_of_reconnecting_forever()
+    {
+        var port = FreePort.Next();
+        var first = new BoardPortBoundApp(port, Morning);
+        await using var browser = await chromium.OpenAsync(first.Address);
+
+        // The signing key is rolled while the board runs (docs/security.md): the new server refuses its token.
+        var rolledKey = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+        var prompts = new List<string>();
+        browser.Page.Dialog += async (_, dialog) =>
+        {
+            lock (prompts)
+            {
+                prompts.Add(dialog.Message);
+            }
+
+            await dialog.AcceptAsync(MonitorAppFactory.MintToken(MonitorRoles.Wallboard, name: "Control room TV", signingKey: rolledKey));
+        };
+
+        await browser.Page.GotoAsync($"{first.Address}board?force=warwickshire&area=rugby&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        var connection = browser.Page.Locator("#connection");
+        await Expect(connection).ToContainTextAsync("live", new() { Timeout = 30_000 });
+        await browser.Page.EvaluateAsync("window.notReloaded = true");
+
+        // The outage, and the new server's refusals until the board has a token it accepts, are what this test provokes.
+        browser.ExpectingOutage = true;
+        await first.DisposeAsync();
+        await Expect(browser.Page.Locator("#banners [data-kind='connection']")).ToBeVisibleAsync(new() { Timeout = 30_000 });
+
+        await using var second = new BoardPortBoundApp(port, Morning, rolledKey);
+        await Expect(connection).ToContainTextAsync("live", new() { Timeout = 60_000 });
+        browser.ExpectingOutage = false;
+        Assert.True(await browser.Page.EvaluateAsync<bool>("window.notReloaded === true"), "the page was reloaded");
+        lock (prompts)
+        {
+            Assert.Contains("refused", Assert.Single(prompts), StringComparison.Ordinal);
+        }
+
+        await Expect(browser.Page.Locator("#signed-in")).ToContainTextAsync("Control room TV");
+        var waiting = browser.Page.Locator("#tile-999 [data-role='waiting']");
+        await new MonitorApi(second.CreateFeedClient()).PostOk(Events.Array([Events.CallOffered("after-key-roll", "999", second.Now.AddSeconds(-1))]));
         await Expect(waiting).ToHaveTextAsync("1", new() { Timeout = 10_000 });
 
         browser.AssertNoErrors();

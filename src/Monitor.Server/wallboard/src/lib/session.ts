@@ -30,11 +30,20 @@ function signIn(reason: string): string {
     throw new Error("not signed in");
   }
   sessionStorage.setItem(tokenKey, entered);
+  // The page says who is signed in; a new token can be someone else's.
+  queueMicrotask(() => signedIn());
   return entered;
 }
 
+let signedIn: () => void = () => {};
+
+/** Called after a sign-in replaced the token, so that the page can show who is signed in now. */
+export function onSignIn(handler: () => void): void {
+  signedIn = handler;
+}
+
 /** The claims the page needs to decide what to show; the server decides what is allowed. */
-export interface Claims { name: string | null; role: string | null; force: string | null; exp: number | null; }
+export interface Claims { name: string | null; role: string | null; force: string | null; }
 
 export function claims(): Claims {
   try {
@@ -45,10 +54,9 @@ export function claims(): Claims {
       name: text("name") ?? text("sub"),
       role: text("role") ?? text("http://schemas.microsoft.com/ws/2008/06/identity/claims/role"),
       force: text("force"),
-      exp: typeof json.exp === "number" ? json.exp : null,
     };
   } catch {
-    return { name: null, role: null, force: null, exp: null };
+    return { name: null, role: null, force: null };
   }
 }
 
@@ -58,12 +66,34 @@ export function startSession(reporter: StatusReporter): void {
   token = takeToken() ?? signIn("Monitor needs you to sign in.");
 }
 
-// The hub asks for the token on every (re)connect: an expired one is replaced before it is refused.
-function currentToken(): string {
-  const exp = claims().exp;
-  if (exp !== null && exp * 1000 <= Date.now() + 5_000) {
-    sessionStorage.removeItem(tokenKey);
-    token = signIn("Your sign-in has expired.");
+/**
+ * Whether the server refuses the token (401), asked of the server itself: a failed hub connect says only that
+ * negotiation failed, and a token's expiry read against this screen's clock is wrong on a TV whose clock is
+ * wrong (ahead, it asked for a new token while the old one was good; behind, it retried a dead one forever as
+ * an outage). An unreachable server is not a refusal.
+ */
+async function tokenRefused(): Promise<boolean> {
+  try {
+    const response = await fetch("/api/forces", { headers: { Authorization: `Bearer ${token}` } });
+    return response.status === 401;
+  } catch {
+    return false;
+  }
+}
+
+function replaceRefusedToken(): void {
+  sessionStorage.removeItem(tokenKey);
+  token = signIn("Your sign-in was refused (expired, or the server's key has changed).");
+}
+
+// Set when an automatic reconnect fails; the next attempt asks the server whether the token was the reason.
+let reconnectFailed = false;
+
+// The hub asks for the token on every (re)connect: one the server refuses is replaced instead of retried.
+async function currentToken(): Promise<string> {
+  if (reconnectFailed) {
+    reconnectFailed = false;
+    if (await tokenRefused()) replaceRefusedToken();
   }
   return token;
 }
@@ -98,7 +128,12 @@ export const retryDelay = (attempt: number) => Math.min(30_000, 500 * 2 ** Math.
 export function buildHub(): HubConnection {
   return new HubConnectionBuilder()
     .withUrl("/hubs/wallboard", { accessTokenFactory: currentToken })
-    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ctx => retryDelay(ctx.previousRetryCount) })
+    .withAutomaticReconnect({
+      nextRetryDelayInMilliseconds: ctx => {
+        if (ctx.previousRetryCount > 0) reconnectFailed = true;
+        return retryDelay(ctx.previousRetryCount);
+      },
+    })
     .configureLogging(LogLevel.Warning)
     .build();
 }
@@ -108,11 +143,10 @@ export async function connectForever(connection: HubConnection): Promise<void> {
   for (let attempt = 0; connection.state !== HubConnectionState.Connected; attempt++) {
     try {
       await connection.start();
-    } catch (e) {
+    } catch {
       // A refused token is not an outage: ask for another instead of retrying the same one forever.
-      if ((e as { statusCode?: number }).statusCode === 401) {
-        sessionStorage.removeItem(tokenKey);
-        token = signIn("Your sign-in was refused.");
+      if (await tokenRefused()) {
+        replaceRefusedToken();
         continue;
       }
       report("server unreachable, retrying", false);

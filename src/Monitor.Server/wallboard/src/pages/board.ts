@@ -1,6 +1,6 @@
 // The TV wallboard (/board): the lines, emergency response, alerts and the areas' signals, live, never silently stale.
 import { HubConnection, HubConnectionState } from "@microsoft/signalr";
-import { api, buildHub, claims, connectForever, startSession } from "../lib/session";
+import { api, buildHub, claims, connectForever, onSignIn, startSession } from "../lib/session";
 import { badge, byId, el } from "../lib/dom";
 import { age, clockText, serverNow, sinceHeardMs, span, syncServerClock, zoneName } from "../lib/serverClock";
 import type {
@@ -463,7 +463,9 @@ async function main(): Promise<void> {
   force = await api<ForceDescription>(`/api/forces/${encodeURIComponent(forceId)}`);
   forceArea = force.areas.find(a => a.level === "force")!.id;
   byId("force-name").textContent = force.name;
-  byId("signed-in").textContent = `· signed in as ${claims().name ?? "unknown"} (${role() ?? "no role"})`;
+  const showSignedIn = () => { byId("signed-in").textContent = `· signed in as ${claims().name ?? "unknown"} (${role() ?? "no role"})`; };
+  showSignedIn();
+  onSignIn(showSignedIn);
 
   // ?area=a,b,c names the areas a rotating board cycles through; one area rotates through itself and those below it.
   const asked = (params.get("area") ?? forceArea).split(",").map(a => a.trim()).filter(a => force.areas.some(x => x.id === a));
