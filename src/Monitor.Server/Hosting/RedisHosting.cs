@@ -47,6 +47,9 @@ public static class RedisHosting
         return options;
     }
 
+    /// <summary>What every pub/sub channel of a service starts with on the wire: its service id.</summary>
+    public static RedisChannel BackplanePrefix(string serviceId) => RedisChannel.Literal($"monitor:{serviceId}:");
+
     /// <summary>Where the configuration points, for the start-up report: endpoints only, never a password.</summary>
     public static string Describe(string configuration) =>
         string.Join(", ", ConfigurationOptions.Parse(configuration).EndPoints.Select(e => e switch
@@ -59,18 +62,21 @@ public static class RedisHosting
     {
         var services = builder.Services;
 
-        // The one connection. The container disposes it after the silo and the hub have stopped.
-        services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redis.Clone()));
+        // The one connection. The container disposes it after the silo and the hub have stopped. Its only pub/sub
+        // is the SignalR backplane's, whose channels are named after the hub and the group alone: the prefix keeps
+        // two services on one Redis (a staging monitor beside the live one) off each other's boards. It must be on
+        // this connection, the one the backplane is handed: the backplane's own configuration is not read when a
+        // connection is handed to it, and until 2026-11-26 its prefix was set there, to no effect.
+        services.AddSingleton<IConnectionMultiplexer>(_ =>
+        {
+            var shared = redis.Clone();
+            shared.ChannelPrefix = BackplanePrefix(options.Orleans.ServiceId);
+            return ConnectionMultiplexer.Connect(shared);
+        });
         services.AddSingleton<IMeasureJournal>(sp => new RedisMeasureJournal(sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId));
         services.AddSingleton<IRecordStore>(sp => new RedisRecordStore(sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId));
 
-        services.AddSignalR().AddStackExchangeRedis(o =>
-        {
-            o.Configuration = redis.Clone();
-
-            // Services sharing one Redis must not see each other's pushes.
-            o.Configuration.ChannelPrefix = RedisChannel.Literal($"monitor:{options.Orleans.ServiceId}:");
-        });
+        services.AddSignalR().AddStackExchangeRedis();
         services.AddOptions<RedisOptions>().Configure<IServiceProvider>((o, sp) =>
             o.ConnectionFactory = _ => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()));
 
