@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using Monitor.Grains.Storage;
+using Monitor.Server.Hubs;
 using Monitor.Server.Storage;
 using Orleans.Clustering.Redis;
 using Orleans.Configuration;
@@ -77,6 +78,10 @@ public static class RedisHosting
         services.AddSingleton<IRecordStore>(sp => new RedisRecordStore(sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId));
 
         services.AddSignalR().AddStackExchangeRedis();
+        services.AddSingleton(sp => new RedisBoardAudience(
+            sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId, sp.GetRequiredService<ILogger<RedisBoardAudience>>()));
+        services.AddSingleton<IBoardAudience>(sp => sp.GetRequiredService<RedisBoardAudience>());
+        services.AddHostedService(sp => sp.GetRequiredService<RedisBoardAudience>());
         services.AddOptions<RedisOptions>().Configure<IServiceProvider>((o, sp) =>
             o.ConnectionFactory = _ => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()));
 

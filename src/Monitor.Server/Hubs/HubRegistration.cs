@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Monitor.Server.Api;
 using Monitor.Server.Auth;
@@ -17,6 +18,7 @@ public static class HubRegistration
         services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling = limits.InlineSocketScheduling);
 
         services.AddSingleton<HubSubscriptions>();
+        services.TryAddSingleton<IBoardAudience, EveryGroupFollowed>();
         services.AddSignalR(o =>
             {
                 // A board sends only short calls (force and area names); a large message is an attack.

@@ -11,12 +11,35 @@ namespace Monitor.Server.Hubs;
 /// once; changes while a send is in flight fold into one send, issued as soon as it completes, carrying the newest
 /// state of every item that changed (the tiles that changed meanwhile travel together in one <c>tiles</c>
 /// message). Every push carries an item's whole state, so folding loses nothing, and a group that cannot keep up
-/// only ever has one send per lane waiting. Alerts are not folded.
+/// only ever has one send per lane waiting. Alerts are not folded. A group no board follows anywhere
+/// (<see cref="IBoardAudience"/>) is not sent to: the newest state of each item is held for it and sent when a
+/// board arrives.
 /// </summary>
-public sealed partial class SignalRTileNotifier(
-    IHubContext<WallboardHub> hub, ForceCatalog forces, Hosting.MonitorMetrics metrics, Hosting.WallboardHubOptions options, ILogger<SignalRTileNotifier> logger)
-    : ITileNotifier, IDisposable
+public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
 {
+    private readonly IHubContext<WallboardHub> _hub;
+    private readonly ForceCatalog _forces;
+    private readonly Hosting.MonitorMetrics _metrics;
+    private readonly IBoardAudience _audience;
+    private readonly ILogger<SignalRTileNotifier> _logger;
+
+    public SignalRTileNotifier(
+        IHubContext<WallboardHub> hub,
+        ForceCatalog forces,
+        Hosting.MonitorMetrics metrics,
+        Hosting.WallboardHubOptions options,
+        IBoardAudience audience,
+        ILogger<SignalRTileNotifier> logger)
+    {
+        _hub = hub;
+        _forces = forces;
+        _metrics = metrics;
+        _audience = audience;
+        _logger = logger;
+        _floor = TimeSpan.FromMilliseconds(options.PushFloorMilliseconds);
+        audience.Followed += SendHeld;
+    }
+
     /// <summary>
     /// The least time between the starts of two sends of one lane. A group send completes once the message is
     /// queued on every connection, long before the boards have read it, so it is no measure of backpressure on
@@ -26,10 +49,13 @@ public sealed partial class SignalRTileNotifier(
     /// person reads a screen, and adds at most 25 ms to a change that follows another closely; an isolated change
     /// still goes at once. At 1,000 boards it still pays for itself (docs/wallboard.md, "Push cost").
     /// </summary>
-    private readonly TimeSpan _floor = TimeSpan.FromMilliseconds(options.PushFloorMilliseconds);
+    private readonly TimeSpan _floor;
 
     /// <summary>The lanes sending now or within the floor; an idle lane has no entry, so idle areas cost nothing.</summary>
     private readonly Dictionary<(string Group, string Lane), Lane> _busy = [];
+    /// <summary>The newest state of each lane's items for groups no board followed when they changed.</summary>
+    private readonly Dictionary<string, Dictionary<(string Lane, string Item), Push>> _held = new(StringComparer.Ordinal);
+
     private readonly Lock _lock = new();
     private bool _disposed;
 
@@ -39,7 +65,7 @@ public sealed partial class SignalRTileNotifier(
     public void Publish(CallQueueView queue)
     {
         // Calls are force-wide: every board of the force shows the lines.
-        foreach (var area in forces.Find(queue.Force)?.Areas ?? [])
+        foreach (var area in _forces.Find(queue.Force)?.Areas ?? [])
         {
             Send(WallboardHub.GroupOf(queue.Force, area.Id), "queue:" + queue.Channel, new Push(queue.Channel, queue, queue.AsOf.UtcTicks));
         }
@@ -51,8 +77,8 @@ public sealed partial class SignalRTileNotifier(
     /// <summary>Alerts change seldom and each change matters (who acknowledged, with what note): every one is sent, none folded.</summary>
     public void Publish(AlertView alert)
     {
-        metrics.AlertChanged(alert.Alert.State);
-        foreach (var area in forces.Find(alert.Force)?.Areas ?? [])
+        _metrics.AlertChanged(alert.Alert.State);
+        foreach (var area in _forces.Find(alert.Force)?.Areas ?? [])
         {
             _ = SendAsync(WallboardHub.GroupOf(alert.Force, area.Id), "alert", alert);
         }
@@ -64,6 +90,8 @@ public sealed partial class SignalRTileNotifier(
         {
             // Sends in flight finish; nothing folded behind them goes out after shutdown.
             _disposed = true;
+            _audience.Followed -= SendHeld;
+            _held.Clear();
             foreach (var lane in _busy.Values)
             {
                 lane.Pending.Clear();
@@ -71,7 +99,10 @@ public sealed partial class SignalRTileNotifier(
         }
     }
 
-    private void Send(string group, string lane, Push push)
+    private void Send(string group, string lane, Push push) => Send(group, lane, [push]);
+
+    /// <summary>Sends the pushes of one lane (one item each) together, or folds them into the lane's next send.</summary>
+    private void Send(string group, string lane, Push[] pushes)
     {
         var key = (group, lane);
         lock (_lock)
@@ -81,26 +112,74 @@ public sealed partial class SignalRTileNotifier(
                 return;
             }
 
+            // Checked under the lock that SendHeld takes after the audience has changed its answer: a push is either
+            // held before the held ones are taken, or sees the group followed.
+            if (!_audience.MayHaveBoards(group))
+            {
+                foreach (var push in pushes)
+                {
+                    Hold(group, lane, push);
+                }
+
+                return;
+            }
+
             if (_busy.TryGetValue(key, out var busy))
             {
-                // Folded into the lane's next send, unless a newer state of the item is already sent or waiting:
-                // a board must never see an older state after a newer one.
-                if (!busy.Newest.TryGetValue(push.Item, out var newest) || push.Order >= newest)
+                foreach (var push in pushes)
                 {
-                    busy.Newest[push.Item] = push.Order;
-                    busy.Pending[push.Item] = push;
+                    // Folded into the lane's next send, unless a newer state of the item is already sent or waiting:
+                    // a board must never see an older state after a newer one.
+                    if (!busy.Newest.TryGetValue(push.Item, out var newest) || push.Order >= newest)
+                    {
+                        busy.Newest[push.Item] = push.Order;
+                        busy.Pending[push.Item] = push;
+                    }
                 }
 
                 return;
             }
 
             var idle = new Lane();
-            idle.Newest[push.Item] = push.Order;
+            foreach (var push in pushes)
+            {
+                idle.Newest[push.Item] = push.Order;
+            }
+
             _busy.Add(key, idle);
         }
 
         // Off the publishing grain's thread: a grain must not wait while its change is written to every board.
-        _ = Task.Run(() => DrainAsync(key, [push]));
+        _ = Task.Run(() => DrainAsync(key, pushes));
+    }
+
+    private void Hold(string group, string lane, Push push)
+    {
+        if (!_held.TryGetValue(group, out var items))
+        {
+            items = [];
+            _held.Add(group, items);
+        }
+
+        if (!items.TryGetValue((lane, push.Item), out var held) || push.Order >= held.Order)
+        {
+            items[(lane, push.Item)] = push;
+        }
+    }
+
+    /// <summary>A group gained a board: the newest state of everything that changed while nobody followed it goes now.</summary>
+    private void SendHeld(string group)
+    {
+        Dictionary<(string Lane, string Item), Push>? items;
+        lock (_lock)
+        {
+            _held.Remove(group, out items);
+        }
+
+        foreach (var lane in (items ?? []).GroupBy(held => held.Key.Lane, held => held.Value))
+        {
+            Send(group, lane.Key, [.. lane]);
+        }
     }
 
     /// <summary>Sends, then whatever folded in meanwhile (no sooner than the floor), until the lane is idle.</summary>
@@ -142,13 +221,13 @@ public sealed partial class SignalRTileNotifier(
         try
         {
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
-            await hub.Clients.Group(group).SendAsync(message, payload);
-            metrics.Pushed(message, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            await _hub.Clients.Group(group).SendAsync(message, payload);
+            _metrics.Pushed(message, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
         catch (Exception e)
         {
             // The next push of the same item carries its whole state and repairs the board.
-            LogSendFailed(logger, e, message, group);
+            LogSendFailed(_logger, e, message, group);
         }
     }
 

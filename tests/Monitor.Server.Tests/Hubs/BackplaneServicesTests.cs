@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using System.Text.Json;
-using Microsoft.AspNetCore.SignalR.Client;
 using Monitor.Server.Tests.Infrastructure;
 using StackExchange.Redis;
 
@@ -23,8 +20,8 @@ public sealed class BackplaneServicesTests
         await using var redis = await RedisServerFixture.StartNewAsync();
         await using var live = new RedisMonitorAppFactory(redis.Configuration, "live-" + Guid.NewGuid().ToString("N"), "monitor-live");
         await using var staging = new RedisMonitorAppFactory(redis.Configuration, "staging-" + Guid.NewGuid().ToString("N"), "monitor-staging");
-        await using var liveBoard = await TileListener.ConnectAsync(live);
-        await using var stagingBoard = await TileListener.ConnectAsync(staging);
+        await using var liveBoard = await TileListener.ConnectAsync(live, District, Measure);
+        await using var stagingBoard = await TileListener.ConnectAsync(staging, District, Measure);
 
         // Staging counts two crimes in the district; its board sees them.
         await new MonitorApi(staging.CreateFeedClient()).PostOk(Events.Array([
@@ -47,35 +44,5 @@ public sealed class BackplaneServicesTests
         Assert.Contains($"monitor:monitor-live:Monitor.Server.Hubs.WallboardHub:group:warwickshire/{District}", channels);
         Assert.Contains($"monitor:monitor-staging:Monitor.Server.Hubs.WallboardHub:group:warwickshire/{District}", channels);
         Assert.DoesNotContain(channels, c => c.Contains("WallboardHub", StringComparison.Ordinal) && !c.StartsWith("monitor:monitor-", StringComparison.Ordinal));
-    }
-
-    /// <summary>A board on the district that records the versions of the measure's tiles it is pushed.</summary>
-    private sealed class TileListener : IAsyncDisposable
-    {
-        private readonly HubConnection _connection;
-
-        private TileListener(HubConnection connection) => _connection = connection;
-
-        public ConcurrentQueue<long> Versions { get; } = new();
-
-        public static async Task<TileListener> ConnectAsync(RedisMonitorAppFactory server)
-        {
-            var connection = new HubConnectionBuilder()
-                .WithUrl(new Uri(server.ClientOptions.BaseAddress, "/hubs/wallboard"), server.WithAccessToken())
-                .Build();
-            var listener = new TileListener(connection);
-            connection.On<JsonElement>("tiles", tiles =>
-            {
-                foreach (var tile in tiles.EnumerateArray().Where(t => t.GetProperty("measure").GetString() == Measure))
-                {
-                    listener.Versions.Enqueue(tile.GetProperty("version").GetInt64());
-                }
-            });
-            await connection.StartAsync();
-            await connection.InvokeAsync<JsonElement>("Subscribe", MonitorAppFactory.Force, District);
-            return listener;
-        }
-
-        public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
     }
 }

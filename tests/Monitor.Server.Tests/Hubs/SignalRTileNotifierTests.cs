@@ -23,13 +23,14 @@ public sealed class SignalRTileNotifierTests : IDisposable
     private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(30);
 
     private readonly HeldSends _hub = new();
+    private readonly SwitchedAudience _audience = new();
     private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
     private readonly SignalRTileNotifier _notifier;
 
     public SignalRTileNotifierTests()
     {
         var metrics = new MonitorMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Options.Create(new MonitorOptions()));
-        _notifier = new SignalRTileNotifier(_hub, Forces, metrics, new WallboardHubOptions(), NullLogger<SignalRTileNotifier>.Instance);
+        _notifier = new SignalRTileNotifier(_hub, Forces, metrics, new WallboardHubOptions(), _audience, NullLogger<SignalRTileNotifier>.Instance);
     }
 
     [Fact]
@@ -109,6 +110,33 @@ public sealed class SignalRTileNotifierTests : IDisposable
     }
 
     [Fact]
+    public async Task Changes_in_an_area_no_board_follows_are_held_and_the_newest_goes_when_a_board_arrives()
+    {
+        _audience.Unfollow("warwickshire/nuneaton");
+        _notifier.Publish(Tile("nuneaton", "shoplifting", 1));
+        _notifier.Publish(Tile("nuneaton", "shoplifting", 2));
+        _notifier.Publish(Tile("nuneaton", "drug-offences", 1));
+
+        // Another area with a board is sent to meanwhile, and nothing for the unfollowed area went before it.
+        _notifier.Publish(Tile("rugby", "shoplifting", 9));
+        var rugby = await _hub.NextAsync();
+        Assert.Equal(("warwickshire/rugby", 9L), (rugby.Group, rugby.Version));
+        Assert.False(_hub.Sent(out _), "nothing may be sent to an area no board follows");
+
+        // A board arrives: the newest state of each item changed meanwhile goes in one send.
+        _audience.Follow("warwickshire/nuneaton");
+        var held = await _hub.NextAsync();
+        Assert.Equal("warwickshire/nuneaton", held.Group);
+        Assert.Equal([("drug-offences", 1L), ("shoplifting", 2L)], held.Tiles.Select(t => (t.Measure, t.Version)).Order());
+        held.Complete();
+        rugby.Complete();
+
+        // From now on the area is sent to as any other.
+        _notifier.Publish(Tile("nuneaton", "shoplifting", 3));
+        Assert.Equal(3, (await _hub.NextAsync()).Version);
+    }
+
+    [Fact]
     public async Task Alerts_are_never_folded()
     {
         var areas = Forces.Get(Force).Areas.Count;
@@ -168,6 +196,40 @@ public sealed class SignalRTileNotifierTests : IDisposable
     };
 
     /// <summary>A hub context whose group sends are recorded and complete only when the test completes them.</summary>
+    /// <summary>Which areas have a board, as the test says: every area unless unfollowed.</summary>
+    private sealed class SwitchedAudience : IBoardAudience
+    {
+        private readonly HashSet<string> _unfollowed = [];
+
+        public event Action<string>? Followed;
+
+        public bool MayHaveBoards(string group)
+        {
+            lock (_unfollowed)
+            {
+                return !_unfollowed.Contains(group);
+            }
+        }
+
+        public void Unfollow(string group)
+        {
+            lock (_unfollowed)
+            {
+                _unfollowed.Add(group);
+            }
+        }
+
+        public void Follow(string group)
+        {
+            lock (_unfollowed)
+            {
+                _unfollowed.Remove(group);
+            }
+
+            Followed?.Invoke(group);
+        }
+    }
+
     private sealed class HeldSends : IHubContext<WallboardHub>
     {
         private readonly Channel<Send> _sends = Channel.CreateUnbounded<Send>();
