@@ -12,8 +12,8 @@ namespace Monitor.Server.Hubs;
 /// state of every item that changed (the tiles that changed meanwhile travel together in one <c>tiles</c>
 /// message). Every push carries an item's whole state, so folding loses nothing, and a group that cannot keep up
 /// only ever has one send per lane waiting. Alerts are not folded. A group no board follows anywhere
-/// (<see cref="IBoardAudience"/>) is not sent to: the newest state of each item is held for it and sent when a
-/// board arrives.
+/// (<see cref="IBoardAudience"/>) is not sent to: the newest state of each item (and of each alert) is held for
+/// it and sent when a board arrives.
 /// </summary>
 public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
 {
@@ -51,6 +51,9 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
     /// </summary>
     private readonly TimeSpan _floor;
 
+    /// <summary>Where alerts for a group nobody follows are held: not a lane of sends, alerts go one by one.</summary>
+    private const string AlertLane = "alert";
+
     /// <summary>The lanes sending now or within the floor; an idle lane has no entry, so idle areas cost nothing.</summary>
     private readonly Dictionary<(string Group, string Lane), Lane> _busy = [];
     /// <summary>The newest state of each lane's items for groups no board followed when they changed.</summary>
@@ -78,9 +81,34 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
     public void Publish(AlertView alert)
     {
         _metrics.AlertChanged(alert.Alert.State);
+        var push = new Push(alert.Alert.Id, alert, alert.Alert.ChangedAt.UtcTicks);
         foreach (var area in _forces.Find(alert.Force)?.Areas ?? [])
         {
-            _ = SendAsync(WallboardHub.GroupOf(alert.Force, area.Id), "alert", alert);
+            var group = WallboardHub.GroupOf(alert.Force, area.Id);
+            if (!HeldForNobody(group, AlertLane, push))
+            {
+                _ = SendAsync(group, "alert", alert);
+            }
+        }
+    }
+
+    /// <summary>Holds the push instead when no board follows the group (or after shutdown, drops it); false when it is to be sent.</summary>
+    private bool HeldForNobody(string group, string lane, Push push)
+    {
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return true;
+            }
+
+            if (_audience.MayHaveBoards(group))
+            {
+                return false;
+            }
+
+            Hold(group, lane, push);
+            return true;
         }
     }
 
@@ -178,7 +206,17 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
 
         foreach (var lane in (items ?? []).GroupBy(held => held.Key.Lane, held => held.Value))
         {
-            Send(group, lane.Key, [.. lane]);
+            if (lane.Key != AlertLane)
+            {
+                Send(group, lane.Key, [.. lane]);
+                continue;
+            }
+
+            // Alerts are never folded: the newest state of each alert goes, each on its own.
+            foreach (var alert in lane)
+            {
+                _ = SendAsync(group, "alert", alert.Payload);
+            }
         }
     }
 

@@ -33,24 +33,24 @@ public sealed class BoardAudienceTests
 
         await using var rugby = await TileListener.ConnectAsync(app, "rugby", Measure);
 
-        // The first change in Warwick district is sent (nobody has counted its boards yet); the next count finds none.
-        await feed.PostOk(Events.Array([Events.Crime("audience-w1", "warwick", "shoplifting", app.Now.AddMinutes(-5))]));
+        // A group is counted once asked about (the notifier asks at its first push, which goes out, since nobody
+        // has counted yet); asked here, no push of Warwick's is in flight when the count finds no board.
+        Assert.True(audience.MayHaveBoards("warwickshire/warwick"), "a group not counted yet counts as followed");
         await Poll.Until(() => Task.FromResult(!audience.MayHaveBoards("warwickshire/warwick")), Deadline, "the count to find no board on Warwick");
 
         // Now a change there goes nowhere, while Rugby's, posted after it, reaches Rugby's board through Redis.
-        published.Clear();
         await feed.PostOk(Events.Array([Events.Crime("audience-w2", "warwick", "shoplifting", app.Now.AddMinutes(-4))]));
         await feed.PostOk(Events.Array([Events.Crime("audience-r1", "rugby", "shoplifting", app.Now.AddMinutes(-4))]));
         await Poll.Until(() => Task.FromResult(rugby.Versions.Contains(1)), Deadline, "Rugby's board to hear its crime");
         await Poll.Until(() => Task.FromResult(published.Any(c => c.EndsWith("/rugby", StringComparison.Ordinal))), Deadline, "Rugby's push on the wire");
-        Assert.DoesNotContain(published, c => c.EndsWith("/warwick", StringComparison.Ordinal));
+        Assert.True(!published.Any(c => c.EndsWith("/warwick", StringComparison.Ordinal)), "published: " + string.Join(", ", published));
 
-        // A board arrives on Warwick: its snapshot has both crimes, and a crime counted at once after it (before the
+        // A board arrives on Warwick: its snapshot has the crime, and a crime counted at once after it (before the
         // count can have found the board) still reaches it.
         await using var warwick = await TileListener.ConnectAsync(app, "warwick", Measure);
-        Assert.Equal(2, warwick.SnapshotVersion);
+        Assert.Equal(1, warwick.SnapshotVersion);
         await feed.PostOk(Events.Array([Events.Crime("audience-w3", "warwick", "shoplifting", app.Now.AddMinutes(-3))]));
-        await Poll.Until(() => Task.FromResult(warwick.Versions.Contains(3)), Deadline, "Warwick's new board to hear the crime after its snapshot");
+        await Poll.Until(() => Task.FromResult(warwick.Versions.Contains(2)), Deadline, "Warwick's new board to hear the crime after its snapshot");
         Assert.True(audience.MayHaveBoards("warwickshire/warwick"));
     }
 }

@@ -158,6 +158,41 @@ public sealed class SignalRTileNotifierTests : IDisposable
     }
 
     [Fact]
+    public async Task Alerts_for_an_area_no_board_follows_are_held_and_the_newest_state_of_each_goes_when_a_board_arrives()
+    {
+        var areas = Forces.Get(Force).Areas.Count;
+        _audience.Unfollow("warwickshire/warwick");
+        var first = Alert(1);
+        _notifier.Publish(new AlertView(Force, first));
+        _notifier.Publish(new AlertView(Force, Alert(2)));
+        var acknowledged = Alert(1);
+        acknowledged.State = Monitor.Domain.Alerts.AlertState.ActiveAcknowledged;
+        acknowledged.ChangedAt = first.ChangedAt.AddMinutes(5);
+        _notifier.Publish(new AlertView(Force, acknowledged));
+
+        // Every other area hears all three changes; Warwick none.
+        var sends = new List<HeldSends.Send>();
+        for (var i = 0; i < 3 * (areas - 1); i++)
+        {
+            sends.Add(await _hub.NextAsync());
+        }
+
+        Assert.DoesNotContain(sends, s => s.Group == "warwickshire/warwick");
+        Assert.False(_hub.Sent(out _), "nothing may be sent to an area no board follows");
+
+        // A board arrives: each alert's newest state, one send each.
+        _audience.Follow("warwickshire/warwick");
+        var held = new[] { await _hub.NextAsync(), await _hub.NextAsync() };
+        Assert.All(held, s => Assert.Equal(("warwickshire/warwick", "alert"), (s.Group, s.Message)));
+        var states = held.Select(s => ((AlertView)s.Payload!).Alert).ToDictionary(a => a.Id, a => a.State);
+        Assert.Equal(Monitor.Domain.Alerts.AlertState.ActiveAcknowledged, states[first.Id]);
+        Assert.Equal(Monitor.Domain.Alerts.AlertState.ActiveUnacknowledged, states[Alert(2).Id]);
+        Assert.False(_hub.Sent(out _), "one send per alert");
+        sends.ForEach(s => s.Complete());
+        Array.ForEach(held, s => s.Complete());
+    }
+
+    [Fact]
     public async Task A_failed_send_does_not_stop_the_newest_state_from_going_out()
     {
         _notifier.Publish(Tile("stratford", "vehicle-offences", 1));
@@ -195,7 +230,6 @@ public sealed class SignalRTileNotifierTests : IDisposable
         ChangedAt = DateTimeOffset.UnixEpoch.AddMinutes(i),
     };
 
-    /// <summary>A hub context whose group sends are recorded and complete only when the test completes them.</summary>
     /// <summary>Which areas have a board, as the test says: every area unless unfollowed.</summary>
     private sealed class SwitchedAudience : IBoardAudience
     {
@@ -230,6 +264,7 @@ public sealed class SignalRTileNotifierTests : IDisposable
         }
     }
 
+    /// <summary>A hub context whose group sends are recorded and complete only when the test completes them.</summary>
     private sealed class HeldSends : IHubContext<WallboardHub>
     {
         private readonly Channel<Send> _sends = Channel.CreateUnbounded<Send>();
