@@ -24,6 +24,9 @@ public sealed partial class RedisBoardAudience(IConnectionMultiplexer redis, str
 
     private readonly ConcurrentDictionary<string, bool> _followed = new(StringComparer.Ordinal);
 
+    /// <summary>Whether the last count failed: an outage is logged once when it starts and once when it ends, not four times a second.</summary>
+    private bool _failing;
+
     public event Action<string>? Followed;
 
     public bool MayHaveBoards(string group) => _followed.GetOrAdd(group, true);
@@ -38,7 +41,7 @@ public sealed partial class RedisBoardAudience(IConnectionMultiplexer redis, str
     }
 
     /// <summary>Counts the followers of every group pushed to, and tells of those that gained their first.</summary>
-    public async Task CountAsync()
+    private async Task CountAsync()
     {
         var groups = _followed.Keys.ToArray();
         if (groups.Length == 0)
@@ -63,10 +66,23 @@ public sealed partial class RedisBoardAudience(IConnectionMultiplexer redis, str
             {
                 followed[i] = (long)answer[(2 * i) + 1] > 0;
             }
+
+            if (_failing)
+            {
+                _failing = false;
+                LogCountRecovered(logger);
+            }
         }
-        catch (Exception e) when (e is RedisException or TimeoutException or InvalidCastException)
+        catch (Exception e)
         {
-            LogCountFailed(logger, e);
+            // Whatever went wrong, the safe answer is "followed": a wrong yes costs a send, and the counting must go
+            // on (a background service that throws stops the host).
+            if (!_failing)
+            {
+                _failing = true;
+                LogCountFailed(logger, e);
+            }
+
             followed = [.. groups.Select(_ => true)];
         }
 
@@ -83,4 +99,7 @@ public sealed partial class RedisBoardAudience(IConnectionMultiplexer redis, str
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not count the boards following each area in Redis; pushing to every area meanwhile")]
     private static partial void LogCountFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Counting the boards following each area in Redis again")]
+    private static partial void LogCountRecovered(ILogger logger);
 }

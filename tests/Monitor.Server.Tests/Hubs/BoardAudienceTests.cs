@@ -53,4 +53,25 @@ public sealed class BoardAudienceTests
         await Poll.Until(() => Task.FromResult(warwick.Versions.Contains(2)), Deadline, "Warwick's new board to hear the crime after its snapshot");
         Assert.True(audience.MayHaveBoards("warwickshire/warwick"));
     }
+
+    [Fact(Timeout = 120_000)]
+    public async Task While_redis_cannot_count_every_area_counts_as_followed_and_the_outage_is_logged_once_each_way()
+    {
+        await using var redis = await RedisServerFixture.StartNewAsync();
+        await using var app = new RedisMonitorAppFactory(redis.Configuration, "audience-" + Guid.NewGuid().ToString("N"), Service);
+        var audience = app.Services.GetRequiredService<IBoardAudience>();
+        const string Warwick = "warwickshire/warwick";
+        Assert.True(audience.MayHaveBoards(Warwick));
+        await Poll.Until(() => Task.FromResult(!audience.MayHaveBoards(Warwick)), Deadline, "the count to find no board on Warwick");
+
+        // Redis gone: nothing can be counted, so nothing may be held back on a guess.
+        await redis.StopAsync();
+        await Poll.Until(() => Task.FromResult(audience.MayHaveBoards(Warwick)), Deadline, "every area to count as followed");
+
+        // Back: counted again, and the outage was one warning and one recovery, not one a count.
+        await redis.StartAsync();
+        await Poll.Until(() => Task.FromResult(!audience.MayHaveBoards(Warwick)), Deadline, "the count to find no board on Warwick again");
+        Assert.Single(app.Logs.Messages, m => m.StartsWith("Could not count the boards", StringComparison.Ordinal));
+        Assert.Single(app.Logs.Messages, m => m.StartsWith("Counting the boards following each area in Redis again", StringComparison.Ordinal));
+    }
 }
