@@ -56,6 +56,7 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
 
     /// <summary>The lanes sending now or within the floor; an idle lane has no entry, so idle areas cost nothing.</summary>
     private readonly Dictionary<(string Group, string Lane), Lane> _busy = [];
+
     /// <summary>The newest state of each lane's items for groups no board followed when they changed.</summary>
     private readonly Dictionary<string, Dictionary<(string Lane, string Item), Push>> _held = new(StringComparer.Ordinal);
 
@@ -77,7 +78,10 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
     public void Publish(OpenIncidentsView incidents) =>
         Send(WallboardHub.GroupOf(incidents.Force, incidents.Area), "incidents", new Push(incidents.Area, incidents, incidents.AsOf.UtcTicks));
 
-    /// <summary>Alerts change seldom and each change matters (who acknowledged, with what note): every one is sent, none folded.</summary>
+    /// <summary>
+    /// Alerts change seldom and each change matters (who acknowledged, with what note): every one is sent to the
+    /// areas with boards, none folded; an area without gets each alert's newest state when a board arrives.
+    /// </summary>
     public void Publish(AlertView alert)
     {
         _metrics.AlertChanged(alert.Alert.State);
