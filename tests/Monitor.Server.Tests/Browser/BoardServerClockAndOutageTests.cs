@@ -65,6 +65,12 @@ public sealed class BoardServerClockAndOutageTests(Chromium chromium)
 
         // A marker the page keeps only as long as it is not reloaded.
         await browser.Page.EvaluateAsync("window.notReloaded = true");
+        await browser.Page.EvaluateAsync(
+            """
+            window.connectionLines = [];
+            const line = document.getElementById("connection");
+            new MutationObserver(() => window.connectionLines.push(line.textContent)).observe(line, { childList: true, characterData: true, subtree: true });
+            """);
 
         browser.ExpectingOutage = true;
         await first.DisposeAsync();
@@ -91,7 +97,7 @@ public sealed class BoardServerClockAndOutageTests(Chromium chromium)
     }
 
     [Fact]
-    public async Task A_board_whose_token_the_new_server_refuses_asks_for_a_new_one_instead_of_reconnecting_forever()
+    public async Task A_board_whose_token_the_new_server_refuses_asks_for_a_new_one_again_after_a_dismissed_prompt_instead_of_reconnecting_forever()
     {
         var port = FreePort.Next();
         var first = new BoardPortBoundApp(port, Morning);
@@ -102,18 +108,34 @@ public sealed class BoardServerClockAndOutageTests(Chromium chromium)
         var prompts = new List<string>();
         browser.Page.Dialog += async (_, dialog) =>
         {
+            int asked;
             lock (prompts)
             {
                 prompts.Add(dialog.Message);
+                asked = prompts.Count;
             }
 
-            await dialog.AcceptAsync(MonitorAppFactory.MintToken(MonitorRoles.Wallboard, name: "Control room TV", signingKey: rolledKey));
+            // Nobody answers the first prompt (the TV's screen, nobody at it): the board must say so and ask again.
+            if (asked == 1)
+            {
+                await dialog.DismissAsync();
+            }
+            else
+            {
+                await dialog.AcceptAsync(MonitorAppFactory.MintToken(MonitorRoles.Wallboard, name: "Control room TV", signingKey: rolledKey));
+            }
         };
 
         await browser.Page.GotoAsync($"{first.Address}board?force=warwickshire&area=rugby&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
         var connection = browser.Page.Locator("#connection");
         await Expect(connection).ToContainTextAsync("live", new() { Timeout = 30_000 });
         await browser.Page.EvaluateAsync("window.notReloaded = true");
+        await browser.Page.EvaluateAsync(
+            """
+            window.connectionLines = [];
+            const line = document.getElementById("connection");
+            new MutationObserver(() => window.connectionLines.push(line.textContent)).observe(line, { childList: true, characterData: true, subtree: true });
+            """);
 
         // The outage, and the new server's refusals until the board has a token it accepts, are what this test provokes.
         browser.ExpectingOutage = true;
@@ -126,8 +148,14 @@ public sealed class BoardServerClockAndOutageTests(Chromium chromium)
         Assert.True(await browser.Page.EvaluateAsync<bool>("window.notReloaded === true"), "the page was reloaded");
         lock (prompts)
         {
-            Assert.Contains("refused", Assert.Single(prompts), StringComparison.Ordinal);
+            Assert.Equal(2, prompts.Count);
+            Assert.All(prompts, prompt => Assert.Contains("refused", prompt, StringComparison.Ordinal));
         }
+
+        // What the board said between the dismissed prompt and the next one is what it then did, not "reload".
+        var lines = await browser.Page.EvaluateAsync<string[]>("window.connectionLines");
+        Assert.Contains(lines, line => line.Contains("asked for again at the next reconnect attempt", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Contains("reload", StringComparison.Ordinal));
 
         await Expect(browser.Page.Locator("#signed-in")).ToContainTextAsync("Control room TV");
         var waiting = browser.Page.Locator("#tile-999 [data-role='waiting']");

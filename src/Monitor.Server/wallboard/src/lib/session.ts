@@ -23,12 +23,11 @@ function takeToken(): string | null {
   return sessionStorage.getItem(tokenKey);
 }
 
-function signIn(reason: string): string {
+// A dismissed prompt leaves the old token: the caller says what happens next, since only the first sign-in
+// needs a reload (a refused token is asked for again at the next reconnect attempt, an API call at the next call).
+function signIn(reason: string): string | null {
   const entered = window.prompt(`${reason}\nPaste your Monitor access token (from your administrator or \`monitor token\`):`)?.trim();
-  if (!entered) {
-    report("not signed in: reload the page to sign in", false);
-    throw new Error("not signed in");
-  }
+  if (!entered) return null;
   sessionStorage.setItem(tokenKey, entered);
   // The page says who is signed in; a new token can be someone else's.
   queueMicrotask(() => signedIn());
@@ -63,7 +62,12 @@ export function claims(): Claims {
 /** Signs in from the address bar, the tab's storage or a prompt. Call once, before anything else. */
 export function startSession(reporter: StatusReporter): void {
   report = reporter;
-  token = takeToken() ?? signIn("Monitor needs you to sign in.");
+  const first = takeToken() ?? signIn("Monitor needs you to sign in.");
+  if (first === null) {
+    report("not signed in: reload the page to sign in", false);
+    throw new Error("not signed in");
+  }
+  token = first;
 }
 
 /**
@@ -81,9 +85,16 @@ async function tokenRefused(): Promise<boolean> {
   }
 }
 
-function replaceRefusedToken(): void {
+/** Asks for a token in place of the refused one; false when the prompt was dismissed (the next attempt asks again). */
+function replaceRefusedToken(): boolean {
   sessionStorage.removeItem(tokenKey);
-  token = signIn("Your sign-in was refused (expired, or the server's key has changed).");
+  const entered = signIn("Your sign-in was refused (expired, or the server's key has changed).");
+  if (entered === null) {
+    report("not signed in: the sign-in is asked for again at the next reconnect attempt", false);
+    return false;
+  }
+  token = entered;
+  return true;
 }
 
 // Set when an automatic reconnect fails; the next attempt asks the server whether the token was the reason.
@@ -111,7 +122,9 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
     const response = await fetch(path, { method: init.method ?? "GET", headers, body: init.body === undefined ? undefined : JSON.stringify(init.body) });
     if (response.status === 401 && attempt === 0) {
       sessionStorage.removeItem(tokenKey);
-      token = signIn("Your sign-in is missing or has expired.");
+      const entered = signIn("Your sign-in is missing or has expired.");
+      if (entered === null) throw new ApiError(401, "not signed in");
+      token = entered;
       continue;
     }
     if (!response.ok) {
@@ -146,10 +159,10 @@ export async function connectForever(connection: HubConnection): Promise<void> {
     } catch {
       // A refused token is not an outage: ask for another instead of retrying the same one forever.
       if (await tokenRefused()) {
-        replaceRefusedToken();
-        continue;
+        if (replaceRefusedToken()) continue;
+      } else {
+        report("server unreachable, retrying", false);
       }
-      report("server unreachable, retrying", false);
       await new Promise(r => setTimeout(r, retryDelay(attempt)));
     }
   }
