@@ -19,25 +19,6 @@ public sealed class ServerProcess : IAsyncDisposable
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(120);
     private static readonly TimeSpan GracefulStopTimeout = TimeSpan.FromSeconds(60);
 
-    // Processes still running when the test host exits without disposing its fixtures (a cancelled run) are
-    // killed on the way out rather than left listening.
-    private static readonly ConcurrentDictionary<int, Process> Running = new();
-
-    static ServerProcess() => AppDomain.CurrentDomain.ProcessExit += (_, _) =>
-    {
-        foreach (var process in Running.Values)
-        {
-            try
-            {
-                process.Kill(entireProcessTree: true);
-            }
-            catch (InvalidOperationException)
-            {
-                // Already gone.
-            }
-        }
-    };
-
     private readonly IReadOnlyList<KeyValuePair<string, string>> _environment;
     private readonly ConcurrentQueue<string> _output = new();
     private readonly HttpClient _probe = new() { Timeout = TimeSpan.FromSeconds(5) };
@@ -111,21 +92,18 @@ public sealed class ServerProcess : IAsyncDisposable
 
         var run = Interlocked.Increment(ref _run);
         Keep($"---- {Name} run {run} at {DateTimeOffset.UtcNow:HH:mm:ss.fff}: {Address}, silo {SiloPort}, gateway {GatewayPort}");
-        var process = new Process { StartInfo = start };
+        var process = new Process { StartInfo = ChildProcess.Guarded(start) };
         process.OutputDataReceived += (_, e) => Keep(e.Data);
         process.ErrorDataReceived += (_, e) => Keep(e.Data is null ? null : "stderr: " + e.Data);
         process.Start();
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         _process = process;
-        Running[process.Id] = process;
-        process.Exited += (_, _) => Running.TryRemove(process.Id, out _);
-        process.EnableRaisingEvents = true;
 
         await Poll.Until(IsReadyAsync, ReadyTimeout, $"{Name} to answer 200 on /readyz");
     }
 
-    /// <summary>kill -9: the process and its children end at once, with nothing flushed and nobody told.</summary>
+    /// <summary>kill -9: the server ends at once, with nothing flushed and nobody told.</summary>
     public async Task KillAsync()
     {
         if (_process is not { } process)
@@ -136,10 +114,9 @@ public sealed class ServerProcess : IAsyncDisposable
         if (!process.HasExited)
         {
             Keep($"---- {Name} killed (SIGKILL) at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
-            process.Kill(entireProcessTree: true);
         }
 
-        await process.WaitForExitAsync();
+        await ChildProcess.KillAsync(process);
     }
 
     /// <summary>SIGTERM, as an orchestrator stops a container: the host shuts down in order. Fails if it does not exit in time.</summary>
@@ -151,10 +128,7 @@ public sealed class ServerProcess : IAsyncDisposable
         }
 
         Keep($"---- {Name} asked to stop (SIGTERM) at {DateTimeOffset.UtcNow:HH:mm:ss.fff}");
-        using (var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", process.Id.ToString(CultureInfo.InvariantCulture) }, UseShellExecute = false })!)
-        {
-            await kill.WaitForExitAsync();
-        }
+        await ChildProcess.TerminateAsync(process);
 
         using var deadline = new CancellationTokenSource(GracefulStopTimeout);
         try

@@ -55,7 +55,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
             start.ArgumentList.Add(arg);
         }
 
-        _process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
+        _process = ChildProcess.Start(start);
         try
         {
             await Poll.Until(AnswersPingAsync, StartTimeout, $"redis-server to answer PING on port {Port} ({LogTail()})");
@@ -75,12 +75,7 @@ public sealed class RedisServerFixture : IAsyncLifetime, IAsyncDisposable
             return;
         }
 
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-        }
-
-        await _process.WaitForExitAsync();
+        await ChildProcess.KillAsync(_process);
         _process.Dispose();
         _process = null;
     }
