@@ -22,7 +22,7 @@ public sealed record SignalAssessment(AlertCondition? Alert, SignalNews? News);
 public static class AlertSources
 {
     /// <summary>
-    /// An open emergency or priority incident: a breach once its clock reaches the force's target (20 or 60
+    /// An open emergency or priority incident: a breach once its clock passes the force's target (20 or 60
     /// minutes, or the urban target), a warning the configured lead before it (15 minutes for emergencies).
     /// </summary>
     public static AlertCondition Incident(OpenIncident incident, DateTimeOffset now, AlertOptions options)
@@ -37,12 +37,15 @@ public static class AlertSources
         };
         DateTimeOffset? warnAt = lead > 0 && lead < incident.TargetMinutes ? breachAt.AddMinutes(-lead) : null;
 
+        // An arrival at exactly the target is within it (IncidentLifecycle counts minutes <= target), so the
+        // incident is late only after that instant: the alert and the measure never disagree at 20:00.
+        var lateFrom = breachAt.AddTicks(1);
         var age = now - incident.ClockStart;
-        var level = now >= breachAt ? AlertLevel.Breach : warnAt is { } w && now >= w ? AlertLevel.Warning : AlertLevel.None;
+        var level = now >= lateFrom ? AlertLevel.Breach : warnAt is { } w && now >= w ? AlertLevel.Warning : AlertLevel.None;
         DateTimeOffset? next = level switch
         {
-            AlertLevel.None => warnAt ?? breachAt,
-            AlertLevel.Warning => breachAt,
+            AlertLevel.None => warnAt ?? lateFrom,
+            AlertLevel.Warning => lateFrom,
             _ => null,
         };
 

@@ -8,7 +8,7 @@ namespace Monitor.Domain.Tests.Alerts;
 public sealed class IncidentAlertTests
 {
     [Fact]
-    public void An_emergency_incident_never_attended_warns_at_15_00_breaches_at_20_00_and_resolves_when_the_arrival_comes()
+    public void An_emergency_incident_never_attended_warns_at_15_00_breaches_past_20_00_and_resolves_when_the_arrival_comes()
     {
         var force = TestForces.Warwickshire();
         var life = new IncidentLifecycle { IncidentId = "INC-1" };
@@ -30,13 +30,14 @@ public sealed class IncidentAlertTests
         Assert.Equal("emergency incident INC-1 in rugby unattended for 15:00 (target 20 min)", bench.Alert.Message);
         Assert.Equal("rugby:incident-INC-1:unattended:1", bench.Alert.Id);
 
-        Check(TimeSpan.FromMinutes(20) - TimeSpan.FromSeconds(1));
+        // Attended at exactly 20:00 would be within target (IncidentLifecycle), so 20:00 is not yet a breach.
+        Check(TimeSpan.FromMinutes(20));
         Assert.Equal(AlertLevel.Warning, bench.Alert.Severity);
 
-        Check(TimeSpan.FromMinutes(20));
+        Check(TimeSpan.FromMinutes(20) + TimeSpan.FromSeconds(1));
         Assert.Equal(AlertLevel.Breach, bench.Alert.Severity);
         Assert.Equal(AlertState.ActiveUnacknowledged, bench.Alert.State);
-        Assert.Equal(20, bench.Alert.Value);
+        Assert.Equal(20 + (1 / 60.0), bench.Alert.Value!.Value, 9);
 
         bench.AdvanceTo(TimeSpan.FromMinutes(26));
         life.Apply(new IncidentArrived("e2", "warwickshire", bench.Now, "INC-1"), force);
@@ -48,7 +49,7 @@ public sealed class IncidentAlertTests
         Assert.Equal(
             [AlertAction.Raised, AlertAction.Worsened, AlertAction.Escalated, AlertAction.Cleared],
             bench.Actions);
-        Assert.Equal(AlertBench.Start.AddMinutes(25), bench.Audit[2].At);
+        Assert.Equal(AlertBench.Start.AddMinutes(25).AddSeconds(1), bench.Audit[2].At);
     }
 
     [Fact]
@@ -57,19 +58,21 @@ public sealed class IncidentAlertTests
         var incident = new OpenIncident("INC-2", "warwick", "emergency", AlertBench.Start, 20);
 
         Assert.Equal(AlertBench.Start.AddMinutes(15), AlertSources.Incident(incident, AlertBench.Start.AddMinutes(3), AlertOptions.Default).NextCheck);
-        Assert.Equal(AlertBench.Start.AddMinutes(20), AlertSources.Incident(incident, AlertBench.Start.AddMinutes(15), AlertOptions.Default).NextCheck);
-        Assert.Null(AlertSources.Incident(incident, AlertBench.Start.AddMinutes(20), AlertOptions.Default).NextCheck);
+        Assert.Equal(AlertBench.Start.AddMinutes(20).AddTicks(1), AlertSources.Incident(incident, AlertBench.Start.AddMinutes(15), AlertOptions.Default).NextCheck);
+        Assert.Equal(AlertBench.Start.AddMinutes(20).AddTicks(1), AlertSources.Incident(incident, AlertBench.Start.AddMinutes(20), AlertOptions.Default).NextCheck);
+        Assert.Null(AlertSources.Incident(incident, AlertBench.Start.AddMinutes(20).AddTicks(1), AlertOptions.Default).NextCheck);
     }
 
     [Theory]
-    [InlineData(59, AlertLevel.None)]
-    [InlineData(60, AlertLevel.Breach)]
-    [InlineData(45, AlertLevel.None)]
-    public void A_priority_incident_breaches_at_60_minutes_with_no_warning_by_default(int minutes, AlertLevel expected)
+    [InlineData(59 * 60, AlertLevel.None)]
+    [InlineData(60 * 60, AlertLevel.None)]
+    [InlineData((60 * 60) + 1, AlertLevel.Breach)]
+    [InlineData(45 * 60, AlertLevel.None)]
+    public void A_priority_incident_breaches_past_60_minutes_with_no_warning_by_default(int seconds, AlertLevel expected)
     {
         var incident = new OpenIncident("INC-3", "stratford", "priority", AlertBench.Start, 60);
 
-        var condition = AlertSources.Incident(incident, AlertBench.Start.AddMinutes(minutes), AlertOptions.Default);
+        var condition = AlertSources.Incident(incident, AlertBench.Start.AddSeconds(seconds), AlertOptions.Default);
 
         Assert.Equal(expected, condition.Level);
         Assert.Equal(AlertSource.Incident, condition.Source);
@@ -82,7 +85,8 @@ public sealed class IncidentAlertTests
 
         Assert.Equal(AlertLevel.None, AlertSources.Incident(incident, AlertBench.Start.AddMinutes(9), AlertOptions.Default).Level);
         Assert.Equal(AlertLevel.Warning, AlertSources.Incident(incident, AlertBench.Start.AddMinutes(10), AlertOptions.Default).Level);
-        Assert.Equal(AlertLevel.Breach, AlertSources.Incident(incident, AlertBench.Start.AddMinutes(15), AlertOptions.Default).Level);
+        Assert.Equal(AlertLevel.Warning, AlertSources.Incident(incident, AlertBench.Start.AddMinutes(15), AlertOptions.Default).Level);
+        Assert.Equal(AlertLevel.Breach, AlertSources.Incident(incident, AlertBench.Start.AddMinutes(15).AddSeconds(1), AlertOptions.Default).Level);
     }
 
     [Fact]

@@ -86,7 +86,8 @@ function incidentLevel(incident: OpenIncident, now: number): { level: "ok" | "wa
   const breachAt = start + incident.targetMinutes * 60_000;
   const lead = warningLead[incident.grade] ?? 0;
   const warnAt = lead > 0 && lead < incident.targetMinutes ? breachAt - lead * 60_000 : null;
-  if (now >= breachAt) return { level: "breach", word: `OVERDUE (past ${incident.targetMinutes} min)` };
+  // Attended at exactly the target is within it; past it is overdue (the server's alert says the same).
+  if (now > breachAt) return { level: "breach", word: `OVERDUE (past ${incident.targetMinutes} min)` };
   if (warnAt !== null && now >= warnAt) return { level: "warning", word: `APPROACHING ${incident.targetMinutes} min` };
   return { level: "ok", word: "within target" };
 }
