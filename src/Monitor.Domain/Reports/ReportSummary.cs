@@ -74,7 +74,12 @@ public static class ReportSummary
         var total = SumOrNull(quarters.Select(q => q.QuarterTotal));
         var previous = SumOrNull(quarters.Select(q => q.PreviousQuarter));
         var change = quarters.Count == 0 ? null : QuarterFigures.ChangePercent(total, previous);
-        var direction = quarters.Count == 0 ? "none" : previous == 0 && total > 0 ? "increase" : DirectionOf(change);
+        // Against a previous quarter of 0 there is no percentage, but there is a comparison: none again is
+        // the same, any is an increase.
+        var direction = quarters.Count == 0 ? "none"
+            : previous == 0 && total > 0 ? "increase"
+            : previous == 0 && total == 0 ? "comparable"
+            : DirectionOf(change);
         var commentary = direction switch
         {
             "increase" => $"Increase on previous quarter{Percent(change)}",

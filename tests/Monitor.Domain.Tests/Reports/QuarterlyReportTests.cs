@@ -150,6 +150,18 @@ public sealed class QuarterlyReportTests
     }
 
     [Fact]
+    public void A_quarter_of_none_after_a_quarter_of_none_is_comparable_not_missing()
+    {
+        var none = Figures("personal-robbery", Monthly(2017, 4, [0, 0, 0, 0, 0, 0]));
+        Assert.Equal(0, none.QuarterTotal);
+        Assert.Equal(0, none.PreviousQuarter);
+
+        var line = ReportSummary.Line(ReportSummary.Topics.Single(t => t.Measures.Contains("personal-robbery")), [none]);
+        Assert.Equal("comparable", line.Direction);
+        Assert.Equal("Comparable to previous quarter", line.Commentary);
+    }
+
+    [Fact]
     public void The_district_table_gives_shares_of_total_crime_and_rates_per_1000_people()
     {
         var force = Warwickshire.Force;
