@@ -141,7 +141,12 @@ public static class AlertSources
     public static (IReadOnlyList<AlertCondition> Conditions, IReadOnlyList<SignalNews> News) ClosedPeriod(
         string area, string measure, PeriodKind kind, IReadOnlyList<RaisedSignal> raised, IEnumerable<AlertKey> openSignalKeys)
     {
-        var assessed = raised.Where(r => r.Kind == kind).Select(r => Signal(area, measure, r)).ToList();
+        // The run warning says the average will be recalculated if the run goes on: untrue of a series that
+        // never re-baselines, whose run has already alerted as a run (the chart's log keeps the warning).
+        var assessed = raised
+            .Where(r => r.Kind == kind && (r.Event != EventKind.RunWarning || MeasureChart.Rebaselines(kind)))
+            .Select(r => Signal(area, measure, r))
+            .ToList();
         var conditions = assessed.Where(a => a.Alert is not null).Select(a => a.Alert!).ToList();
         var prefix = AlertKey.SignalRulePrefix(kind);
         var clears = openSignalKeys

@@ -18,6 +18,12 @@ public static class MeasureChart
     /// <summary>Before a tenth of a period has passed, a pro-rata projection says more about chance than about the period.</summary>
     private const double ProjectionFrom = 0.1;
 
+    /// <summary>
+    /// Whether a series of this period kind starts a new phase by itself after a run (spc.md: weekly and monthly
+    /// only). Daily and hourly series never do: a run of 8 days is a week, not a new process.
+    /// </summary>
+    public static bool Rebaselines(PeriodKind kind) => kind is PeriodKind.Week or PeriodKind.Month;
+
     public static MeasureChartView Build(MeasureSeries series, PeriodCalendar calendar, PeriodKind kind, DateTimeOffset now)
     {
         var measure = series.Measure;
@@ -45,8 +51,7 @@ public static class MeasureChart
             Target = measure.Target,
             Ghosts = ghosts,
 
-            // Daily and hourly series never re-baseline by themselves: a run of 8 days is a week, not a new process.
-            Options = SpcOptions.Default with { Rebaseline = kind is PeriodKind.Week or PeriodKind.Month },
+            Options = SpcOptions.Default with { Rebaseline = Rebaselines(kind) },
         };
 
         return new MeasureChartView(kind, periods, SpcEngine.Compute(input), OpenOf(series, calendar, current, now));

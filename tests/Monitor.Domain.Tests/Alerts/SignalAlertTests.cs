@@ -95,6 +95,22 @@ public sealed class SignalAlertTests
         Assert.Equal("rugby/residential-burglary/month.trend-down", Assert.Single(news).Key.ToString());
     }
 
+    [Theory]
+    [InlineData(PeriodKind.Hour, false)]
+    [InlineData(PeriodKind.Day, false)]
+    [InlineData(PeriodKind.Week, true)]
+    [InlineData(PeriodKind.Month, true)]
+    public void The_run_warning_that_the_average_will_be_recalculated_alerts_only_where_it_would_be(PeriodKind kind, bool alerts)
+    {
+        RaisedSignal[] raised = [Raised(EventKind.RunAbove, Effect.Concern, kind: kind), Raised(EventKind.RunWarning, Effect.Concern, kind: kind)];
+
+        var (conditions, _) = AlertSources.ClosedPeriod("rugby", "violence-with-injury", kind, raised, []);
+
+        Assert.Contains(conditions, c => c.Key.Rule.EndsWith(".run-above", StringComparison.Ordinal));
+        Assert.Equal(alerts, conditions.Any(c => c.Message.Contains("will be recalculated", StringComparison.Ordinal)));
+        Assert.Equal(alerts, MeasureChart.Rebaselines(kind));
+    }
+
     [Fact]
     public void A_signal_alert_clears_on_the_next_closed_period_without_the_signal()
     {
