@@ -72,12 +72,14 @@ public sealed class CallBook
             facts.Add(new Fact(FactKind.CallOffered, FactKey(e.CallId, "offered"), offered, null, Channel: Channel));
         }
 
-        if (after.Abandoned is { } abandoned && before.Abandoned is null)
+        // An answer or an abandonment counts once the call's offer is known too, whichever came first, and
+        // belongs to the period the call was offered in: the abandoned rate is a share of that period's offered
+        // calls, so a call offered at 23:59:50 and abandoned at 00:00:20 is abandoned in the day it was offered.
+        if (after is { Abandoned: not null, Offered: { } offeredAt } && (before.Abandoned is null || before.Offered is null))
         {
-            facts.Add(new Fact(FactKind.CallAbandoned, FactKey(e.CallId, "abandoned"), abandoned, null, Channel: Channel));
+            facts.Add(new Fact(FactKind.CallAbandoned, FactKey(e.CallId, "abandoned"), offeredAt, null, Channel: Channel));
         }
 
-        // An answer counts once its offer is known too, whichever came first; it belongs to the period the call was offered in.
         if (after is { Answered: { } answered, Offered: { } start } && (before.Answered is null || before.Offered is null))
         {
             var seconds = Math.Max(0, (answered - start).TotalSeconds);

@@ -39,6 +39,33 @@ public sealed class CallBookTests
     }
 
     [Fact]
+    public void An_abandonment_belongs_to_the_period_the_call_was_offered_in_so_the_rate_shares_its_denominator()
+    {
+        var book = new CallBook { Channel = "999" };
+        var lastSecondsOfOctober = new DateTimeOffset(2026, 10, 31, 23, 59, 50, TimeSpan.Zero);
+
+        book.Apply(Offered("c5", lastSecondsOfOctober));
+        var abandoned = Assert.Single(book.Apply(Abandoned("c5", lastSecondsOfOctober.AddSeconds(30))).Facts);
+
+        Assert.Equal(FactKind.CallAbandoned, abandoned.Kind);
+        Assert.Equal(lastSecondsOfOctober, abandoned.At);
+    }
+
+    [Fact]
+    public void An_abandonment_heard_before_its_offer_counts_once_the_offer_arrives()
+    {
+        var book = new CallBook { Channel = "101" };
+
+        var early = book.Apply(Abandoned("c6", T0.AddSeconds(90)));
+        var offer = book.Apply(Offered("c6", T0));
+
+        Assert.False(early.Duplicate);
+        Assert.Empty(early.Facts);
+        Assert.Equal([FactKind.CallOffered, FactKind.CallAbandoned], offer.Facts.Select(f => f.Kind));
+        Assert.All(offer.Facts, f => Assert.Equal(T0, f.At));
+    }
+
+    [Fact]
     public void A_second_ending_is_a_duplicate_whether_it_repeats_or_contradicts_the_first()
     {
         var book = new CallBook { Channel = "999" };
