@@ -1,5 +1,6 @@
 using Monitor.Abstractions;
 using Monitor.Domain.Measures;
+using Monitor.Domain.Spc;
 using Monitor.Grains.Storage;
 using Monitor.Server.Storage;
 using Monitor.Server.Tests.Infrastructure;
@@ -152,6 +153,30 @@ public sealed class RedisMeasureJournalTests(RedisServerFixture redis) : IClassF
     }
 
     [Fact]
+    public void A_snapshot_with_carried_phases_is_format_2_as_documented_and_one_without_stays_format_1()
+    {
+        var snapshot = new MeasureSeriesSnapshot(
+            5,
+            [new KindBuckets(PeriodKind.Day, [])],
+            [],
+            [new CarriedBaseline(PeriodKind.Week, 0x0C, new CarriedPhase("rebaselined", 2.5, 0.5, null))]);
+
+        var bytes = MeasureJournalEncoding.EncodeSnapshot(snapshot);
+
+        Assert.Equal(
+            Convert.FromHexString(
+                "02" + "0500000000000000" + "01"
+                + "01" + "00000000"
+                + "00000000"
+                + "01" + "02" + "0C00000000000000" + "0000000000000440" + "000000000000E03F" + "000000000000F8FF"
+                + "0B000000" + Convert.ToHexString("rebaselined"u8)),
+            bytes);
+        AssertSame(snapshot, MeasureJournalEncoding.DecodeSnapshot(bytes));
+        Assert.Equal(1, MeasureJournalEncoding.EncodeSnapshot(snapshot with { Carried = [] })[0]);
+        Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeSnapshot(bytes.AsSpan(0, bytes.Length - 1)));
+    }
+
+    [Fact]
     public void Stored_bytes_of_another_format_or_cut_short_are_refused_not_misread()
     {
         var batch = MeasureJournalEncoding.EncodeBatch(Batch(0, 2));
@@ -164,6 +189,9 @@ public sealed class RedisMeasureJournalTests(RedisServerFixture redis) : IClassF
         Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch([.. batch, 0]));
         Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeSnapshot(snapshot.AsSpan(0, snapshot.Length - 3)));
         Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeSnapshot([]));
+        var laterFormat = (byte[])snapshot.Clone();
+        laterFormat[0] = 3;
+        Assert.Contains("formats 1 to 2", Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeSnapshot(laterFormat)).Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -234,5 +262,7 @@ public sealed class RedisMeasureJournalTests(RedisServerFixture redis) : IClassF
         {
             Assert.Equal(expected.FingerprintsByDay[d].Fingerprints, actual.FingerprintsByDay[d].Fingerprints);
         }
+
+        Assert.Equal(expected.Carried ?? [], actual.Carried ?? []);
     }
 }

@@ -28,7 +28,8 @@ public static class MeasureChart
     {
         var measure = series.Measure;
         var current = calendar.PeriodOf(kind, now);
-        var periods = Closed(series, calendar, kind, current);
+        var carried = series.CarriedOf(kind);
+        var periods = Closed(series, calendar, kind, current, carried?.FromUtcTicks);
 
         var chartKind = measure.ChartKind;
         var usesDenominators = chartKind.NeedsDenominators();
@@ -52,6 +53,7 @@ public static class MeasureChart
             Ghosts = ghosts,
 
             Options = SpcOptions.Default with { Rebaseline = Rebaselines(kind) },
+            Carried = carried?.Phase,
         };
 
         return new MeasureChartView(kind, periods, SpcEngine.Compute(input), OpenOf(series, calendar, current, now));
@@ -65,11 +67,15 @@ public static class MeasureChart
         _ => period.Sum,
     };
 
-    private static List<ChartedPeriod> Closed(MeasureSeries series, PeriodCalendar calendar, PeriodKind kind, Period current)
+    // The closed periods charted: from where a carried phase begins (periods before it are its baseline, not the
+    // chart's), else from the first period with anything in it.
+    private static List<ChartedPeriod> Closed(MeasureSeries series, PeriodCalendar calendar, PeriodKind kind, Period current, long? from)
     {
         var measure = series.Measure;
-        var buckets = series.Buckets(kind).Where(b => b.Period.Start < current.Start).ToList();
-        if (buckets.Count == 0)
+        var buckets = series.Buckets(kind)
+            .Where(b => b.Period.Start < current.Start && (from is null || b.Period.Start.UtcTicks >= from))
+            .ToList();
+        if (buckets.Count == 0 && (from is null || measure.Aggregation != Aggregation.Count))
         {
             return [];
         }
@@ -82,10 +88,12 @@ public static class MeasureChart
                 .Select(b => new ChartedPeriod(b.Period, measure.ValueOf(b.Bucket.Sum, b.Bucket.Count)!.Value, b.Bucket.Sum, b.Bucket.Count))];
         }
 
-        // A period with nothing counted is a real zero, from the first period seen up to the one before now.
+        // A period with nothing counted is a real zero, from the first period seen (or the window's start, once a
+        // phase was carried across it: the measure was live there) up to the one before now.
         var byStart = buckets.ToDictionary(b => b.Period.Start.UtcTicks, b => b.Bucket);
         var periods = new List<ChartedPeriod>();
-        for (var period = buckets[0].Period; period.Start < current.Start; period = calendar.Next(period))
+        var first = from is { } start ? calendar.PeriodOf(kind, new DateTimeOffset(start, TimeSpan.Zero)) : buckets[0].Period;
+        for (var period = first; period.Start < current.Start; period = calendar.Next(period))
         {
             var bucket = byStart.GetValueOrDefault(period.Start.UtcTicks);
             periods.Add(new ChartedPeriod(period, bucket.Count, bucket.Sum, bucket.Count));

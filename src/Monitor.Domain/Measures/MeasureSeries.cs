@@ -65,6 +65,7 @@ public sealed class MeasureSeries
     private readonly int[] _slotOfKind = new int[(int)PeriodKind.Month + 1];
     private readonly PeriodBuckets[] _live;
     private readonly PeriodBuckets?[] _history;
+    private readonly CarriedBaseline?[] _carried;
     private readonly SortedList<long, FingerprintSet> _seenByDay = [];
 
     // The day whose fingerprints were last looked up: facts arrive close together in time.
@@ -91,6 +92,7 @@ public sealed class MeasureSeries
 
         _live = [.. _kinds.Select(_ => new PeriodBuckets())];
         _history = new PeriodBuckets?[_kinds.Length];
+        _carried = new CarriedBaseline?[_kinds.Length];
     }
 
     public MeasureDefinition Measure { get; }
@@ -174,6 +176,16 @@ public sealed class MeasureSeries
         return Measure.ValueOf(bucket.Sum, bucket.Count);
     }
 
+    /// <summary>
+    /// The phase carried across the start of a kind's kept window (<see cref="Prune"/>); null while nothing of the
+    /// kind was dropped, or when the phase in force there was still a trial one.
+    /// </summary>
+    public CarriedBaseline? CarriedOf(PeriodKind kind)
+    {
+        var slot = SlotOf(kind);
+        return slot < 0 ? null : _carried[slot];
+    }
+
     /// <summary>Every kept bucket of a kind, oldest first, its period read in the force's zone (local date and label).</summary>
     public IEnumerable<(Period Period, Bucket Bucket)> Buckets(PeriodKind kind)
     {
@@ -215,7 +227,8 @@ public sealed class MeasureSeries
     public MeasureSeriesSnapshot Export() => new(
         Version,
         [.. _kinds.Order().Select(kind => new KindBuckets(kind, _live[_slotOfKind[(int)kind]].Items.ToArray()))],
-        [.. _seenByDay.Select(d => new DayFingerprints(d.Key, d.Value.ToSortedArray()))]);
+        [.. _seenByDay.Select(d => new DayFingerprints(d.Key, d.Value.ToSortedArray()))],
+        [.. _carried.OfType<CarriedBaseline>()]);
 
     /// <summary>
     /// Replaces this series' state with a snapshot's. Buckets of a period kind the measure no longer keeps are
@@ -246,6 +259,16 @@ public sealed class MeasureSeries
             buckets.TrimExcess();
         }
 
+        Array.Clear(_carried);
+        foreach (var carried in snapshot.Carried ?? [])
+        {
+            var slot = SlotOf(carried.Kind);
+            if (slot >= 0)
+            {
+                _carried[slot] = carried;
+            }
+        }
+
         _seenByDay.Clear();
         _lastDaySeen = null;
         foreach (var day in snapshot.FingerprintsByDay)
@@ -256,12 +279,21 @@ public sealed class MeasureSeries
         Version = snapshot.Version;
     }
 
-    /// <summary>Forgets buckets (live and imported) and fingerprints older than the retention allows, counting back from now.</summary>
+    /// <summary>
+    /// Forgets buckets (live and imported) and fingerprints older than the retention allows, counting back from now.
+    /// Before a kind's oldest periods go, the phase in force where the window now begins is carried across, so
+    /// the chart's first baseline does not slide with the window (docs/spc.md).
+    /// </summary>
     public void Prune(DateTimeOffset now)
     {
         for (var i = 0; i < _kinds.Length; i++)
         {
             var oldest = _retention.OldestKept(_calendar, _kinds[i], now).UtcTicks;
+            if (FirstStart(i) < oldest)
+            {
+                _carried[i] = CarryAcross(i, oldest, now);
+            }
+
             _live[i].RemoveBefore(oldest);
             _live[i].TrimExcess();
             _history[i]?.RemoveBefore(oldest);
@@ -281,6 +313,50 @@ public sealed class MeasureSeries
         }
 
         _seenByDay.TrimExcess();
+    }
+
+    private long FirstStart(int slot)
+    {
+        var live = _live[slot].Items;
+        var history = _history[slot] is { Count: > 0 } h ? h.Items[0].StartUtcTicks : long.MaxValue;
+        return Math.Min(live.Length > 0 ? live[0].StartUtcTicks : long.MaxValue, history);
+    }
+
+    // The chart as it stands, read at the first period the window keeps: the phase in force there is carried if
+    // its baseline was full (frozen); a trial phase is refitted from the periods kept, as before it was carried.
+    private CarriedBaseline? CarryAcross(int slot, long oldest, DateTimeOffset now)
+    {
+        var kind = _kinds[slot];
+        MeasureChartView view;
+        try
+        {
+            view = MeasureChart.Build(this, _calendar, kind, now);
+        }
+        catch (Spc.ChartInputException)
+        {
+            // What cannot be charted has no phase to carry; pruning must go on regardless.
+            return null;
+        }
+
+        var first = -1;
+        for (var j = 0; j < view.Periods.Count && first < 0; j++)
+        {
+            if (view.Periods[j].Period.Start.UtcTicks >= oldest)
+            {
+                first = j;
+            }
+        }
+
+        if (first < 0)
+        {
+            // Nothing charted inside the window yet: whatever was in force stays in force.
+            return _carried[slot] is { } kept ? kept with { FromUtcTicks = oldest } : null;
+        }
+
+        var phase = view.Chart.Phases.Last(p => p.Start <= first);
+        return phase is { Frozen: true, Mean: { } mean }
+            ? new CarriedBaseline(kind, oldest, new Spc.CarriedPhase(phase.Reason, mean, phase.Amr, phase.SigmaZ))
+            : null;
     }
 
     /// <summary>

@@ -7,10 +7,19 @@ namespace Monitor.Domain.Measures;
 /// <param name="Version">The series' version: how many facts it had counted.</param>
 /// <param name="Buckets">Every kept bucket, one entry per period kind the series keeps.</param>
 /// <param name="FingerprintsByDay">The fingerprints of the facts counted, per local day still in the dedupe window.</param>
+/// <param name="Carried">The phases carried across the start of each kind's kept window; none when nothing was dropped yet.</param>
 public sealed record MeasureSeriesSnapshot(
     long Version,
     IReadOnlyList<KindBuckets> Buckets,
-    IReadOnlyList<DayFingerprints> FingerprintsByDay);
+    IReadOnlyList<DayFingerprints> FingerprintsByDay,
+    IReadOnlyList<CarriedBaseline>? Carried = null);
+
+/// <summary>
+/// The control-chart phase in force where a period kind's kept window begins (<paramref name="FromUtcTicks"/>, the
+/// start of the oldest period kept when it was carried), fitted from periods since dropped. The kind's chart
+/// starts there and opens inside this phase, so a frozen baseline does not move as the window does.
+/// </summary>
+public sealed record CarriedBaseline(PeriodKind Kind, long FromUtcTicks, Spc.CarriedPhase Phase);
 
 /// <summary>The kept buckets of one period kind, oldest first.</summary>
 public sealed record KindBuckets(PeriodKind Kind, IReadOnlyList<PeriodBucket> Buckets);

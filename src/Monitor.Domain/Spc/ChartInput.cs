@@ -5,6 +5,13 @@ namespace Monitor.Domain.Spc;
 /// <summary>A known change in the process (say, new recording rules): a new phase starts at this point.</summary>
 public sealed record PhaseStart(int Index, string Reason);
 
+/// <summary>
+/// The phase in force at the chart's first point, fitted from earlier points the chart no longer holds (a
+/// measure keeps a window of periods): its limits are these, frozen, instead of a refit from the points that
+/// happen to be kept. <see cref="Amr"/> is an XmR phase's, <see cref="SigmaZ"/> a p′ phase's.
+/// </summary>
+public sealed record CarriedPhase(string Reason, double Mean, double? Amr, double? SigmaZ);
+
 /// <summary>A point shown on the chart but left out of every calculation (a known bad period).</summary>
 public sealed record GhostedPoint(int Index, string Reason);
 
@@ -37,6 +44,9 @@ public sealed record ChartInput
     public IReadOnlyList<PhaseStart> PhaseStarts { get; init; } = [];
 
     public IReadOnlyList<GhostedPoint> Ghosts { get; init; } = [];
+
+    /// <summary>The phase in force at the first point when its baseline lies before it; null to fit from the points.</summary>
+    public CarriedPhase? Carried { get; init; }
 
     /// <summary>Explains the first thing that makes this input unchartable, or null when it can be charted.</summary>
     public string? Problem()
@@ -73,6 +83,16 @@ public sealed record ChartInput
 
         if (Target is { } target && (!double.IsFinite(target) || Math.Abs(target) > Largest))
             return "target is not a finite number of chartable size";
+        if (Carried is { } carried)
+        {
+            if (!double.IsFinite(carried.Mean) || Math.Abs(carried.Mean) > Largest)
+                return "carried phase mean is not a finite number of chartable size";
+            if (carried.Amr is { } amr && (!double.IsFinite(amr) || amr < 0 || amr > Largest))
+                return "carried phase amr must be a finite number, not negative";
+            if (carried.SigmaZ is { } sigmaZ && (!double.IsFinite(sigmaZ) || sigmaZ < 0 || sigmaZ > Largest))
+                return "carried phase sigmaZ must be a finite number, not negative";
+        }
+
         foreach (var start in PhaseStarts ?? [])
         {
             if (start.Index < 0)

@@ -30,7 +30,12 @@ public sealed record ChartPhase(
     double? Amr,
     double? SigmaZ,
     bool Frozen,
-    string Reason);
+    string Reason)
+{
+    /// <summary>True when the phase's baseline lies before the chart's first point (<see cref="ChartInput.Carried"/>).</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool Carried { get; init; }
+}
 
 /// <summary>An entry of the alert log a live monitor would have written when point Index closed.</summary>
 public sealed record ChartEvent(int Index, EventKind Kind)

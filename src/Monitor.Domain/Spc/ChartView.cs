@@ -8,7 +8,7 @@ namespace Monitor.Domain.Spc;
 internal static class ChartView
 {
     public static (List<ChartPoint> Points, List<ChartPhase> Phases) Draw(
-        ChartKind kind, Series series, SpcOptions options, IReadOnlyList<PhaseMark> marks)
+        ChartKind kind, Series series, SpcOptions options, IReadOnlyList<PhaseMark> marks, CarriedPhase? carried)
     {
         var points = new List<ChartPoint>(series.Length);
         var phases = new List<ChartPhase>(marks.Count);
@@ -18,9 +18,19 @@ internal static class ChartView
         {
             var start = marks[p].Start;
             var end = p + 1 < marks.Count ? marks[p + 1].Start - 1 : series.Length - 1;
-            var (baselineLast, frozen) = PhaseTimeline.BaselineEnd(series, start, end, options.BaselinePoints);
-            var limits = PhaseLimits.Fit(kind, series, start, baselineLast, options);
-            phases.Add(new ChartPhase(start, end, limits?.Mean, limits?.Amr, limits?.SigmaZ, frozen, marks[p].Reason));
+            PhaseLimits? limits;
+            bool frozen;
+            if (marks[p].Carried && carried is not null)
+            {
+                (limits, frozen) = (PhaseLimits.Carried(kind, carried, options), true);
+            }
+            else
+            {
+                var (baselineLast, full) = PhaseTimeline.BaselineEnd(series, start, end, options.BaselinePoints);
+                (limits, frozen) = (PhaseLimits.Fit(kind, series, start, baselineLast, options), full);
+            }
+
+            phases.Add(new ChartPhase(start, end, limits?.Mean, limits?.Amr, limits?.SigmaZ, frozen, marks[p].Reason) { Carried = marks[p].Carried });
             if (limits is not null)
                 MarkSignals(series, options, limits, start, end, signals);
 

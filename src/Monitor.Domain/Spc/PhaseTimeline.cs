@@ -1,7 +1,7 @@
 namespace Monitor.Domain.Spc;
 
 /// <summary>A phase as decided while the points arrived: where it starts and why.</summary>
-internal readonly record struct PhaseMark(int Start, string Reason);
+internal readonly record struct PhaseMark(int Start, string Reason, bool Carried = false);
 
 /// <summary>
 /// Replays the points one at a time, as the live monitor receives them, and decides the phases: trial limits
@@ -21,6 +21,7 @@ internal sealed class PhaseTimeline
     private readonly Series _series;
     private readonly SpcOptions _options;
     private readonly Dictionary<int, string> _manualStarts;
+    private readonly CarriedPhase? _carried;
     private readonly List<PhaseMark> _phases = [];
     private readonly List<ChartEvent> _events = [];
 
@@ -30,11 +31,12 @@ internal sealed class PhaseTimeline
     private PatternTracker _tracker;
     private int _warnedRunStart = -1;
 
-    private PhaseTimeline(ChartKind kind, Series series, SpcOptions options, IReadOnlyList<PhaseStart> manualStarts)
+    private PhaseTimeline(ChartKind kind, Series series, SpcOptions options, IReadOnlyList<PhaseStart> manualStarts, CarriedPhase? carried)
     {
         _kind = kind;
         _series = series;
         _options = options;
+        _carried = carried;
         _manualStarts = [];
         foreach (var start in manualStarts)
         {
@@ -45,9 +47,9 @@ internal sealed class PhaseTimeline
 
     /// <summary>The phases and the alert log, in one pass: O(n·B) with B = baselinePoints, linear in n.</summary>
     public static (IReadOnlyList<PhaseMark> Phases, IReadOnlyList<ChartEvent> Events) Replay(
-        ChartKind kind, Series series, SpcOptions options, IReadOnlyList<PhaseStart> manualStarts)
+        ChartKind kind, Series series, SpcOptions options, IReadOnlyList<PhaseStart> manualStarts, CarriedPhase? carried = null)
     {
-        var timeline = new PhaseTimeline(kind, series, options, manualStarts);
+        var timeline = new PhaseTimeline(kind, series, options, manualStarts, carried);
         for (var i = 0; i < series.Length; i++)
             timeline.Arrive(i);
         return (timeline._phases, timeline._events);
@@ -72,7 +74,9 @@ internal sealed class PhaseTimeline
 
     private void Arrive(int i)
     {
-        if (i == 0)
+        if (i == 0 && _carried is not null && !_manualStarts.ContainsKey(0))
+            ContinueCarried(_carried);
+        else if (i == 0)
             StartPhase(0, _manualStarts.GetValueOrDefault(0, InitialReason));
         else if (_manualStarts.TryGetValue(i, out var reason))
             StartPhase(i, reason);
@@ -113,9 +117,17 @@ internal sealed class PhaseTimeline
         _events.Add(new ChartEvent(i, EventKind.Rebaselined) { FromMean = fromMean, ToMean = _limits!.Mean, RunStart = runStart });
     }
 
-    private void StartPhase(int start, string reason)
+    /// <summary>The chart opens inside a phase fitted earlier: its frozen limits judge every point from the first.</summary>
+    private void ContinueCarried(CarriedPhase carried)
     {
-        _phases.Add(new PhaseMark(start, reason));
+        StartPhase(0, carried.Reason, carried: true);
+        _limits = PhaseLimits.Carried(_kind, carried, _options);
+        _frozen = true;
+    }
+
+    private void StartPhase(int start, string reason, bool carried = false)
+    {
+        _phases.Add(new PhaseMark(start, reason, carried));
         _phaseStart = start;
         _limits = null;
         _frozen = false;

@@ -19,8 +19,8 @@ public static class SpcEngine
 
         var options = input.Options ?? SpcOptions.Default;
         var series = Series.From(input);
-        var (marks, events) = PhaseTimeline.Replay(input.Kind, series, options, input.PhaseStarts ?? []);
-        var (points, phases) = ChartView.Draw(input.Kind, series, options, marks);
+        var (marks, events) = PhaseTimeline.Replay(input.Kind, series, options, input.PhaseStarts ?? [], input.Carried);
+        var (points, phases) = ChartView.Draw(input.Kind, series, options, marks, input.Carried);
 
         var last = points.LastOrDefault(point => point.Ghosted is null);
         return new ChartResult(

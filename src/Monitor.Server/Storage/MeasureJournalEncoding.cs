@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using Monitor.Abstractions;
 using Monitor.Domain.Measures;
+using Monitor.Domain.Spc;
 
 namespace Monitor.Server.Storage;
 
@@ -13,11 +14,15 @@ namespace Monitor.Server.Storage;
 /// Batch, format 1: <c>[1][n:int32] [fingerprint:uint64]×n [atUtcTicks:int64]×n [sum:float64]×n [count:int64]×n</c>.
 /// Snapshot, format 1: <c>[1][version:int64][kinds:uint8] ([kind:uint8][buckets:int32] ([startUtcTicks:int64][sum:float64][count:int64])×buckets)×kinds
 /// [days:int32] ([dayStartUtcTicks:int64][fingerprints:int32] [fingerprint:uint64]×fingerprints)×days</c>.
+/// Snapshot, format 2: format 1's fields, then the phases carried across each kind's window
+/// <c>[carried:uint8] ([kind:uint8][fromUtcTicks:int64][mean:float64][amr:float64][sigmaZ:float64][reason:int32 bytes][reason:UTF-8])×carried</c>,
+/// NaN for an absent amr or sigmaZ. A snapshot with nothing carried is written as format 1, which every build reads.
 /// </remarks>
 public static class MeasureJournalEncoding
 {
     public const byte BatchFormat = 1;
     public const byte SnapshotFormat = 1;
+    public const byte SnapshotWithCarriedFormat = 2;
 
     public static byte[] EncodeBatch(MeasureBatch batch)
     {
@@ -90,12 +95,15 @@ public static class MeasureJournalEncoding
 
     public static byte[] EncodeSnapshot(MeasureSeriesSnapshot snapshot)
     {
+        var carried = snapshot.Carried ?? [];
+        var reasons = carried.Select(c => System.Text.Encoding.UTF8.GetBytes(c.Phase.Reason)).ToArray();
         var size = 1 + 8 + 1
             + snapshot.Buckets.Sum(k => 1 + 4 + (k.Buckets.Count * 24))
-            + 4 + snapshot.FingerprintsByDay.Sum(d => 8 + 4 + (d.Fingerprints.Count * 8));
+            + 4 + snapshot.FingerprintsByDay.Sum(d => 8 + 4 + (d.Fingerprints.Count * 8))
+            + (carried.Count == 0 ? 0 : 1 + reasons.Sum(r => 1 + (8 * 4) + 4 + r.Length));
         var bytes = new byte[size];
         var writer = new Writer(bytes);
-        writer.Byte(SnapshotFormat);
+        writer.Byte(carried.Count == 0 ? SnapshotFormat : SnapshotWithCarriedFormat);
         writer.Int64(snapshot.Version);
         writer.Byte(checked((byte)snapshot.Buckets.Count));
         foreach (var kind in snapshot.Buckets)
@@ -121,6 +129,22 @@ public static class MeasureJournalEncoding
             }
         }
 
+        if (carried.Count > 0)
+        {
+            writer.Byte(checked((byte)carried.Count));
+            for (var c = 0; c < carried.Count; c++)
+            {
+                var phase = carried[c].Phase;
+                writer.Byte(checked((byte)carried[c].Kind));
+                writer.Int64(carried[c].FromUtcTicks);
+                writer.Double(phase.Mean);
+                writer.Double(phase.Amr ?? double.NaN);
+                writer.Double(phase.SigmaZ ?? double.NaN);
+                writer.Int32(reasons[c].Length);
+                writer.Bytes(reasons[c]);
+            }
+        }
+
         writer.End();
         return bytes;
     }
@@ -128,7 +152,7 @@ public static class MeasureJournalEncoding
     public static MeasureSeriesSnapshot DecodeSnapshot(ReadOnlySpan<byte> bytes)
     {
         var reader = new Reader(bytes);
-        reader.Format(SnapshotFormat, "snapshot");
+        var format = reader.Format(SnapshotFormat, SnapshotWithCarriedFormat, "snapshot");
         var version = reader.Int64();
         var kinds = new KindBuckets[reader.Byte()];
         for (var k = 0; k < kinds.Length; k++)
@@ -161,8 +185,25 @@ public static class MeasureJournalEncoding
             days[d] = new DayFingerprints(start, fingerprints);
         }
 
+        var carried = new CarriedBaseline[format == SnapshotWithCarriedFormat ? reader.Byte() : 0];
+        for (var c = 0; c < carried.Length; c++)
+        {
+            var kind = (PeriodKind)reader.Byte();
+            if (!Enum.IsDefined(kind))
+            {
+                throw new InvalidDataException($"Snapshot carries a phase of period kind {(int)kind}, which does not exist.");
+            }
+
+            var from = reader.Int64();
+            var mean = reader.Double();
+            var amr = reader.Double();
+            var sigmaZ = reader.Double();
+            var reason = System.Text.Encoding.UTF8.GetString(reader.Bytes(reader.Count(1)));
+            carried[c] = new CarriedBaseline(kind, from, new CarriedPhase(reason, mean, double.IsNaN(amr) ? null : amr, double.IsNaN(sigmaZ) ? null : sigmaZ));
+        }
+
         reader.End();
-        return new MeasureSeriesSnapshot(version, kinds, days);
+        return new MeasureSeriesSnapshot(version, kinds, days, carried);
     }
 
     private ref struct Writer(Span<byte> bytes)
@@ -179,6 +220,8 @@ public static class MeasureJournalEncoding
         public void UInt64(ulong value) => BinaryPrimitives.WriteUInt64LittleEndian(Take(8), value);
 
         public void Double(double value) => BinaryPrimitives.WriteDoubleLittleEndian(Take(8), value);
+
+        public void Bytes(ReadOnlySpan<byte> value) => value.CopyTo(Take(value.Length));
 
         // The size is computed up front; a mismatch is a bug in this class, never a property of the data.
         public readonly void End()
@@ -202,7 +245,10 @@ public static class MeasureJournalEncoding
         private readonly ReadOnlySpan<byte> _bytes = bytes;
         private int _at;
 
-        public void Format(byte expected, string what)
+        public void Format(byte expected, string what) => Format(expected, expected, what);
+
+        /// <summary>Reads the format byte; it must lie in [<paramref name="first"/>, <paramref name="last"/>].</summary>
+        public byte Format(byte first, byte last, string what)
         {
             if (_bytes.IsEmpty)
             {
@@ -210,10 +256,13 @@ public static class MeasureJournalEncoding
             }
 
             var format = Byte();
-            if (format != expected)
+            if (format < first || format > last)
             {
-                throw new InvalidDataException($"Stored {what} has format {format}; this build reads format {expected}.");
+                var reads = first == last ? $"format {first}" : $"formats {first} to {last}";
+                throw new InvalidDataException($"Stored {what} has format {format}; this build reads {reads}.");
             }
+
+            return format;
         }
 
         public byte Byte() => Take(1)[0];
@@ -235,6 +284,8 @@ public static class MeasureJournalEncoding
         public ulong UInt64() => BinaryPrimitives.ReadUInt64LittleEndian(Take(8));
 
         public double Double() => BinaryPrimitives.ReadDoubleLittleEndian(Take(8));
+
+        public ReadOnlySpan<byte> Bytes(int count) => Take(count);
 
         public readonly void End()
         {

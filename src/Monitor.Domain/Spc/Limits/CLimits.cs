@@ -10,6 +10,8 @@ internal sealed class CLimits : PhaseLimits
 
     public override PointLimits? At(double size) => PointLimits.Around(Mean, Math.Sqrt(Mean));
 
+    public static CLimits Of(double mean) => new(mean);
+
     public static CLimits? Fit(Series series, int first, int last)
     {
         var totals = series.Totals(first, last);

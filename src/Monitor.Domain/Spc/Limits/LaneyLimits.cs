@@ -32,6 +32,8 @@ internal sealed class LaneyLimits : PhaseLimits
     /// <summary>σ_i = √(p̄(1−p̄)/n_i): the spread a proportion would have from binomial sampling alone.</summary>
     private static double BinomialSigma(double pBar, double size) => Math.Sqrt(pBar * (1 - pBar) / size);
 
+    public static LaneyLimits Of(double pBar, double? sigmaZ, bool laney) => new(pBar, sigmaZ, laney);
+
     public static LaneyLimits? Fit(Series series, int first, int last, bool laney)
     {
         var totals = series.Totals(first, last);

@@ -20,6 +20,17 @@ internal abstract class PhaseLimits
     /// <summary>The limits for a point, or null when the baseline cannot yet give a spread.</summary>
     public abstract PointLimits? At(double size);
 
+    /// <summary>The limits of a phase fitted earlier, from points no longer charted, as it was fitted then.</summary>
+    public static PhaseLimits Carried(ChartKind kind, CarriedPhase phase, SpcOptions options) => kind switch
+    {
+        ChartKind.Xmr => XmrLimits.Of(phase.Mean, phase.Amr, options),
+        ChartKind.PPrime => LaneyLimits.Of(phase.Mean, phase.SigmaZ, laney: true),
+        ChartKind.P => LaneyLimits.Of(phase.Mean, 1, laney: false),
+        ChartKind.U => ULimits.Of(phase.Mean),
+        ChartKind.C => CLimits.Of(phase.Mean),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
     /// <summary>
     /// Fits the limits of a phase from its baseline: the non-ghosted points of [first, last]. Null when the
     /// baseline holds no point.

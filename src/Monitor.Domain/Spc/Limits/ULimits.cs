@@ -10,6 +10,8 @@ internal sealed class ULimits : PhaseLimits
 
     public override PointLimits? At(double size) => PointLimits.Around(Mean, Math.Sqrt(Mean / size));
 
+    public static ULimits Of(double mean) => new(mean);
+
     public static ULimits? Fit(Series series, int first, int last)
     {
         var totals = series.Totals(first, last);

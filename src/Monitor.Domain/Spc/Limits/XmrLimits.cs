@@ -21,6 +21,8 @@ internal sealed class XmrLimits : PhaseLimits
     public override PointLimits? At(double size) =>
         _amr is { } amr ? PointLimits.Around(Mean, _constant * amr / 3) : null;
 
+    public static XmrLimits Of(double mean, double? amr, SpcOptions options) => new(mean, amr, options.Constant);
+
     public static XmrLimits? Fit(Series series, int first, int last, SpcOptions options)
     {
         var totals = series.Totals(first, last);

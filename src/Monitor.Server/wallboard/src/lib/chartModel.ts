@@ -17,7 +17,7 @@ export interface ChartPoint {
   /** The server's variation state of this point (VariationState.Of): the page never decides good or bad news itself. */
   variation: Variation;
 }
-export interface ChartPhase { start: number; end: number; mean: number | null; amr: number | null; sigmaZ: number | null; frozen: boolean; reason: string; }
+export interface ChartPhase { start: number; end: number; mean: number | null; amr: number | null; sigmaZ: number | null; frozen: boolean; reason: string; carried?: boolean; }
 export interface ChartEvent { index: number; period: string; kind: string; fromMean: number | null; toMean: number | null; runStart: number | null; }
 export interface OpenPeriod { period: string; start: string; value: number | null; n: number; elapsed: number; projected: number | null; partial: boolean; }
 export interface ChartResponse {

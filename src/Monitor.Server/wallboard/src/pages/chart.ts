@@ -127,7 +127,7 @@ function renderSummary(c: ChartResponse): void {
   const sentences = [
     `${c.title}, ${areaName()}, by ${one}: ${c.points.length} closed ${c.points.length === 1 ? one : many} and the open ${one} (partial, ${c.open.value === null ? "no value yet" : `${formatValue(c.open.value, c)} so far`}).`,
     last ? `Latest closed ${one} ${last.period}: ${formatValue(last.value, c)}, ${effectWords[lastEffect!]}.` : `No closed ${many} yet.`,
-    phase ? `Mean ${formatValue(phase.mean, c)}, limits ${formatValue(last?.lcl ?? null, c)} to ${formatValue(last?.ucl ?? null, c)}${phase.frozen ? "" : " (trial limits)"}.` : "",
+    phase ? `Mean ${formatValue(phase.mean, c)}, limits ${formatValue(last?.lcl ?? null, c)} to ${formatValue(last?.ucl ?? null, c)}${phase.frozen ? "" : " (trial limits)"}${phase.carried ? ", fixed from periods before this chart's first" : ""}.` : "",
     hasTarget ? `Target ${formatValue(c.target, c)}.` : "No target.",
     `${counts.get("concern") ?? 0} concern, ${counts.get("improvement") ?? 0} improvement and ${counts.get("neutral") ?? 0} other special-cause points.`,
     ...c.phases.slice(1).map((p, i) => `${meanMove(c, p, c.phases[i])} from ${c.points.find(x => x.index === p.start)?.period ?? p.start}.`),
