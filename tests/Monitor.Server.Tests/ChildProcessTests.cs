@@ -15,14 +15,8 @@ public sealed class ChildProcessTests
     [Fact]
     public async Task A_guarded_command_is_killed_when_the_pipe_from_its_test_host_closes()
     {
-        // The command says its own process id (exec keeps it), then would run for ten minutes.
-        using var guard = ChildProcess.Start(new ProcessStartInfo("sh")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            ArgumentList = { "-c", "echo $$; exec sleep 600" },
-        });
-        var command = int.Parse((await guard.StandardOutput.ReadLineAsync())!, CultureInfo.InvariantCulture);
+        var (guard, command) = await StartTenMinuteCommandAsync();
+        using var _ = guard;
         Assert.True(IsAlive(command), "the command did not start");
 
         // What the kernel does to the pipe when the test host dies, whether it crashed or was killed.
@@ -55,13 +49,8 @@ public sealed class ChildProcessTests
     [Fact]
     public async Task Killing_a_guarded_command_kills_and_reaps_it_before_the_guard_exits()
     {
-        using var guard = ChildProcess.Start(new ProcessStartInfo("sh")
-        {
-            UseShellExecute = false,
-            RedirectStandardOutput = true,
-            ArgumentList = { "-c", "echo $$; exec sleep 600" },
-        });
-        var command = int.Parse((await guard.StandardOutput.ReadLineAsync())!, CultureInfo.InvariantCulture);
+        var (guard, command) = await StartTenMinuteCommandAsync();
+        using var _ = guard;
 
         await ChildProcess.KillAsync(guard);
 
@@ -74,6 +63,18 @@ public sealed class ChildProcessTests
     {
         var start = new ProcessStartInfo("cat") { UseShellExecute = false, RedirectStandardInput = true };
         Assert.Throws<ArgumentException>(() => ChildProcess.Guarded(start));
+    }
+
+    // The command says its own process id (exec keeps it), then would run for ten minutes.
+    private static async Task<(Process Guard, int Command)> StartTenMinuteCommandAsync()
+    {
+        var guard = ChildProcess.Start(new ProcessStartInfo("sh")
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            ArgumentList = { "-c", "echo $$; exec sleep 600" },
+        });
+        return (guard, int.Parse((await guard.StandardOutput.ReadLineAsync())!, CultureInfo.InvariantCulture));
     }
 
     // A reaped process has no /proc entry; the guard reaps the command it started.
