@@ -289,7 +289,9 @@ public sealed class MeasureSeries
         for (var i = 0; i < _kinds.Length; i++)
         {
             var oldest = _retention.OldestKept(_calendar, _kinds[i], now).UtcTicks;
-            if (FirstStart(i) < oldest)
+            // Something is dropped, or the window moved past a carried phase's start with nothing to drop (a count
+            // chart would otherwise reach back past the window with zeros).
+            if (FirstStart(i) < oldest || _carried[i]?.FromUtcTicks < oldest)
             {
                 _carried[i] = CarryAcross(i, oldest, now);
             }

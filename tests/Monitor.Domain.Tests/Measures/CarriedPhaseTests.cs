@@ -70,6 +70,14 @@ public sealed class CarriedPhaseTests
         Assert.Equal(0, chart.Periods[0].Value);
         Assert.Equal(3, chart.Chart.Phases[0].Mean);
         Assert.True(chart.Chart.Phases[0].Carried);
+
+        // Fifteen days on, with nothing dropped (nothing was counted after day 60 but those days are kept): the
+        // chart still begins at the window's first day, not where the phase was first carried.
+        var later = now.AddDays(15);
+        series.Prune(later);
+        var moved = MeasureChart.Build(series, Calendar, PeriodKind.Day, later);
+        Assert.Equal(new SeriesRetention().OldestKept(Calendar, PeriodKind.Day, later), moved.Periods[0].Period.Start);
+        Assert.Equal(3, moved.Chart.Phases[0].Mean);
     }
 
     [Fact]
