@@ -124,6 +124,36 @@ public sealed class RoleMatrixTests(MonitorAppFactory app)
         }
     }
 
+    /// <summary>Expected answers of the alert actions to a body that is not JSON: whoever may act is told the media type is wrong.</summary>
+    private static readonly Dictionary<string, HttpStatusCode> WrongMediaTypeExpected = new()
+    {
+        ["none"] = HttpStatusCode.Unauthorized,
+        ["other-force"] = HttpStatusCode.Forbidden,
+        ["wallboard"] = HttpStatusCode.Forbidden,
+        ["inspector"] = HttpStatusCode.Forbidden,
+        ["supervisor"] = HttpStatusCode.UnsupportedMediaType,
+        ["admin"] = HttpStatusCode.UnsupportedMediaType,
+        ["expired"] = HttpStatusCode.Unauthorized,
+        ["bad-signature"] = HttpStatusCode.Unauthorized,
+        ["feed-key"] = HttpStatusCode.Forbidden,
+        ["unknown-feed-key"] = HttpStatusCode.Unauthorized,
+    };
+
+    [Theory]
+    [MemberData(nameof(Callers))]
+    public async Task An_alert_action_with_a_body_that_is_not_json_is_415_for_whoever_may_act_and_401_or_403_for_the_rest(string caller)
+    {
+        using var http = Client(caller);
+        foreach (var action in new[] { "acknowledge", "shelve", "resolve" })
+        {
+            using var response = await http.PostAsync(
+                $"/api/alerts/{Force}/no-such-alert/{action}", new StringContent("""{"note":"seen"}""", Encoding.UTF8, "text/plain"));
+
+            Assert.True(WrongMediaTypeExpected[caller] == response.StatusCode, $"{action}: {(int)response.StatusCode}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
     [Theory]
     [MemberData(nameof(Callers))]
     public async Task The_hub_admits_readers_and_each_method_keeps_to_the_callers_force(string caller)
