@@ -147,6 +147,14 @@ public sealed class ReportTests(ReportFixture fixture)
         Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
         Assert.Equal("application/problem+json", bad.Content.Headers.ContentType?.MediaType);
 
+        // Years whose quarters have no dates (year 0, or ending after 9999-12-31) are not quarters either, not a 500.
+        foreach (var outOfRange in new[] { "0000Q1", "9999Q4" })
+        {
+            using var odd = await http.GetAsync($"/api/reports/warwickshire/quarterly?quarter={outOfRange}");
+            Assert.True(odd.StatusCode == HttpStatusCode.BadRequest, $"{outOfRange}: {(int)odd.StatusCode}");
+            Assert.Contains("from 1900 to 9998", await odd.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
         using var admin = App.CreateUserClient(MonitorRoles.Admin, MonitorAppFactory.OtherForce);
         using var unknown = await admin.GetAsync("/api/reports/west-mercia/quarterly?quarter=2017Q3");
         Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);

@@ -8,13 +8,24 @@ public readonly partial record struct Quarter(int Year, int Number)
 {
     private static readonly string[] MonthNames = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"];
 
-    /// <summary>Reads <c>yyyyQn</c>; null for anything else.</summary>
+    /// <summary>The first year a quarter may be asked for: no force keeps monthly figures from before it.</summary>
+    public const int FirstYear = 1900;
+
+    /// <summary>The last year a quarter may be asked for: 9999Q4 ends after the last date there is (whole years keep the rule short).</summary>
+    public const int LastYear = 9998;
+
+    /// <summary>Reads <c>yyyyQn</c> for a year from <see cref="FirstYear"/> to <see cref="LastYear"/>; null for anything else.</summary>
     public static Quarter? Parse(string? text)
     {
         var match = text is null ? null : QuarterPattern().Match(text);
-        return match is { Success: true }
-            ? new Quarter(int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture), match.Groups[2].Value[0] - '0')
-            : null;
+        if (match is not { Success: true })
+        {
+            return null;
+        }
+
+        // Four digits also read 0000 and 9999, whose quarters have no dates on either side (year 0, or ending after 9999).
+        var year = int.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+        return year is >= FirstYear and <= LastYear ? new Quarter(year, match.Groups[2].Value[0] - '0') : null;
     }
 
     public int FirstMonth => ((Number - 1) * 3) + 1;

@@ -22,7 +22,7 @@ public static class ReportEndpoints
 
             if (Quarter.Parse(quarter) is not { } asked)
             {
-                return Results.Problem(title: "Bad quarter", detail: $"'quarter' must be a year and quarter such as 2017Q3, not '{quarter}'.", statusCode: StatusCodes.Status400BadRequest);
+                return Results.Problem(title: "Bad quarter", detail: $"'quarter' must be a year from {Quarter.FirstYear} to {Quarter.LastYear} and a quarter, such as 2017Q3, not '{quarter}'.", statusCode: StatusCodes.Status400BadRequest);
             }
 
             // A quarter still running has months that are not closed: its totals would be part-quarters.

@@ -27,6 +27,17 @@ public sealed class QuarterlyReportTests
     }
 
     [Fact]
+    public void Only_years_from_1900_to_9998_are_quarters_so_every_one_has_dates_on_both_sides()
+    {
+        Assert.Equal(new Quarter(1900, 1), Quarter.Parse("1900Q1"));
+        Assert.Equal(new DateOnly(9999, 1, 1), Quarter.Parse("9998Q4")!.Value.EndsBefore);
+        Assert.Null(Quarter.Parse("0000Q1"));
+        Assert.Null(Quarter.Parse("1899Q4"));
+        Assert.Null(Quarter.Parse("9999Q1"));
+        Assert.Null(Quarter.Parse("9999Q4"));
+    }
+
+    [Fact]
     public void Total_recorded_crime_comes_out_as_the_report_has_it()
     {
         var crime = Figures("total-recorded-crime", Monthly(2016, 10, TotalCrimeFixture));
