@@ -51,6 +51,40 @@ public sealed class ChartsAndLiveTests(MonitorAppFactory app)
     }
 
     [Fact]
+    public async Task From_and_to_without_an_offset_are_the_forces_local_days_so_a_summer_month_charts_in_its_own_window()
+    {
+        // July 2026 in Warwickshire starts at 2026-06-30T23:00Z: read in UTC, 2026-07-01 to 2026-07-31 held no month.
+        using var feed = app.CreateFeedClient();
+        using var imported = await feed.PostAsync("/api/history", new StringContent(
+            """{"force":"warwickshire","points":[{"area":"warwick","measure":"cyber-crime","period":"month","start":"2026-07-01T00:00:00+01:00","n":7}]}""",
+            System.Text.Encoding.UTF8,
+            "application/json"));
+        Assert.Equal(1, (int)(await MonitorApi.ReadJson(imported))["imported"]!);
+        const string Chart = "/api/charts/warwickshire/warwick/cyber-crime?period=month";
+
+        var july = (await _api.Http.GetFromJsonAsync<JsonObject>($"{Chart}&from=2026-07-01&to=2026-07-31"))!["points"]!.AsArray();
+        var fromLocalMidnight = (await _api.Http.GetFromJsonAsync<JsonObject>($"{Chart}&from=2026-07-01T00:00&to=2026-07-01T00:00"))!["points"]!.AsArray();
+        var withOffsets = (await _api.Http.GetFromJsonAsync<JsonObject>($"{Chart}&from=2026-07-01T00:00:00Z&to=2026-07-31T00:00:00%2B00:00"))!["points"]!.AsArray();
+
+        Assert.Equal(["2026-07"], july.Select(p => (string)p!["period"]!));
+        Assert.Equal(7, (long)july[0]!["n"]!);
+        Assert.Equal(["2026-07"], fromLocalMidnight.Select(p => (string)p!["period"]!));
+        Assert.Empty(withOffsets);
+    }
+
+    [Theory]
+    [InlineData("from=yesterday", "'from'")]
+    [InlineData("from=2026-07-01&to=2026-07-32", "'to'")]
+    public async Task A_from_or_to_that_is_not_a_date_is_a_400_naming_it(string query, string named)
+    {
+        using var response = await _api.Http.GetAsync($"/api/charts/warwickshire/warwick/cyber-crime?period=month&{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(named, (string)(await MonitorApi.ReadJson(response))["detail"]!, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task The_live_snapshot_shows_callers_waiting_open_incidents_with_their_clock_and_the_999_service_level()
     {
         var at = app.Now.AddMinutes(-3);

@@ -66,14 +66,19 @@ public sealed class PeriodCalendar(TimeZoneInfo zone)
     public DateTimeOffset EndOf(Period period) => Next(period).Start;
 
     /// <summary>The instant a local calendar date begins in the force's zone.</summary>
-    public DateTimeOffset StartOfDay(DateOnly date)
-    {
-        var local = date.ToDateTime(TimeOnly.MinValue);
+    public DateTimeOffset StartOfDay(DateOnly date) => InstantOf(date.ToDateTime(TimeOnly.MinValue));
 
-        // Some zones skip midnight itself; the day then starts at the first wall-clock time that exists.
+    /// <summary>
+    /// The instant a wall-clock time in the force's zone stands for. A time the clocks skip is the first minute
+    /// that exists after it (some zones skip midnight itself: the day then starts when the clocks resume); a time
+    /// they repeat is the first of the two, so a day or a window starting then takes in both.
+    /// </summary>
+    public DateTimeOffset InstantOf(DateTime local)
+    {
+        local = DateTime.SpecifyKind(local, DateTimeKind.Unspecified);
         while (Zone.IsInvalidTime(local))
         {
-            local = local.AddMinutes(15);
+            local = local.AddMinutes(1);
         }
 
         var offset = Zone.IsAmbiguousTime(local) ? Zone.GetAmbiguousTimeOffsets(local).Max() : Zone.GetUtcOffset(local);

@@ -3,6 +3,7 @@ using Monitor.Domain.Events;
 using Monitor.Abstractions;
 using Monitor.Domain.Forces;
 using Monitor.Domain.Measures;
+using Monitor.Domain.Periods;
 using Monitor.Domain.Routing;
 using Monitor.Domain.Spc;
 using Monitor.Grains.Ingest;
@@ -99,7 +100,7 @@ public static partial class ApiEndpoints
     };
 
     public static void MapChartsApi(this IEndpointRouteBuilder app) =>
-        app.MapGet("/api/charts/{force}/{area}/{measure}", async (string force, string area, string measure, string? period, DateTimeOffset? from, DateTimeOffset? to, ForceCatalog forces, IGrainFactory grains) =>
+        app.MapGet("/api/charts/{force}/{area}/{measure}", async (string force, string area, string measure, string? period, string? from, string? to, ForceCatalog forces, IGrainFactory grains) =>
         {
             var definition = forces.Find(force);
             if (definition?.FindArea(area) is null)
@@ -129,8 +130,17 @@ public static partial class ApiEndpoints
                     statusCode: StatusCodes.Status400BadRequest);
             }
 
+            // Read here, not bound as DateTimeOffset: binding reads a value without an offset in the host's zone.
+            if (!ChartWindow.TryParse(from, to, definition.Calendar, out var window, out var unreadable))
+            {
+                return Results.Problem(
+                    title: "Bad " + unreadable,
+                    detail: $"'{unreadable}' must be an ISO-8601 date (2026-07-01), local date and time (2026-07-01T08:00) or instant with an offset (2026-07-01T08:00+01:00).",
+                    statusCode: StatusCodes.Status400BadRequest);
+            }
+
             var snapshot = await grains.GetGrain<IMeasureGrain>(new MeasureKey(force, area, measure).ToString()).GetChart(kind.Value);
-            return Results.Ok(ChartResponses.From(snapshot, measureDefinition, from, to));
+            return Results.Ok(ChartResponses.From(snapshot, measureDefinition, window));
         }).RequireAuthorization(MonitorPolicies.Read);
 
     private static IResult NotFound(string detail) =>

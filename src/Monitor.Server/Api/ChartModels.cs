@@ -1,5 +1,6 @@
 using Monitor.Abstractions;
 using Monitor.Domain.Measures;
+using Monitor.Domain.Periods;
 using Monitor.Domain.Spc;
 
 namespace Monitor.Server.Api;
@@ -49,11 +50,10 @@ public sealed record RaisedSignalResponse(string Period, DateTimeOffset Start, E
 
 public static class ChartResponses
 {
-    public static ChartResponse From(MeasureChartSnapshot snapshot, MeasureDefinition measure, DateTimeOffset? from, DateTimeOffset? to)
+    public static ChartResponse From(MeasureChartSnapshot snapshot, MeasureDefinition measure, ChartWindow window)
     {
         var view = snapshot.View;
-        bool InWindow(int index) =>
-            (from is null || view.Periods[index].Period.Start >= from) && (to is null || view.Periods[index].Period.Start <= to);
+        bool InWindow(int index) => window.Contains(view.Periods[index].Period.Start);
 
         return new ChartResponse(
             snapshot.Force,
