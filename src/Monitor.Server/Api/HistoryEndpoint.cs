@@ -22,14 +22,15 @@ public sealed record HistoryResponse(int Imported, IReadOnlyList<HistoryRejectio
 
 /// <summary>
 /// Imports period totals as history. Each point stands or falls alone; setting a period again replaces it,
-/// so an import can be repeated. Only periods the measure keeps, starting exactly where such a period starts.
+/// so an import can be repeated. Only periods the measure keeps, starting exactly where such a period starts, and
+/// that have begun by the server's clock.
 /// </summary>
 public static class HistoryEndpoint
 {
     public const int MaxPoints = 50_000;
 
     public static void MapHistoryApi(this IEndpointRouteBuilder app) =>
-        app.MapPost("/api/history", async (HttpRequest request, ClaimsPrincipal feed, FeedKeyStore keys, ForceCatalog forces, IGrainFactory grains) =>
+        app.MapPost("/api/history", async (HttpRequest request, ClaimsPrincipal feed, FeedKeyStore keys, ForceCatalog forces, IGrainFactory grains, TimeProvider clock) =>
         {
             // History replaces whole periods of every measure: only a key for all event types may import it.
             var scope = keys.FindById(feed.FindFirst(MonitorClaims.FeedKey)!.Value)!;
@@ -83,10 +84,11 @@ public static class HistoryEndpoint
             }
 
             var rejected = new List<HistoryRejection>();
+            var now = clock.GetUtcNow();
             var byMeasure = new Dictionary<MeasureKey, List<HistoryPoint>>();
             for (var i = 0; i < points.Count; i++)
             {
-                var (key, point, error) = Validate(force, points[i]);
+                var (key, point, error) = Validate(force, points[i], now);
                 if (error is not null)
                 {
                     rejected.Add(new HistoryRejection(i, error));
@@ -117,7 +119,7 @@ public static class HistoryEndpoint
         return imported.Sum();
     }
 
-    private static (MeasureKey Key, HistoryPoint? Point, string? Error) Validate(ForceDefinition force, HistoryPointRequest? point)
+    private static (MeasureKey Key, HistoryPoint? Point, string? Error) Validate(ForceDefinition force, HistoryPointRequest? point, DateTimeOffset now)
     {
         if (point is null)
         {
@@ -151,6 +153,14 @@ public static class HistoryEndpoint
         if (point.Start is not { } start || force.Calendar.PeriodOf(kind.Value, start).Start != start)
         {
             return (default, null, $"'start' must be the instant a {point.Period} starts in {force.TimeZone.Id} (e.g. {force.Calendar.PeriodOf(kind.Value, point.Start ?? DateTimeOffset.UnixEpoch).Start:O})");
+        }
+
+        // Nothing has been counted in a period that has not begun: imported now, its total would turn up as that
+        // period's live figure when it comes. The running period is allowed: replay and simulate --backfill send the
+        // part of it before the live horizon, which no feed can send any more, and live events add the rest.
+        if (start > now)
+        {
+            return (default, null, $"'start' {start:O} is a {point.Period} that has not begun (the server's time is {now:O}); history is for periods that have begun");
         }
 
         if (point.N is not >= 0)
