@@ -1,4 +1,5 @@
 using System.Globalization;
+using Monitor.Domain.Events;
 
 namespace Monitor.Domain.Alerts;
 
@@ -354,7 +355,7 @@ public sealed class AlertTrack
 
         return text.Length > options.MaxNoteLength
             ? string.Create(CultureInfo.InvariantCulture, $"the note is {text.Length} characters; at most {options.MaxNoteLength} are allowed")
-            : null;
+            : PlainText.MultilineRefusal("the note", text);
     }
 
     private static void Transition(Run run, Alert alert, AlertState to, AlertAction action, DateTimeOffset at, string who, string role, string? note)

@@ -433,8 +433,7 @@ public static partial class EventReader
                 return null;
             }
 
-            // Exactly char.IsControl's ranges, without a delegate per character.
-            if (value.AsSpan().IndexOfAnyInRange('\u0000', '\u001f') >= 0 || value.AsSpan().IndexOfAnyInRange('\u007f', '\u009f') >= 0)
+            if (PlainText.HasControl(value))
             {
                 Fail($"'{name}' contains control characters");
                 return null;

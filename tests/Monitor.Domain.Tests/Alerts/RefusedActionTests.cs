@@ -59,6 +59,56 @@ public sealed class RefusedActionTests
         Assert.False(bench.Acknowledge(" " + new string('x', 500) + " ").Refused);
     }
 
+    [Theory]
+    [InlineData("bell\u0007", "a control character (U+0007 at character 5)")]
+    [InlineData("carriage\rreturn", "a control character (U+000D at character 9)")]
+    [InlineData("c1 \u0085 next line", "a control character (U+0085 at character 4)")]
+    [InlineData("escape \u001b[31m red", "a control character (U+001B at character 8)")]
+    [InlineData("ok \u202e gnp.exe", "a bidirectional control character (U+202E at character 4)")]
+    [InlineData("\u202aembedded", "a bidirectional control character (U+202A at character 1)")]
+    [InlineData("isolate \u2066x\u2069", "a bidirectional control character (U+2066 at character 9)")]
+    [InlineData("pop \u2069", "a bidirectional control character (U+2069 at character 5)")]
+    public void A_note_holding_a_control_bidi_or_broken_character_is_refused_and_changes_nothing(string note, string problem)
+    {
+        foreach (var state in new[] { "unacknowledged", "acknowledged" })
+        {
+            var bench = InState(state);
+            var before = bench.Snapshot();
+
+            var outcome = state == "unacknowledged" ? bench.Acknowledge(note) : bench.Shelve(note: note);
+
+            Assert.Equal($"the note holds {problem}; write it as plain text", outcome.Refusal);
+            Assert.False(outcome.Changed);
+            Assert.Empty(outcome.Audit);
+            Assert.Equal(before, bench.Snapshot());
+        }
+
+        Assert.Equal($"the note holds {problem}; write it as plain text", InState("unacknowledged").Resolve(note).Refusal);
+    }
+
+    [Fact]
+    public void A_note_holding_half_a_surrogate_pair_is_refused()
+    {
+        // Built here, not in [InlineData]: the theory's data would be re-encoded on the way and lose the half pair.
+        var high = "half " + '\ud83d' + " pair";
+        var low = "low " + '\ude00' + '\ud83d' + " reversed";
+
+        Assert.Equal("the note holds half a surrogate pair (U+D83D at character 6); write it as plain text", InState("unacknowledged").Acknowledge(high).Refusal);
+        Assert.Equal("the note holds half a surrogate pair (U+DE00 at character 5); write it as plain text", InState("unacknowledged").Acknowledge(low).Refusal);
+        Assert.Equal("the note holds half a surrogate pair (U+D83D at character 6); write it as plain text", InState("unacknowledged").Acknowledge("ends " + '\ud83d').Refusal);
+    }
+
+    [Fact]
+    public void A_note_over_several_lines_with_tabs_and_paired_surrogates_is_accepted()
+    {
+        var bench = InState("unacknowledged");
+
+        var outcome = bench.Acknowledge("Unit 4:\tETA 3 min\nUnit 7:\tstood down \ud83d\ude93 (\u05e9\u05dc\u05d5\u05dd)");
+
+        Assert.False(outcome.Refused);
+        Assert.Equal("Unit 4:\tETA 3 min\nUnit 7:\tstood down \ud83d\ude93 (\u05e9\u05dc\u05d5\u05dd)", outcome.Alert!.Notes[^1].Text);
+    }
+
     private static AlertBench InState(string state)
     {
         var bench = new AlertBench(Key);
