@@ -11,7 +11,8 @@ public static class AlertRoles
 
 /// <summary>
 /// One line of the append-only audit log: every transition of an alert and every action a person took on one.
-/// <see cref="From"/> is null for the entry that raised the alert.
+/// <see cref="From"/> is null for the entry that raised the alert. <see cref="ShelvedUntil"/> is when a shelf ends, on
+/// the entry that shelved the alert and on no other (last, and optional, so an entry stored before it existed still reads).
 /// </summary>
 public sealed record AlertAuditEntry(
     DateTimeOffset At,
@@ -23,7 +24,8 @@ public sealed record AlertAuditEntry(
     EscalationLevel Escalation,
     string Who,
     string Role,
-    string? Note);
+    string? Note,
+    DateTimeOffset? ShelvedUntil = null);
 
 /// <summary>
 /// What a call on <see cref="AlertTrack"/> did: the alert after it, the audit entries it appended, whether the

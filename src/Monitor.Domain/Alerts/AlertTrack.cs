@@ -369,7 +369,7 @@ public sealed class AlertTrack
         }
 
         run.Changed = true;
-        run.Audit.Add(new AlertAuditEntry(at, alert.Id, action, from, to, alert.Severity, alert.Escalation, who, role, note));
+        run.Audit.Add(new AlertAuditEntry(at, alert.Id, action, from, to, alert.Severity, alert.Escalation, who, role, note, to == AlertState.Shelved ? alert.ShelvedUntil : null));
     }
 
     private static string Describe(EscalationLevel level) => level switch

@@ -12,7 +12,7 @@ namespace Monitor.Domain.Alerts;
 public static class AuditExport
 {
     public static IReadOnlyList<string> Columns { get; } =
-        ["at", "alertId", "action", "from", "to", "severity", "escalation", "who", "role", "note"];
+        ["at", "alertId", "action", "from", "to", "severity", "escalation", "who", "role", "note", "shelvedUntil"];
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {
@@ -34,7 +34,7 @@ public static class AuditExport
         {
             WriteRow(writer,
             [
-                e.At.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture),
+                Instant(e.At),
                 e.AlertId,
                 e.Action.Name(),
                 e.From?.Name() ?? string.Empty,
@@ -44,9 +44,12 @@ public static class AuditExport
                 e.Who,
                 e.Role,
                 e.Note ?? string.Empty,
+                e.ShelvedUntil is { } until ? Instant(until) : string.Empty,
             ]);
         }
     }
+
+    private static string Instant(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
 
     /// <summary>The entries as a JSON array (camelCase, enums by their wire names).</summary>
     public static string ToJson(IEnumerable<AlertAuditEntry> entries) => JsonSerializer.Serialize(entries.ToList(), Json);

@@ -18,8 +18,8 @@ public sealed class AuditExportTests
         var csv = AuditExport.ToCsv([Entry("crew on the way")]);
 
         Assert.Equal(
-            "at,alertId,action,from,to,severity,escalation,who,role,note\r\n"
-            + "2026-11-25T20:15:30.250+00:00,rugby:incident-INC-1:unattended:1,acknowledged,active-unacknowledged,active-acknowledged,breach,duty-inspector,Sgt Patel,supervisor,crew on the way\r\n",
+            "at,alertId,action,from,to,severity,escalation,who,role,note,shelvedUntil\r\n"
+            + "2026-11-25T20:15:30.250+00:00,rugby:incident-INC-1:unattended:1,acknowledged,active-unacknowledged,active-acknowledged,breach,duty-inspector,Sgt Patel,supervisor,crew on the way,\r\n",
             csv);
     }
 
@@ -28,7 +28,7 @@ public sealed class AuditExportTests
     {
         var entry = new AlertAuditEntry(At, "a:b:c:1", AlertAction.Raised, null, AlertState.ActiveUnacknowledged, AlertLevel.Warning, EscalationLevel.Supervisor, "system", "system", null);
 
-        Assert.EndsWith("\r\n2026-11-25T20:15:30.250+00:00,a:b:c:1,raised,,active-unacknowledged,warning,supervisor,system,system,\r\n", AuditExport.ToCsv([entry]), StringComparison.Ordinal);
+        Assert.EndsWith("\r\n2026-11-25T20:15:30.250+00:00,a:b:c:1,raised,,active-unacknowledged,warning,supervisor,system,system,,\r\n", AuditExport.ToCsv([entry]), StringComparison.Ordinal);
     }
 
     [Theory]
@@ -58,7 +58,7 @@ public sealed class AuditExportTests
     {
         var csv = AuditExport.ToCsv([Entry("=cmd|' /C calc'!A0", who: "@evil")]);
 
-        Assert.EndsWith(",'@evil,supervisor,'=cmd|' /C calc'!A0\r\n", csv, StringComparison.Ordinal);
+        Assert.EndsWith(",'@evil,supervisor,'=cmd|' /C calc'!A0,\r\n", csv, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -67,8 +67,37 @@ public sealed class AuditExportTests
         var json = AuditExport.ToJson([Entry("ok")]);
 
         Assert.Equal(
-            "[{\"at\":\"2026-11-25T20:15:30.25+00:00\",\"alertId\":\"rugby:incident-INC-1:unattended:1\",\"action\":\"acknowledged\",\"from\":\"active-unacknowledged\",\"to\":\"active-acknowledged\",\"severity\":\"breach\",\"escalation\":\"duty-inspector\",\"who\":\"Sgt Patel\",\"role\":\"supervisor\",\"note\":\"ok\"}]",
+            "[{\"at\":\"2026-11-25T20:15:30.25+00:00\",\"alertId\":\"rugby:incident-INC-1:unattended:1\",\"action\":\"acknowledged\",\"from\":\"active-unacknowledged\",\"to\":\"active-acknowledged\",\"severity\":\"breach\",\"escalation\":\"duty-inspector\",\"who\":\"Sgt Patel\",\"role\":\"supervisor\",\"note\":\"ok\",\"shelvedUntil\":null}]",
             json);
         Assert.Equal([Entry("ok")], JsonSerializer.Deserialize<List<AlertAuditEntry>>(json, Web));
+    }
+
+    [Fact]
+    public void A_shelved_entry_says_until_when_in_the_json_and_the_last_csv_column_and_no_other_entry_does()
+    {
+        var bench = new AlertBench(new AlertKey("rugby", "residential-burglary", "month.beyond-upper"));
+        bench.Observe(AlertLevel.Warning);
+        bench.Acknowledge();
+        bench.Advance(TimeSpan.FromMinutes(2));
+        bench.Shelve(45);
+
+        var shelved = Assert.Single(bench.Audit, e => e.Action == AlertAction.Shelved);
+        Assert.Equal(AlertBench.Start.AddMinutes(47), shelved.ShelvedUntil);
+        Assert.All(bench.Audit.Where(e => e.Action != AlertAction.Shelved), e => Assert.Null(e.ShelvedUntil));
+
+        var csv = AuditExport.ToCsv(bench.Audit).Split("\r\n");
+        Assert.EndsWith(",\"known fault, engineer on site\",2026-11-25T20:47:00.000+00:00", csv[3], StringComparison.Ordinal);
+        Assert.EndsWith(",crew assigned,", csv[2], StringComparison.Ordinal);
+        var json = JsonDocument.Parse(AuditExport.ToJson(bench.Audit)).RootElement;
+        Assert.Equal("2026-11-25T20:47:00+00:00", json[2].GetProperty("shelvedUntil").GetString());
+        Assert.Equal(JsonValueKind.Null, json[1].GetProperty("shelvedUntil").ValueKind);
+    }
+
+    [Fact]
+    public void An_entry_written_before_the_shelf_end_was_recorded_still_reads()
+    {
+        const string stored = "{\"at\":\"2026-11-25T20:15:30.25+00:00\",\"alertId\":\"rugby:incident-INC-1:unattended:1\",\"action\":\"acknowledged\",\"from\":\"active-unacknowledged\",\"to\":\"active-acknowledged\",\"severity\":\"breach\",\"escalation\":\"duty-inspector\",\"who\":\"Sgt Patel\",\"role\":\"supervisor\",\"note\":\"ok\"}";
+
+        Assert.Equal(Entry("ok"), JsonSerializer.Deserialize<AlertAuditEntry>(stored, Web));
     }
 }
