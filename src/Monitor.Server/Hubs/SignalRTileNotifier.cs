@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Monitor.Abstractions;
+using Monitor.Domain.Alerts;
 using Monitor.Domain.Forces;
 using Monitor.Grains.Notifications;
 
@@ -12,8 +13,8 @@ namespace Monitor.Server.Hubs;
 /// state of every item that changed (the tiles that changed meanwhile travel together in one <c>tiles</c>
 /// message). Every push carries an item's whole state, so folding loses nothing, and a group that cannot keep up
 /// only ever has one send per lane waiting. Alerts are not folded. A group no board follows anywhere
-/// (<see cref="IBoardAudience"/>) is not sent to: the newest state of each item (and of each alert) is held for
-/// it and sent when a board arrives.
+/// (<see cref="IBoardAudience"/>) is not sent to: the newest state of each item (and of each open alert) is held
+/// for it and sent when a board arrives; an alert's resolution drops what was held of it.
 /// </summary>
 public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
 {
@@ -86,18 +87,25 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
     {
         _metrics.AlertChanged(alert.Alert.State);
         var push = new Push(alert.Alert.Id, alert, alert.Alert.ChangedAt.UtcTicks);
+
+        // A resolved alert is not held: a board that arrives reads the open ones from GET /api/alerts, so holding
+        // resolutions for areas nobody follows would only grow, by every alert the force ever had.
+        var hold = alert.Alert.State != AlertState.Resolved;
         foreach (var area in _forces.Find(alert.Force)?.Areas ?? [])
         {
             var group = WallboardHub.GroupOf(alert.Force, area.Id);
-            if (!HeldForNobody(group, AlertLane, push))
+            if (!HeldForNobody(group, AlertLane, push, hold))
             {
                 _ = SendAsync(group, "alert", alert);
             }
         }
     }
 
-    /// <summary>Holds the push instead when no board follows the group (or after shutdown, drops it); false when it is to be sent.</summary>
-    private bool HeldForNobody(string group, string lane, Push push)
+    /// <summary>
+    /// Holds the push instead when no board follows the group (or after shutdown, drops it); false when it is to be
+    /// sent. With <paramref name="hold"/> false, nothing is held for the group and an older state held of the item is dropped.
+    /// </summary>
+    private bool HeldForNobody(string group, string lane, Push push, bool hold = true)
     {
         lock (_lock)
         {
@@ -111,7 +119,15 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
                 return false;
             }
 
-            Hold(group, lane, push);
+            if (hold)
+            {
+                Hold(group, lane, push);
+            }
+            else
+            {
+                Drop(group, lane, push.Item);
+            }
+
             return true;
         }
     }
@@ -196,6 +212,14 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
         if (!items.TryGetValue((lane, push.Item), out var held) || push.Order >= held.Order)
         {
             items[(lane, push.Item)] = push;
+        }
+    }
+
+    private void Drop(string group, string lane, string item)
+    {
+        if (_held.TryGetValue(group, out var items) && items.Remove((lane, item)) && items.Count == 0)
+        {
+            _held.Remove(group);
         }
     }
 

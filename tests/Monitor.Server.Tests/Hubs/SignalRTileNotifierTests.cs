@@ -193,6 +193,40 @@ public sealed class SignalRTileNotifierTests : IDisposable
     }
 
     [Fact]
+    public async Task Resolved_alerts_are_not_held_for_an_area_no_board_follows_and_a_resolution_drops_the_held_alert()
+    {
+        var areas = Forces.Get(Force).Areas.Count;
+        _audience.Unfollow("warwickshire/warwick");
+        var open = Alert(1);
+        _notifier.Publish(new AlertView(Force, open));
+        var resolved = Alert(1);
+        resolved.State = Monitor.Domain.Alerts.AlertState.Resolved;
+        resolved.ChangedAt = open.ChangedAt.AddMinutes(5);
+        _notifier.Publish(new AlertView(Force, resolved));
+        var resolvedUnseen = Alert(2);
+        resolvedUnseen.State = Monitor.Domain.Alerts.AlertState.Resolved;
+        _notifier.Publish(new AlertView(Force, resolvedUnseen));
+        _notifier.Publish(new AlertView(Force, Alert(3)));
+
+        // Every other area hears all four changes; Warwick none.
+        var sends = new List<HeldSends.Send>();
+        for (var i = 0; i < 4 * (areas - 1); i++)
+        {
+            sends.Add(await _hub.NextAsync());
+        }
+
+        Assert.DoesNotContain(sends, s => s.Group == "warwickshire/warwick");
+
+        // A board arrives: only the alert still open was held (the board reads the rest from GET /api/alerts).
+        _audience.Follow("warwickshire/warwick");
+        var held = await _hub.NextAsync();
+        Assert.Equal(("warwickshire/warwick", "alert", Alert(3).Id), (held.Group, held.Message, ((AlertView)held.Payload!).Alert.Id));
+        Assert.False(_hub.Sent(out _), "a resolved alert is neither held nor sent when a board arrives");
+        sends.ForEach(s => s.Complete());
+        held.Complete();
+    }
+
+    [Fact]
     public async Task A_failed_send_does_not_stop_the_newest_state_from_going_out()
     {
         _notifier.Publish(Tile("stratford", "vehicle-offences", 1));
