@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Monitor.Abstractions;
@@ -153,6 +154,42 @@ public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorApp
 
         var after = Assert.Single(await Alerts("all"), a => (string)a["id"]! == (string)spike["id"]!);
         Assert.Equal("returned-unacknowledged", (string)after["state"]!);
+    }
+
+    [Fact]
+    public async Task Acting_on_an_earlier_alert_of_a_key_answers_409_with_the_reason_not_404()
+    {
+        await _feed.PostOk(Events.Array([Events.EmergencyIncident("alert-inc-old", "rugby", app.Now.AddMinutes(-16))]));
+        await SweepAt(app.Now);
+        var first = (string)Assert.Single(await Alerts("active"), a => ((string)a["id"]!).Contains("alert-inc-old", StringComparison.Ordinal))["id"]!;
+        var supervisor = app.CreateUserClient(MonitorRoles.Supervisor, name: "Sgt Patel");
+        using var resolved = await supervisor.PostAsJsonAsync($"/api/alerts/warwickshire/{Uri.EscapeDataString(first)}/resolve", new { note = "handled by phone" });
+        Assert.Equal(HttpStatusCode.OK, resolved.StatusCode);
+
+        // Still unattended: the next sweep raises the key's second alert, and the first stays listed as resolved.
+        await SweepAt(app.Now);
+        var second = (string)Assert.Single(await Alerts("active"), a => ((string)a["id"]!).Contains("alert-inc-old", StringComparison.Ordinal))["id"]!;
+        Assert.NotEqual(first, second);
+
+        using var old = await supervisor.PostAsJsonAsync($"/api/alerts/warwickshire/{Uri.EscapeDataString(first)}/acknowledge", new { note = "seen" });
+
+        Assert.Equal(HttpStatusCode.Conflict, old.StatusCode);
+        var detail = (string)(await old.Content.ReadFromJsonAsync<JsonObject>())!["detail"]!;
+        Assert.StartsWith($"alert {first} is resolved (the current alert of ", detail, StringComparison.Ordinal);
+        Assert.EndsWith($" is {second})", detail, StringComparison.Ordinal);
+        using var unknown = await supervisor.PostAsJsonAsync($"/api/alerts/warwickshire/{Uri.EscapeDataString(second[..^1] + "9")}/acknowledge", new { note = "seen" });
+        Assert.Equal(HttpStatusCode.NotFound, unknown.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_hub_acknowledgement_without_an_alert_id_is_told_an_id_is_required()
+    {
+        await using var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(app.CreateClient().BaseAddress!, "/hubs/wallboard"), app.WithAccessToken(MonitorRoles.Supervisor))
+            .Build();
+        await hub.StartAsync();
+        var noId = await Assert.ThrowsAsync<HubException>(() => hub.InvokeAsync<JsonElement>("Acknowledge", "warwickshire", null, "seen"));
+        Assert.EndsWith("An alert id is required.", noId.Message, StringComparison.Ordinal);
     }
 
     private async Task SweepAt(DateTimeOffset at)

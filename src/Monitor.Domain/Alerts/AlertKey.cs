@@ -52,10 +52,10 @@ public sealed record AlertKey(string Area, string Measure, string Rule)
             : null;
     }
 
-    /// <summary>Reads an alert id back into its key and sequence, so the API can route an action to its grain.</summary>
-    public static bool TryParseAlertId(string alertId, out AlertKey key, out int sequence)
+    /// <summary>Reads an alert id back into its key and sequence, so the API can route an action to its grain. Null is no id.</summary>
+    public static bool TryParseAlertId(string? alertId, out AlertKey key, out int sequence)
     {
-        var parts = alertId.Split(':');
+        var parts = alertId?.Split(':') ?? [];
         if (parts.Length == 4 && parts.Take(3).All(p => p.Length > 0)
             && int.TryParse(parts[3], NumberStyles.None, CultureInfo.InvariantCulture, out sequence) && sequence > 0)
         {

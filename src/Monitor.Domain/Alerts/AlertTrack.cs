@@ -153,6 +153,15 @@ public sealed class AlertTrack
     }
 
     /// <summary>
+    /// Whether <paramref name="alertId"/> is an alert this key has raised: the current one or an earlier one (which
+    /// is resolved, since only the latest may be open). An action on an earlier one is refused with that reason,
+    /// not answered as unknown.
+    /// </summary>
+    public bool Knows(string? alertId) =>
+        Current is not null
+        && (Current.Id == alertId || (AlertKey.TryParseAlertId(alertId, out var key, out var sequence) && key == Key && sequence < Sequence));
+
+    /// <summary>
     /// The severity of the alert while its condition is on (active or shelved), else none: what a source with a
     /// clear margin (<see cref="AlertSources.ServiceLevel"/>) needs to know.
     /// </summary>
@@ -332,8 +341,8 @@ public sealed class AlertTrack
     {
         if (Current is null || Current.Id != alertId)
         {
-            return Current is not null && AlertKey.TryParseAlertId(alertId, out var key, out var sequence) && key == Key && sequence < Sequence
-                ? $"alert {alertId} is resolved (the current alert of {Key} is {Current.Id})"
+            return Knows(alertId)
+                ? $"alert {alertId} is resolved (the current alert of {Key} is {Current!.Id})"
                 : $"alert {alertId} does not exist";
         }
 

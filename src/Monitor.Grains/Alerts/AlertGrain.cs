@@ -52,7 +52,7 @@ public sealed class AlertGrain(
     private async Task<AlertActionResult> Act(string alertId, Func<AlertTrack, AlertOutcome> action)
     {
         var outcome = await Apply(action);
-        return new AlertActionResult(outcome.Alert, outcome.Refusal, Found: state.State.Track!.Current?.Id == alertId);
+        return new AlertActionResult(outcome.Alert, outcome.Refusal, Found: state.State.Track!.Knows(alertId));
     }
 
     private async Task<AlertOutcome> Apply(Func<AlertTrack, AlertOutcome> action)

@@ -18,7 +18,7 @@ public sealed record AlertShelveRequest(int? Minutes, string? Note);
 public sealed class AlertActions(IGrainFactory grains, ForceCatalog forces)
 {
     public async Task<(AlertActionResult? Result, string? NotFound)> ActAsync(
-        string force, string alertId, ClaimsPrincipal user, Func<IAlertGrain, string, string, Task<AlertActionResult>> act)
+        string force, string? alertId, ClaimsPrincipal user, Func<IAlertGrain, string, string, Task<AlertActionResult>> act)
     {
         if (forces.Find(force) is null || !AlertKey.TryParseAlertId(alertId, out var key, out _))
         {

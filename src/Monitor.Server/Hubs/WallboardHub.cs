@@ -55,9 +55,14 @@ public sealed class WallboardHub(
 
     /// <summary>A supervisor acknowledges from the board; every board of the force hears it as an <c>alert</c> push.</summary>
     [Microsoft.AspNetCore.Authorization.Authorize(Policy = MonitorPolicies.Acknowledge)]
-    public async Task<Monitor.Domain.Alerts.Alert> Acknowledge(string force, string alertId, string? note)
+    public async Task<Monitor.Domain.Alerts.Alert> Acknowledge(string force, string? alertId, string? note)
     {
         RequireForce(force);
+        if (string.IsNullOrEmpty(alertId))
+        {
+            throw new HubException("An alert id is required.");
+        }
+
         var (result, notFound) = await alerts.ActAsync(force, alertId, Context.User!, (grain, who, role) => grain.Acknowledge(alertId, who, role, note));
         if (notFound is not null)
         {

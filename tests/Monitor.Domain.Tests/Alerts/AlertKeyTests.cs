@@ -37,6 +37,10 @@ public sealed class AlertKeyTests
         Assert.False(AlertKey.TryParseAlertId(id, out _, out _));
 
     [Fact]
+    public void No_id_at_all_is_not_read_rather_than_thrown_on() =>
+        Assert.False(AlertKey.TryParseAlertId(null, out _, out _));
+
+    [Fact]
     public void A_malformed_key_is_not_read()
     {
         Assert.Null(AlertKey.Parse("rugby/x"));

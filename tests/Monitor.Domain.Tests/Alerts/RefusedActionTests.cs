@@ -109,6 +109,18 @@ public sealed class RefusedActionTests
         Assert.Equal("Unit 4:\tETA 3 min\nUnit 7:\tstood down \ud83d\ude93 (\u05e9\u05dc\u05d5\u05dd)", outcome.Alert!.Notes[^1].Text);
     }
 
+    [Fact]
+    public void An_earlier_alert_of_the_key_is_known_to_the_track_and_a_later_or_other_one_is_not()
+    {
+        var bench = InState("superseded");
+
+        Assert.True(bench.Track.Knows(Id));
+        Assert.True(bench.Track.Knows("rugby:residential-burglary:month.beyond-upper:2"));
+        Assert.False(bench.Track.Knows("rugby:residential-burglary:month.beyond-upper:3"));
+        Assert.False(bench.Track.Knows("rugby:shoplifting:month.beyond-upper:1"));
+        Assert.False(bench.Track.Knows(null));
+    }
+
     private static AlertBench InState(string state)
     {
         var bench = new AlertBench(Key);
