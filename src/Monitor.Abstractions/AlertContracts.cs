@@ -23,11 +23,23 @@ public interface IAlertGrain : IGrainWithStringKey
     Task<AlertActionResult> Resolve(string alertId, string who, string role, string? note);
 }
 
+/// <summary>
+/// One change an alert grain stored, as the board is told of it: the alert as it then stood and the audit entries the
+/// change appended. <paramref name="Number"/> counts the changes of the alert's key (1, 2, ...): the grain sends a
+/// change again until the board has taken it, and the board takes each number once.
+/// </summary>
+[GenerateSerializer]
+[Immutable]
+public sealed record AlertChange([property: Id(0)] Alert Alert, [property: Id(1)] IReadOnlyList<AlertAuditEntry> Audit, [property: Id(2)] long Number);
+
 /// <summary>A force's alerts as the board lists them, and its append-only audit log (key <c>{force}</c>).</summary>
 public interface IAlertBoardGrain : IGrainWithStringKey
 {
-    /// <summary>Keeps the alert's latest state and appends its audit entries; tells the boards.</summary>
-    Task Record(Alert alert, IReadOnlyList<AlertAuditEntry> audit);
+    /// <summary>
+    /// Keeps the alert's latest state and appends its audit entries, then tells the boards; a change whose number the
+    /// board already has for that alert (sent again after a failure) changes nothing.
+    /// </summary>
+    Task Record(AlertChange change);
 
     Task<IReadOnlyList<Alert>> List(bool activeOnly);
 

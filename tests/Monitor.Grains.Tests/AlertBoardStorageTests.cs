@@ -54,12 +54,12 @@ public sealed class AlertBoardStorageTests(ClusterFixture fixture)
         for (var i = 0; i < 50; i++)
         {
             alert.ChangedAt = At.AddMinutes(i);
-            await board.Record(alert, [new AlertAuditEntry(At.AddMinutes(i), "a1", AlertAction.Escalated, null, AlertState.ActiveUnacknowledged, AlertLevel.Warning, EscalationLevel.Supervisor, "system", "system", null)]);
+            await board.Record(new AlertChange(alert.Copy(), [new AlertAuditEntry(At.AddMinutes(i), "a1", AlertAction.Escalated, null, AlertState.ActiveUnacknowledged, AlertLevel.Warning, EscalationLevel.Supervisor, "system", "system", null)], i + 1));
         }
 
         var before = await fixture.Records.LoadAsync("alert-board/" + force, RecordFormats.AlertBoard);
         alert.ChangedAt = At.AddHours(2);
-        await board.Record(alert, [new AlertAuditEntry(At.AddHours(2), "a1", AlertAction.Cleared, null, AlertState.Resolved, AlertLevel.Warning, EscalationLevel.Supervisor, "system", "system", null)]);
+        await board.Record(new AlertChange(alert.Copy(), [new AlertAuditEntry(At.AddHours(2), "a1", AlertAction.Cleared, null, AlertState.Resolved, AlertLevel.Warning, EscalationLevel.Supervisor, "system", "system", null)], 51));
         var after = await fixture.Records.LoadAsync("alert-board/" + force, RecordFormats.AlertBoard);
 
         // 50 entries and the alert after 50 writes, then one more entry and the alert again in one more write.
@@ -67,5 +67,32 @@ public sealed class AlertBoardStorageTests(ClusterFixture fixture)
         Assert.Equal((52, 51L), (after.Records.Count, after.Version));
         Assert.Equal(At.AddHours(2), after.Records["alert/a1"].Alert!.ChangedAt);
         Assert.Equal(51, (await board.Audit()).Count);
+    }
+
+    [Fact]
+    public async Task A_change_sent_again_is_taken_once_even_after_the_board_is_reloaded()
+    {
+        var force = "again-" + Guid.NewGuid().ToString("N");
+        var board = fixture.Grains.GetGrain<IAlertBoardGrain>(force);
+        var alert = new Alert { Id = "a1", Key = new AlertKey("nwa", "feed-telephony", "stale"), RaisedAt = At, ChangedAt = At, State = AlertState.ActiveUnacknowledged };
+        var raised = new AlertChange(alert.Copy(), [new AlertAuditEntry(At, "a1", AlertAction.Raised, null, AlertState.ActiveUnacknowledged, AlertLevel.Warning, EscalationLevel.Supervisor, "system", "system", null)], 1);
+        alert.State = AlertState.ActiveAcknowledged;
+        alert.ChangedAt = At.AddMinutes(1);
+        var acknowledged = new AlertChange(alert.Copy(), [new AlertAuditEntry(At.AddMinutes(1), "a1", AlertAction.Acknowledged, AlertState.ActiveUnacknowledged, AlertState.ActiveAcknowledged, AlertLevel.Warning, EscalationLevel.Supervisor, "Sgt Patel", "supervisor", "seen")], 2);
+
+        await board.Record(raised);
+        await board.Record(acknowledged);
+        await board.Record(raised);
+        await board.Record(acknowledged);
+        var published = fixture.Notifier.Alerts.Count(a => a.Force == force);
+
+        // A new activation reads the numbers back from the records: still taken once.
+        await fixture.Grains.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        await board.Record(acknowledged);
+
+        Assert.Equal([AlertAction.Raised, AlertAction.Acknowledged], (await board.Audit()).Select(e => e.Action));
+        Assert.Equal(AlertState.ActiveAcknowledged, Assert.Single(await board.List(activeOnly: true)).State);
+        Assert.Equal(2, published);
+        Assert.Equal(2, fixture.Notifier.Alerts.Count(a => a.Force == force));
     }
 }

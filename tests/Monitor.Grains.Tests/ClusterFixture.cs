@@ -82,6 +82,8 @@ public sealed class RecordingNotifier : ITileNotifier
 
     public IReadOnlyList<OpenIncidentsView> Incidents => Of<OpenIncidentsView>();
 
+    public IReadOnlyList<AlertView> Alerts => Of<AlertView>();
+
     public void Publish(MeasureTile tile) => Record(tile);
 
     public void Publish(CallQueueView queue) => Record(queue);

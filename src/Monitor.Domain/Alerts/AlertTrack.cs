@@ -19,6 +19,9 @@ public sealed class AlertTrack
     /// <summary>The latest alert, open or resolved (a resolved one stays for the board's history until the next is raised).</summary>
     public Alert? Current { get; set; }
 
+    /// <summary>A copy that later changes to this one do not reach: a grain works a change out on it and keeps it once stored.</summary>
+    public AlertTrack Copy() => new() { Key = Key, Sequence = Sequence, Current = Current?.Copy() };
+
     /// <summary>Feeds a source's verdict: raises, re-arms, re-activates, starts or completes a clear.</summary>
     public AlertOutcome Observe(AlertCondition condition, DateTimeOffset now, AlertOptions options)
     {

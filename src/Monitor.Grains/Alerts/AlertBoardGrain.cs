@@ -18,8 +18,11 @@ public sealed class AlertBoardState
     public List<AlertAuditEntry> Audit { get; set; } = [];
 }
 
-/// <summary>One record of a board: an alert's latest state, or one entry of its audit log.</summary>
-public sealed record AlertBoardRecord(Alert? Alert = null, AlertAuditEntry? Entry = null);
+/// <summary>
+/// One record of a board: an alert's latest state with the number of the change that brought it
+/// (<see cref="AlertChange.Number"/>; null in records stored before changes were numbered), or one entry of its audit log.
+/// </summary>
+public sealed record AlertBoardRecord(Alert? Alert = null, AlertAuditEntry? Entry = null, long? Change = null);
 
 /// <summary>
 /// A force's alerts in one place: the list the API and the boards read, and the append-only audit log. Both are
@@ -41,6 +44,9 @@ public sealed partial class AlertBoardGrain(
     private static readonly TimeSpan PruneEvery = TimeSpan.FromMinutes(1);
 
     private readonly Dictionary<string, Alert> _alerts = new(StringComparer.Ordinal);
+
+    /// <summary>The number of the latest change taken for each listed alert: a change sent again is recognised by it.</summary>
+    private readonly Dictionary<string, long> _changes = new(StringComparer.Ordinal);
     private readonly List<AlertAuditEntry> _audit = [];
     private string _force = string.Empty;
     private RecordSet<AlertBoardRecord> _records = null!;
@@ -56,6 +62,7 @@ public sealed partial class AlertBoardGrain(
             if (record.Alert is { } alert)
             {
                 _alerts[alert.Id] = alert;
+                _changes[alert.Id] = record.Change ?? 0;
             }
             else if (record.Entry is { } entry)
             {
@@ -72,25 +79,70 @@ public sealed partial class AlertBoardGrain(
         }
     }
 
-    public async Task Record(Alert alert, IReadOnlyList<AlertAuditEntry> audit)
+    public async Task Record(AlertChange change)
     {
+        var alert = change.Alert;
+        if (_changes.TryGetValue(alert.Id, out var taken) && change.Number <= taken)
+        {
+            // Sent again by an alert grain that did not hear this board take it: the list and the audit have it.
+            return;
+        }
+
+        // What this change replaces, put back if it cannot be stored: the grain sends the change again, maybe before
+        // this activation is gone, and must find the board as stored, not as if it had taken the change.
+        var (auditBefore, prunedBefore) = (_audit.Count, _prunedAt);
+        var replaced = new List<(string Id, Alert? Alert, long? Change)> { (alert.Id, _alerts.GetValueOrDefault(alert.Id), _changes.TryGetValue(alert.Id, out var c) ? c : null) };
         _alerts[alert.Id] = alert;
+        _changes[alert.Id] = change.Number;
         _records.Changed([AlertKey(alert.Id)]);
-        Append(audit);
+        Append(change.Audit);
         var now = time.GetUtcNow();
         if (now - _prunedAt >= PruneEvery)
         {
             var expired = _alerts.Values.Where(a => a.State == AlertState.Resolved && now - a.ChangedAt > ResolvedKept).Select(a => a.Id).ToList();
             foreach (var id in expired)
             {
+                replaced.Add((id, _alerts[id], _changes.TryGetValue(id, out var n) ? n : null));
                 _alerts.Remove(id);
+                _changes.Remove(id);
             }
 
             _records.Changed(expired.Select(AlertKey));
             _prunedAt = now;
         }
 
-        await WriteAsync();
+        try
+        {
+            await WriteAsync();
+        }
+        catch
+        {
+            _audit.RemoveRange(auditBefore, _audit.Count - auditBefore);
+            _prunedAt = prunedBefore;
+            foreach (var (id, before, number) in Enumerable.Reverse(replaced))
+            {
+                if (before is null)
+                {
+                    _alerts.Remove(id);
+                }
+                else
+                {
+                    _alerts[id] = before;
+                }
+
+                if (number is { } n)
+                {
+                    _changes[id] = n;
+                }
+                else
+                {
+                    _changes.Remove(id);
+                }
+            }
+
+            throw;
+        }
+
         notifier.Publish(new AlertView(_force, alert));
     }
 
@@ -141,7 +193,7 @@ public sealed partial class AlertBoardGrain(
 
     private AlertBoardRecord? Current(string key) =>
         key.StartsWith(AlertPrefix, StringComparison.Ordinal)
-            ? _alerts.GetValueOrDefault(key[AlertPrefix.Length..]) is { } alert ? new AlertBoardRecord(Alert: alert) : null
+            ? _alerts.GetValueOrDefault(key[AlertPrefix.Length..]) is { } alert ? new AlertBoardRecord(Alert: alert, Change: _changes.GetValueOrDefault(alert.Id)) : null
             : int.TryParse(key.AsSpan(AuditPrefix.Length), CultureInfo.InvariantCulture, out var position) && position < _audit.Count
                 ? new AlertBoardRecord(Entry: _audit[position])
                 : null;

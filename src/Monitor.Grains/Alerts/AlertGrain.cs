@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Logging;
 using Monitor.Abstractions;
 using Monitor.Domain.Alerts;
 using Monitor.Domain.Forces;
+using Monitor.Grains.Storage;
 
 namespace Monitor.Grains.Alerts;
 
@@ -9,18 +11,36 @@ public sealed class AlertGrainState
 {
     [Id(0)]
     public AlertTrack? Track { get; set; }
+
+    /// <summary>Changes stored here that the board has not confirmed yet, oldest first: sent again until it has.</summary>
+    [Id(1)]
+    public List<AlertChange> Outbox { get; set; } = [];
+
+    /// <summary>How many changes this key has stored: the number of the latest <see cref="AlertChange"/>.</summary>
+    [Id(2)]
+    public long Changes { get; set; }
 }
 
 /// <summary>
 /// One alert key. The lifecycle lives in <see cref="AlertTrack"/>; this grain stores it before answering, hands
 /// every change and its audit entries to the force's board, and wakes itself when time will change something.
 /// </summary>
+/// <remarks>
+/// A change is worked out on a copy of the track and becomes this activation's state only once stored, so a
+/// failed write leaves nothing done (the caller gets <see cref="StoreUnavailableException"/> and may try again).
+/// The stored change goes into an outbox in the same write; the board is told from the outbox, so a board that
+/// cannot store it now is told again at the next call or tick, and never misses a change stored here.
+/// </remarks>
 [GrainType("alert")]
-public sealed class AlertGrain(
+public sealed partial class AlertGrain(
     [PersistentState("alert")] IPersistentState<AlertGrainState> state,
     ForceCatalog forces,
-    TimeProvider time) : Grain, IAlertGrain
+    TimeProvider time,
+    ILogger<AlertGrain> logger) : Grain, IAlertGrain
 {
+    /// <summary>How soon a board that could not take a change is told again, if no call or tick comes first.</summary>
+    private static readonly TimeSpan BoardRetry = TimeSpan.FromSeconds(5);
+
     private string _force = string.Empty;
     private IGrainTimer? _timer;
 
@@ -57,32 +77,107 @@ public sealed class AlertGrain(
 
     private async Task<AlertOutcome> Apply(Func<AlertTrack, AlertOutcome> action)
     {
-        var outcome = action(state.State.Track!);
+        var stored = state.State;
+        var track = stored.Track!.Copy();
+        var outcome = action(track);
         if (outcome.Changed || outcome.Audit.Count > 0)
         {
-            // Stored first, then told: the board may miss a change after a crash, never show one that was not stored.
-            await state.WriteStateAsync();
-            if (outcome.Alert is not null)
+            // Stored first, then told: the board may hear of a change late, never of one that was not stored.
+            var number = stored.Changes + 1;
+            state.State = new AlertGrainState
             {
-                await GrainFactory.GetGrain<IAlertBoardGrain>(_force).Record(outcome.Alert, outcome.Audit);
-            }
+                Track = track,
+                Outbox = outcome.Alert is { } alert ? [.. stored.Outbox, new AlertChange(alert.Copy(), [.. outcome.Audit], number)] : [.. stored.Outbox],
+                Changes = number,
+            };
+            await WriteAsync(stored);
         }
 
+        await TellBoardAsync();
         Schedule();
         return outcome;
     }
 
-    /// <summary>Wakes the grain when time alone will change the alert; the board's sweep covers a deactivated grain.</summary>
-    private void Schedule()
+    /// <summary>Sends the outbox to the board in order, and forgets what the board took. Never throws: what is left is sent again.</summary>
+    private async Task TellBoardAsync()
     {
-        _timer?.Dispose();
-        _timer = null;
-        if (state.State.Track!.NextDue(Options) is not { } due)
+        var outbox = state.State.Outbox;
+        var sent = 0;
+        try
+        {
+            var board = GrainFactory.GetGrain<IAlertBoardGrain>(_force);
+            foreach (var change in outbox)
+            {
+                await board.Record(change);
+                sent++;
+            }
+        }
+        catch (Exception e)
+        {
+            LogBoardBehind(logger, e, this.GetPrimaryKeyString(), outbox.Count - sent);
+        }
+
+        if (sent == 0)
         {
             return;
         }
 
-        var wait = due - time.GetUtcNow();
+        var stored = state.State;
+        state.State = new AlertGrainState { Track = stored.Track, Outbox = [.. outbox.Skip(sent)], Changes = stored.Changes };
+        try
+        {
+            await WriteAsync(stored);
+        }
+        catch (StoreUnavailableException)
+        {
+            // The board has them: sent again from the stored outbox, they are ignored there by their numbers.
+        }
+    }
+
+    /// <summary>Stores <c>state.State</c>; on a failure puts <paramref name="before"/> back, as stored, and drops the activation.</summary>
+    private async Task WriteAsync(AlertGrainState before)
+    {
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch (Exception e)
+        {
+            // The store may hold the write after all (a timeout) or have moved on: the next activation reads what it holds.
+            state.State = before;
+            LogStoreFailed(logger, e, this.GetPrimaryKeyString());
+            DeactivateOnIdle();
+            throw new StoreUnavailableException($"The alert {this.GetPrimaryKeyString()} could not be stored; nothing was changed.", e);
+        }
+    }
+
+    /// <summary>
+    /// Wakes the grain when time alone will change the alert, or soon if the board is behind; the board's sweep covers
+    /// a deactivated grain.
+    /// </summary>
+    private void Schedule()
+    {
+        _timer?.Dispose();
+        _timer = null;
+        var now = time.GetUtcNow();
+        var due = state.State.Track!.NextDue(Options);
+        if (state.State.Outbox.Count > 0 && (due is null || now + BoardRetry < due))
+        {
+            due = now + BoardRetry;
+        }
+
+        if (due is null)
+        {
+            return;
+        }
+
+        var wait = due.Value - now;
         _timer = this.RegisterGrainTimer(_ => Tick(), new GrainTimerCreationOptions(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, Timeout.InfiniteTimeSpan));
     }
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "The alert {Alert} could not be stored; nothing was changed and the activation is dropped")]
+    private static partial void LogStoreFailed(ILogger logger, Exception exception, string alert);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The alert board has not taken {Pending} stored changes of {Alert}; they are sent again at the next call or tick")]
+    private static partial void LogBoardBehind(ILogger logger, Exception exception, string alert, int pending);
 }

@@ -14,22 +14,41 @@ public sealed record AlertNoteRequest(string? Note);
 
 public sealed record AlertShelveRequest(int? Minutes, string? Note);
 
+/// <summary>
+/// What a person's action came to at the edge: the alert's answer, or that the alert does not exist, or that the
+/// action could not be stored (nothing changed; the same action may be sent again).
+/// </summary>
+public sealed record AlertActionAnswer(AlertActionResult? Result, string? NotFound = null, string? Unavailable = null);
+
 /// <summary>The people's side of alerts, shared by the HTTP API and the hub: who acts is read from their token.</summary>
-public sealed class AlertActions(IGrainFactory grains, ForceCatalog forces)
+public sealed partial class AlertActions(IGrainFactory grains, ForceCatalog forces, ILogger<AlertActions> logger)
 {
-    public async Task<(AlertActionResult? Result, string? NotFound)> ActAsync(
+    public async Task<AlertActionAnswer> ActAsync(
         string force, string? alertId, ClaimsPrincipal user, Func<IAlertGrain, string, string, Task<AlertActionResult>> act)
     {
         if (forces.Find(force) is null || !AlertKey.TryParseAlertId(alertId, out var key, out _))
         {
-            return (null, $"Alert '{alertId}' does not exist in force '{force}'.");
+            return new(null, NotFound: $"Alert '{alertId}' does not exist in force '{force}'.");
         }
 
         var who = user.FindFirst(MonitorClaims.Name)?.Value ?? user.FindFirst(MonitorClaims.Subject)?.Value ?? "unknown";
         var role = user.FindFirst(MonitorClaims.Role)?.Value ?? string.Empty;
-        var result = await act(grains.GetGrain<IAlertGrain>(AlertBoardGrain.GrainKey(force, key)), who, role);
-        return result.Found ? (result, null) : (null, $"Alert '{alertId}' does not exist in force '{force}'.");
+        AlertActionResult result;
+        try
+        {
+            result = await act(grains.GetGrain<IAlertGrain>(AlertBoardGrain.GrainKey(force, key)), who, role);
+        }
+        catch (Exception e) when (StorageFailure.IsStorageFailure(e))
+        {
+            LogActionNotStored(logger, e, alertId!);
+            return new(null, Unavailable: $"The action on alert '{alertId}' could not be stored; nothing was changed. Send it again.");
+        }
+
+        return result.Found ? new(result) : new(null, NotFound: $"Alert '{alertId}' does not exist in force '{force}'.");
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "An action on alert {AlertId} answered 503: storage unavailable")]
+    private static partial void LogActionNotStored(ILogger logger, Exception exception, string alertId);
 }
 
 /// <summary>GET /api/alerts, the acknowledge / shelve / resolve actions, and GET /api/audit (docs/api.md).</summary>
@@ -52,18 +71,18 @@ public static class AlertEndpoints
             return Results.Ok(await grains.GetGrain<IAlertBoardGrain>(force).List(activeOnly: state != "all"));
         }).RequireAuthorization(MonitorPolicies.Read);
 
-        app.MapPost("/api/alerts/{force}/{alertId}/acknowledge", (string force, string alertId, AlertNoteRequest body, ClaimsPrincipal user, AlertActions actions) =>
-            Respond(actions.ActAsync(force, alertId, user, (grain, who, role) => grain.Acknowledge(alertId, who, role, body.Note))))
+        app.MapPost("/api/alerts/{force}/{alertId}/acknowledge", (string force, string alertId, AlertNoteRequest body, ClaimsPrincipal user, AlertActions actions, HttpResponse response) =>
+            Respond(response, actions.ActAsync(force, alertId, user, (grain, who, role) => grain.Acknowledge(alertId, who, role, body.Note))))
             .RequireAuthorization(MonitorPolicies.Acknowledge)
             .WithMediaTypeCheckedAfterAuthorization();
 
-        app.MapPost("/api/alerts/{force}/{alertId}/shelve", (string force, string alertId, AlertShelveRequest body, ClaimsPrincipal user, AlertActions actions) =>
-            Respond(actions.ActAsync(force, alertId, user, (grain, who, role) => grain.Shelve(alertId, who, role, body.Minutes ?? 0, body.Note))))
+        app.MapPost("/api/alerts/{force}/{alertId}/shelve", (string force, string alertId, AlertShelveRequest body, ClaimsPrincipal user, AlertActions actions, HttpResponse response) =>
+            Respond(response, actions.ActAsync(force, alertId, user, (grain, who, role) => grain.Shelve(alertId, who, role, body.Minutes ?? 0, body.Note))))
             .RequireAuthorization(MonitorPolicies.Acknowledge)
             .WithMediaTypeCheckedAfterAuthorization();
 
-        app.MapPost("/api/alerts/{force}/{alertId}/resolve", (string force, string alertId, AlertNoteRequest body, ClaimsPrincipal user, AlertActions actions) =>
-            Respond(actions.ActAsync(force, alertId, user, (grain, who, role) => grain.Resolve(alertId, who, role, body.Note))))
+        app.MapPost("/api/alerts/{force}/{alertId}/resolve", (string force, string alertId, AlertNoteRequest body, ClaimsPrincipal user, AlertActions actions, HttpResponse response) =>
+            Respond(response, actions.ActAsync(force, alertId, user, (grain, who, role) => grain.Resolve(alertId, who, role, body.Note))))
             .RequireAuthorization(MonitorPolicies.Acknowledge)
             .WithMediaTypeCheckedAfterAuthorization();
 
@@ -93,12 +112,19 @@ public static class AlertEndpoints
     private static RouteHandlerBuilder WithMediaTypeCheckedAfterAuthorization(this RouteHandlerBuilder action) =>
         action.WithMetadata(new AcceptsMetadata(["*/*"]));
 
-    private static async Task<IResult> Respond(Task<(AlertActionResult? Result, string? NotFound)> action)
+    private static async Task<IResult> Respond(HttpResponse response, Task<AlertActionAnswer> action)
     {
-        var (result, notFound) = await action;
+        var (result, notFound, unavailable) = await action;
         if (notFound is not null)
         {
             return Results.Problem(detail: notFound, statusCode: StatusCodes.Status404NotFound, title: "Not found");
+        }
+
+        if (unavailable is not null)
+        {
+            // As POST /api/events: storage is usually back within a second, and nothing was changed, so a retry is safe.
+            response.Headers.RetryAfter = "1";
+            return Results.Problem(detail: unavailable, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Storage unavailable");
         }
 
         return result!.Refusal is { } refusal

@@ -63,10 +63,10 @@ public sealed class WallboardHub(
             throw new HubException("An alert id is required.");
         }
 
-        var (result, notFound) = await alerts.ActAsync(force, alertId, Context.User!, (grain, who, role) => grain.Acknowledge(alertId, who, role, note));
-        if (notFound is not null)
+        var (result, notFound, unavailable) = await alerts.ActAsync(force, alertId, Context.User!, (grain, who, role) => grain.Acknowledge(alertId, who, role, note));
+        if ((notFound ?? unavailable) is { } problem)
         {
-            throw new HubException(notFound);
+            throw new HubException(problem);
         }
 
         return result!.Refusal is { } refusal ? throw new HubException(refusal) : result.Alert!;

@@ -1,0 +1,100 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Monitor.Abstractions;
+using Monitor.Domain.Alerts;
+using Monitor.Domain.Forces;
+using Monitor.Grains.Alerts;
+using Monitor.Grains.Notifications;
+using Monitor.Grains.Storage;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization;
+using Orleans.TestingHost;
+
+namespace Monitor.Grains.Tests;
+
+/// <summary>
+/// A cluster whose stores fail a write when a test says so: the alert grain's own state, or the board's records.
+/// An action either happened everywhere (alert, list, audit) or nowhere, and a retry goes through.
+/// </summary>
+public sealed class AlertStorageFailureTests : IAsyncLifetime
+{
+    private const string Force = "warwickshire";
+
+    private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
+    private readonly ForceCatalog _forces = ForceConfigurationLoader.LoadDirectory(ClusterFixture.ConfigDirectory());
+    private readonly FailOnceGrainStorage _storage = new(new SharedGrainStorage(new ServiceCollection().AddMonitorSerialization().BuildServiceProvider().GetRequiredService<Serializer>()));
+    private readonly FailOnceRecordStore _records = new(new InMemoryRecordStore());
+    private InProcessTestCluster _cluster = null!;
+
+    private IGrainFactory Grains => _cluster.GetSiloServiceProvider(_cluster.Silos[0].SiloAddress).GetRequiredService<IGrainFactory>();
+
+    private IAlertBoardGrain Board => Grains.GetGrain<IAlertBoardGrain>(Force);
+
+    public async Task InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
+        builder.ConfigureSilo((_, silo) => silo.ConfigureServices(services =>
+        {
+            services.AddMonitorGrainServices(_forces);
+            services.AddSingleton<TimeProvider>(_clock);
+            services.AddSingleton<IMeasureJournal>(new InMemoryMeasureJournal());
+            services.AddSingleton<IRecordStore>(_records);
+            services.AddSingleton<ITileNotifier>(new RecordingNotifier());
+            services.AddGrainStorage("Default", (_, _) => _storage);
+        }));
+        builder.ConfigureClient(client => client.Services.AddMonitorSerialization());
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+
+    [Fact]
+    public async Task An_acknowledgement_whose_write_fails_changes_nothing_and_the_retry_goes_through()
+    {
+        var (grain, id) = await RaiseAsync("lost-write");
+
+        _storage.FailNextWrite(GrainId.Create("alert", AlertBoardGrain.GrainKey(Force, KeyOf("lost-write"))));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => grain.Acknowledge(id, "Sgt Patel", AlertRoles.Supervisor, "crew assigned"));
+
+        // Nothing the user could take as done: the alert, the list and the audit all say unacknowledged.
+        Assert.Equal(AlertState.ActiveUnacknowledged, (await Board.Find(id))!.State);
+        Assert.DoesNotContain(await Board.Audit(), e => e.AlertId == id && e.Action == AlertAction.Acknowledged);
+
+        var retry = await grain.Acknowledge(id, "Sgt Patel", AlertRoles.Supervisor, "crew assigned");
+
+        Assert.Null(retry.Refusal);
+        Assert.Equal(AlertState.ActiveAcknowledged, retry.Alert!.State);
+        Assert.Equal(AlertState.ActiveAcknowledged, (await Board.Find(id))!.State);
+        Assert.Single(await Board.Audit(), e => e.AlertId == id && e.Action == AlertAction.Acknowledged);
+    }
+
+    [Fact]
+    public async Task An_acknowledgement_the_board_could_not_store_reaches_the_list_and_the_audit_once_at_the_next_tick()
+    {
+        var (grain, id) = await RaiseAsync("board-behind");
+
+        _records.FailNextWrite("alert-board/" + Force);
+        var acknowledged = await grain.Acknowledge(id, "Sgt Patel", AlertRoles.Supervisor, "crew assigned");
+
+        // Stored by the alert: the action is done, and the board is told again at the next call or tick.
+        Assert.Equal(AlertState.ActiveAcknowledged, acknowledged.Alert!.State);
+        await grain.Tick();
+
+        Assert.Equal(AlertState.ActiveAcknowledged, (await Board.Find(id))!.State);
+        Assert.Single(await Board.Audit(), e => e.AlertId == id && e.Action == AlertAction.Acknowledged);
+        Assert.Equal($"alert {id} is already acknowledged (by Sgt Patel)", (await grain.Acknowledge(id, "Sgt Patel", AlertRoles.Supervisor, "again")).Refusal);
+    }
+
+    private static AlertKey KeyOf(string feed) => AlertKey.ForFeed("warwickshire", feed);
+
+    private async Task<(IAlertGrain Grain, string Id)> RaiseAsync(string feed)
+    {
+        var key = KeyOf(feed);
+        var grain = Grains.GetGrain<IAlertGrain>(AlertBoardGrain.GrainKey(Force, key));
+        await grain.Observe(new AlertCondition(key, AlertSource.FeedQuiet, AlertLevel.Warning, 11, "quiet for 11 minutes"));
+        var id = key.AlertId(1);
+        Assert.Equal(AlertState.ActiveUnacknowledged, (await Board.Find(id))!.State);
+        return (grain, id);
+    }
+}
