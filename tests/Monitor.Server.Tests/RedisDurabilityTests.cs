@@ -96,6 +96,7 @@ public sealed class RedisDurabilityTests
         using (var refused = await api.Post(refusedBatch))
         {
             Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
             Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
             Assert.Contains("none of this batch is acknowledged", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         }

@@ -60,7 +60,9 @@ public static partial class ApiEndpoints
             }
             catch (Exception e) when (StorageFailure.IsStorageFailure(e))
             {
+                // Redis is usually back within a second or two (the connection retries at most every 2 s).
                 LogStorageUnavailable(logger, e);
+                request.HttpContext.Response.Headers.RetryAfter = "1";
                 return Results.Problem(
                     title: "Storage unavailable",
                     detail: "The events could not be stored; none of this batch is acknowledged. Send it again later.",
