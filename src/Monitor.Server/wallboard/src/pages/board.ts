@@ -39,6 +39,17 @@ const areaName = (id: string) => force.areas.find(a => a.id === id)?.name ?? id;
 const tileOf = (areaId: string, measureId: string) => tiles.get(`${areaId}/${measureId}`);
 const percent = (v: number | null | undefined) => (v === null || v === undefined ? "–" : `${(v * 100).toFixed(1)}%`);
 
+/**
+ * A figure to one decimal. A figure shown beside the line it is judged against is rounded away from that line
+ * when it has crossed it (and the line towards it), so that 89.96 % against a 90 % target reads 89.9 %, never
+ * "90.0 % misses 90.0 % target", and 30.04 min above an upper limit of 30.0 reads 30.1.
+ */
+function tenths(value: number, round: "down" | "up" | "nearest" = "nearest"): string {
+  const scaled = value * 10;
+  const shown = round === "down" ? Math.floor(scaled) : round === "up" ? Math.ceil(scaled) : Math.round(scaled);
+  return (shown / 10).toFixed(1);
+}
+
 /** Every piece of data is confirmed current as of the last thing heard from a connected server. */
 function confirm(): void {
   if (connected) confirmedAt = serverNow();
@@ -60,6 +71,12 @@ function lineTile(channel: "999" | "101"): void {
     const met = better === "higher" ? value >= target : value <= target;
     return met ? badge("ok", `meets ${percent(target)} target`) : badge("breach", `misses ${percent(target)} target`);
   };
+  // The figure beside its verdict: a miss never rounds onto the target.
+  const share = (value: number | null | undefined, target: number | null | undefined, better: "higher" | "lower") => {
+    if (value === null || value === undefined) return "–";
+    const misses = target !== null && target !== undefined && (better === "higher" ? value < target : value > target);
+    return `${tenths(value * 100, !misses ? "nearest" : better === "higher" ? "down" : "up")}%`;
+  };
 
   const waitingSince = queue?.longestWaitingSince ? Date.parse(queue.longestWaitingSince) : null;
   section.querySelector(".body")!.replaceChildren(
@@ -68,11 +85,11 @@ function lineTile(channel: "999" | "101"): void {
       el("div", { class: "figure big" }, el("dt", {}, "Longest wait"),
         el("dd", { "data-role": "longest", "data-since": waitingSince === null ? undefined : String(waitingSince) }, waitingSince === null ? "none" : span(serverNow() - waitingSince))),
       el("div", { class: "figure" }, el("dt", {}, inTarget ? `Answered in ${inTarget.id.split("-").pop()} today` : "Service level today"),
-        el("dd", { "data-role": "service-today" }, percent(tile?.today.value), " ", against(tile?.today.value, inTarget?.target, "higher"))),
+        el("dd", { "data-role": "service-today" }, share(tile?.today.value, inTarget?.target, "higher"), " ", against(tile?.today.value, inTarget?.target, "higher"))),
       el("div", { class: "figure" }, el("dt", {}, "Month to date"),
-        el("dd", { "data-role": "service-month" }, percent(tile?.monthToDate.value), " ", against(tile?.monthToDate.value, inTarget?.target, "higher"))),
+        el("dd", { "data-role": "service-month" }, share(tile?.monthToDate.value, inTarget?.target, "higher"), " ", against(tile?.monthToDate.value, inTarget?.target, "higher"))),
       el("div", { class: "figure" }, el("dt", {}, "Abandoned today"),
-        el("dd", { "data-role": "abandoned" }, percent(abandonedTile?.today.value),
+        el("dd", { "data-role": "abandoned" }, share(abandonedTile?.today.value, abandoned?.target, "lower"),
           abandoned?.target != null ? " " : "", abandoned?.target != null ? against(abandonedTile?.today.value, abandoned.target, "lower") : null,
           el("span", { class: "muted" }, ` (${abandonedTile?.today.sum ?? 0} of ${abandonedTile?.today.n ?? 0})`))),
     ));
@@ -98,14 +115,18 @@ function emergencyTile(): void {
   const mean = tileOf(area(), "response-emergency-time");
   const value = mean?.today.value ?? null;
   let limitsText: (Node | string | null)[] = ["limits not available"];
+  let meanRounding: "down" | "up" | "nearest" = "nearest";
   if (responseLimits === "unavailable") limitsText = [badge("info", "control limits could not be read")];
   else if (responseLimits && responseLimits.lcl !== null && responseLimits.ucl !== null) {
     const { cl, lcl, ucl } = responseLimits;
+    const above = value !== null && value > ucl;
+    const below = value !== null && value < lcl;
+    meanRounding = above ? "up" : below ? "down" : "nearest";
     const where = value === null ? badge("info", "no arrivals today")
-      : value > ucl ? badge("breach", "above the upper limit")
-      : value < lcl ? badge("ok", "below the lower limit")
+      : above ? badge("breach", "above the upper limit")
+      : below ? badge("ok", "below the lower limit")
       : badge("ok", "within limits");
-    limitsText = [`mean ${cl?.toFixed(1) ?? "–"} · limits ${lcl.toFixed(1)}–${ucl.toFixed(1)} min `, where];
+    limitsText = [`mean ${cl === null ? "–" : tenths(cl)} · limits ${tenths(lcl, below ? "up" : "nearest")}–${tenths(ucl, above ? "down" : "nearest")} min `, where];
   } else if (responseLimits) limitsText = [badge("info", "too few days for control limits")];
 
   const emergencies = incidents.filter(i => i.grade === "emergency");
@@ -123,7 +144,7 @@ function emergencyTile(): void {
     el("dl", { class: "figures" },
       el("div", { class: "figure big" }, el("dt", {}, "Open emergency incidents"), el("dd", { "data-role": "open-emergencies" }, String(openEmergencies))),
       el("div", { class: "figure" }, el("dt", {}, `Mean response today${meanMeasure ? "" : " (not configured)"}`),
-        el("dd", { "data-role": "mean-response" }, value === null ? "–" : `${value.toFixed(1)} min`, " ", ...limitsText))),
+        el("dd", { "data-role": "mean-response" }, value === null ? "–" : `${tenths(value, meanRounding)} min`, " ", ...limitsText))),
     openEmergencies === 0 ? el("p", { class: "muted" }, "No emergency incident waiting for arrival.") : list,
     openEmergencies > emergencies.length ? el("p", { class: "muted" }, `and ${openEmergencies - emergencies.length} more`) : null,
     others > 0 ? el("p", { class: "muted" }, `${others} priority incident${others === 1 ? "" : "s"} also open`) : null,
@@ -390,27 +411,63 @@ function renderAll(): void {
   renderAges();
 }
 
-async function loadLimits(areaId: string): Promise<void> {
-  if (!measure("response-emergency-time")) return;
+async function limitsOf(areaId: string): Promise<typeof responseLimits> {
+  if (!measure("response-emergency-time")) return responseLimits;
   try {
     const chart = await api<Chart>(`/api/charts/${encodeURIComponent(force.id)}/${encodeURIComponent(areaId)}/response-emergency-time?period=day`);
     const last = chart.points.length > 0 ? chart.points[chart.points.length - 1] : null;
-    responseLimits = last ? { cl: last.cl, lcl: last.lcl, ucl: last.ucl } : { cl: null, lcl: null, ucl: null };
+    return last ? { cl: last.cl, lcl: last.lcl, ucl: last.ucl } : { cl: null, lcl: null, ucl: null };
   } catch {
-    responseLimits = "unavailable";
+    return "unavailable";
   }
 }
 
+// Pushes heard while a subscribe is in flight: its snapshot may be older than they are, so once it is in they are
+// applied again, through the same checks (a tile's version, a queue's or incidents' asOf, an alert's changedAt),
+// and only those newer than the snapshot change anything.
+let heardDuringSubscribe: (() => void)[] | null = null;
+
+/** A push handler that also keeps the push for the subscribe in flight, if any. */
+function pushed<T>(apply: (push: T) => void): (push: T) => void {
+  return push => {
+    heardDuringSubscribe?.push(() => apply(push));
+    apply(push);
+  };
+}
+
+// Subscribes are numbered: a rotation and the five-minute refresh can overlap, and only the newest may draw.
+let subscribes = 0;
+
 // A snapshot replaces everything the board holds for its areas: after a reconnect nothing old survives.
 async function subscribe(): Promise<void> {
-  const snapshot = await hub.invoke<LiveSnapshot>("Subscribe", force.id, area());
-  const lines = area() === forceArea ? snapshot : await hub.invoke<LiveSnapshot>("Subscribe", force.id, forceArea);
-  const [current, open] = await Promise.all([
+  const mine = ++subscribes;
+  const target = area();
+  const heard: (() => void)[] = [];
+  heardDuringSubscribe = heard;
+  try {
+    await subscribeTo(target, mine, heard);
+  } finally {
+    if (heardDuringSubscribe === heard) heardDuringSubscribe = null;
+  }
+}
+
+async function subscribeTo(target: string, mine: number, heard: (() => void)[]): Promise<void> {
+  const snapshot = await hub.invoke<LiveSnapshot>("Subscribe", force.id, target);
+  const lines = target === forceArea ? snapshot : await hub.invoke<LiveSnapshot>("Subscribe", force.id, forceArea);
+  const [current, open, limits] = await Promise.all([
     hub.invoke<BoardStatus>("Status"),
     api<Alert[]>(`/api/alerts/${encodeURIComponent(force.id)}?state=active`),
-    loadLimits(area()),
+    limitsOf(target),
   ]);
+  if (mine !== subscribes || target !== area()) {
+    // A newer subscribe owns the board (a rotation moved on while this refresh was out): draw nothing, and leave
+    // an area the board no longer shows.
+    if (target !== area() && target !== forceArea) void hub.invoke("Unsubscribe", force.id, target).catch(() => undefined);
+    return;
+  }
+
   syncServerClock(snapshot.asOf);
+  responseLimits = limits;
   tiles.clear();
   for (const t of [...snapshot.tiles, ...(lines === snapshot ? [] : lines.tiles)]) tiles.set(`${t.area}/${t.measure}`, t);
   queues.clear();
@@ -429,6 +486,7 @@ async function subscribe(): Promise<void> {
   setConnection("live", true);
   applyStatus(current);
   renderAll();
+  for (const push of heard) push();
 }
 
 async function rotate(): Promise<void> {
@@ -455,6 +513,26 @@ function tick(): void {
     renderAges();
     tickClocks();
     if (connected) renderBanners();
+    takeNewDay(now);
+  }
+}
+
+// The server turns "today" and "month to date" over at the force's midnight, but pushes a tile only when it counts
+// a fact: a quiet line would go on showing yesterday's figures as today's. When the server's clock has passed into
+// a day the tiles do not show, the board takes a fresh snapshot (at most every 30 s, should the clocks disagree).
+let dayFormat: Intl.DateTimeFormat | null = null;
+let newDayAskedAt = Number.NEGATIVE_INFINITY;
+
+function takeNewDay(now: number): void {
+  if (hub?.state !== HubConnectionState.Connected || heardDuringSubscribe !== null || Math.abs(now - newDayAskedAt) < 30_000) return;
+  dayFormat ??= new Intl.DateTimeFormat("en-CA", { timeZone: force.timeZone, year: "numeric", month: "2-digit", day: "2-digit" });
+  const today = dayFormat.format(now);
+  for (const tile of tiles.values()) {
+    if (tile.today.label !== today) {
+      newDayAskedAt = now;
+      void subscribe().catch(e => setConnection(`could not refresh: ${(e as Error).message}`, false));
+      return;
+    }
   }
 }
 
@@ -475,10 +553,10 @@ async function main(): Promise<void> {
   if (rotateSeconds > 0 && areas.length === 1) areas = [areas[0], ...force.areas.filter(a => a.parent === areas[0]).map(a => a.id)];
 
   hub = buildHub();
-  hub.on("tiles", applyTiles);
-  hub.on("queue", applyQueue);
-  hub.on("incidents", applyIncidents);
-  hub.on("alert", (push: AlertPush) => { if (push.force === force.id) { confirm(); applyAlert(push.alert); } });
+  hub.on("tiles", pushed(applyTiles));
+  hub.on("queue", pushed(applyQueue));
+  hub.on("incidents", pushed(applyIncidents));
+  hub.on("alert", pushed((push: AlertPush) => { if (push.force === force.id) { confirm(); applyAlert(push.alert); } }));
   hub.on("status", applyStatus);
   hub.onreconnecting(() => setConnection("connection lost, reconnecting", false));
   hub.onreconnected(() => void subscribe().catch(e => setConnection(`reconnected but could not subscribe: ${(e as Error).message}`, false)));
