@@ -53,7 +53,10 @@ public sealed class BoardTruthTests(Chromium chromium)
     [Fact]
     public async Task At_the_forces_midnight_the_days_figures_turn_over_though_nothing_was_counted()
     {
-        var lateEvening = new DateTimeOffset(2026, 11, 30, 23, 58, 0, TimeSpan.Zero);
+        // Before today's real date: Orleans reads the server's clock too, and a silo whose clock runs ahead of real
+        // time raises the cluster's minimum silo generation past every silo started after it in this process,
+        // which then declares itself dead (seen: the test host crashed on the next test's silo).
+        var lateEvening = new DateTimeOffset(2026, 10, 31, 23, 58, 0, TimeSpan.Zero);
         await using var app = new BoardPortBoundApp(FreePort.Next(), lateEvening);
         await using var browser = await chromium.OpenAsync(app.Address);
         await new MonitorApi(app.CreateFeedClient()).PostOk(Events.Array([Events.CallOffered("late-call", "999", app.Now.AddSeconds(-20)), Answered("late-call", app.Now.AddSeconds(-15))]));
@@ -64,7 +67,7 @@ public sealed class BoardTruthTests(Chromium chromium)
         var month = browser.Page.Locator("#tile-999 [data-role='service-month']");
         await Expect(today).ToContainTextAsync("100.0%");
 
-        // Past midnight with no call since: December has no figure yet, and the board must not show November's.
+        // Past midnight with no call since: November has no figure yet, and the board must not show October's.
         app.Clock.Advance(TimeSpan.FromMinutes(3));
         await Expect(browser.Page.Locator("#clock")).ToContainTextAsync("00:0", new() { Timeout = 20_000 });
         await Expect(today).ToContainTextAsync("no calls yet", new() { Timeout = 20_000 });
@@ -95,6 +98,52 @@ public sealed class BoardTruthTests(Chromium chromium)
         var today = browser.Page.Locator("#tile-999 [data-role='service-today']");
         await Expect(today).ToContainTextAsync("misses 90.0% target");
         await Expect(today).ToContainTextAsync("89.9%");
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_rotation_that_overtakes_a_slow_one_is_never_drawn_over_by_it()
+    {
+        await using var app = new BoardPortBoundApp(FreePort.Next(), Morning);
+        await using var browser = await chromium.OpenAsync(app.Address);
+        await browser.Page.GotoAsync($"{app.Address}board?force=warwickshire&area=rugby,warwick&rotate=4&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        await Expect(browser.Page.Locator("#connection")).ToContainTextAsync("live", new() { Timeout = 30_000 });
+        await Expect(browser.Page.Locator("#area-name")).ToHaveTextAsync("Rugby District");
+
+        // Every painted frame: the area named in the title, and which of the two the rotation says it shows.
+        await browser.Page.EvaluateAsync(
+            """
+            window.frames_ = [];
+            const sample = () => {
+              window.frames_.push([document.getElementById("area-name").textContent, document.getElementById("rotation").textContent]);
+              requestAnimationFrame(sample);
+            };
+            requestAnimationFrame(sample);
+            """);
+
+        // The next rotation, to Warwick, is slow (its response limits take 6 s); the one after, back to Rugby, is
+        // not, and finishes first. The slow one must not then draw Warwick under "1 of 2".
+        var released = new TaskCompletionSource();
+        var slowed = 0;
+        await browser.Page.RouteAsync("**/api/charts/warwickshire/warwick/**", async route =>
+        {
+            if (Interlocked.Increment(ref slowed) == 1)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(6));
+                await route.ContinueAsync();
+                released.SetResult();
+                return;
+            }
+
+            await route.ContinueAsync();
+        });
+        await released.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await Expect(browser.Page.Locator("#rotation")).ToContainTextAsync("2 of 2", new() { Timeout = 20_000 });
+        await Expect(browser.Page.Locator("#area-name")).ToHaveTextAsync("Warwick District");
+
+        var frames = await browser.Page.EvaluateAsync<string[][]>("window.frames_");
+        var wrong = frames.Where(f => f[1].Contains("1 of 2", StringComparison.Ordinal) != (f[0] == "Rugby District")).ToList();
+        Assert.True(wrong.Count == 0, $"{wrong.Count} of {frames.Length} frames named one area while the rotation showed the other, e.g. {string.Join(" / ", wrong.FirstOrDefault() ?? [])}");
         browser.AssertNoErrors();
     }
 
