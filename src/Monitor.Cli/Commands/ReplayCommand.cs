@@ -61,14 +61,14 @@ public sealed class ReplayCommand : ICommand
 
     private sealed class Replay(string file, ForceCatalog forces, DateTimeOffset liveFrom, HttpClient http, Credentials credentials, CommandIo io)
     {
-        // The server keeps a bounded history (SeriesRetention, as `simulate --backfill` posts it): totals of periods
-        // it would prune at once are not sent. Counted back from a day before this machine's clock, so a server
-        // whose clock is up to a day behind still gets every period it keeps.
+        // The server keeps a bounded history (SeriesRetention, as `simulate --backfill` posts it): periods it would
+        // prune at once are neither counted nor sent. Counted back from a day before this machine's clock, so a
+        // server whose clock is up to a day behind still gets every period it keeps.
         private static readonly TimeSpan ClockAllowance = TimeSpan.FromDays(1);
+        private readonly KeptPeriods _kept = new(new SeriesRetention(), DateTimeOffset.UtcNow - ClockAllowance);
 
         private readonly HistoryClient _client = new(http, credentials.FeedKey, io, "replay");
         private readonly EventFileReader _reader = new(file);
-        private readonly DateTimeOffset _now = DateTimeOffset.UtcNow;
         private long _accepted, _duplicates, _rejected, _invalid, _historic, _posted;
 
         public async Task<int> RunAsync()
@@ -83,7 +83,7 @@ public sealed class ReplayCommand : ICommand
             var waitingByGroup = new Dictionary<Group, List<Waiting>>();
             var done = 0L;
             var read = 0L;
-            using var history = new ParallelHistoryAggregator(Math.Max(Environment.ProcessorCount, 1));
+            using var history = new ParallelHistoryAggregator(Math.Max(Environment.ProcessorCount, 1), _kept);
             await foreach (var block in _reader.ReadAsync())
             {
                 using (block)
@@ -151,7 +151,7 @@ public sealed class ReplayCommand : ICommand
             var points = 0;
             foreach (var (forceId, aggregator) in await Task.Run(history.Complete))
             {
-                points += (await _client.PostHistoryAsync(forceId, aggregator.PointsKept(new SeriesRetention(), _now - ClockAllowance))).Imported;
+                points += (await _client.PostHistoryAsync(forceId, aggregator.PointsKept(_kept.Retention, _kept.Now))).Imported;
             }
 
             await live;

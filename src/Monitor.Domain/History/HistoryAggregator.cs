@@ -18,8 +18,11 @@ namespace Monitor.Domain.History;
 /// Sums are kept exactly (<see cref="ExactSum"/>), so the totals do not depend on the order in which facts were
 /// counted: aggregators that each counted a share of the calls, incidents and records
 /// (<see cref="ParallelHistoryAggregator"/>) add up, with <see cref="Absorb"/>, to exactly what one would count.
+/// Given the periods a server keeps (<see cref="KeptPeriods"/>), it pairs and de-duplicates every event as before
+/// but adds facts only to the totals of those periods: years of hours and days it would prune at once are never
+/// held, and <see cref="PointsKept"/> with the same retention and time gives exactly what counting everything would.
 /// </remarks>
-public sealed class HistoryAggregator(ForceDefinition force)
+public sealed class HistoryAggregator(ForceDefinition force, KeptPeriods? kept = null)
 {
     private readonly Dictionary<string, CallBook> _lines = new(StringComparer.Ordinal);
     private readonly Dictionary<string, IncidentLifecycle> _incidents = new(StringComparer.Ordinal);
@@ -35,9 +38,18 @@ public sealed class HistoryAggregator(ForceDefinition force)
     // The start is kept as the calendar gives it (in the force's offset), as the points are posted.
     private readonly (long Start, long End, DateTimeOffset At)[] _lastPeriod = new (long, long, DateTimeOffset)[(int)PeriodKind.Month + 1];
 
+    // The start of the oldest period counted, of each kind (UTC ticks). Each is a period's start, so a fact is in a
+    // counted period exactly when it is no earlier than it.
+    private readonly long[] _countedFrom = kept is null
+        ? [.. Enum.GetValues<PeriodKind>().Select(_ => long.MinValue)]
+        : [.. kept.Retention.OldestKept(force.Calendar, kept.Now).Select(start => start.UtcTicks)];
+
     public ForceDefinition Force { get; } = force;
 
     public int Events { get; private set; }
+
+    /// <summary>The periods whose totals are counted; null when every period is.</summary>
+    public KeptPeriods? Kept { get; } = kept;
 
     public void Add(MonitorEvent e)
     {
@@ -74,6 +86,11 @@ public sealed class HistoryAggregator(ForceDefinition force)
             throw new ArgumentException($"totals of force '{other.Force.Id}' cannot be added to those of '{Force.Id}'", nameof(other));
         }
 
+        if (other.Kept != Kept)
+        {
+            throw new ArgumentException("totals counted over other periods cannot be added: the sum would be whole in some periods and partial in others", nameof(other));
+        }
+
         Events += other.Events;
         foreach (var (key, theirs) in other._totals)
         {
@@ -100,7 +117,7 @@ public sealed class HistoryAggregator(ForceDefinition force)
     public IEnumerable<(MeasureKey Key, HistoryPoint Point)> PointsKept(SeriesRetention retention, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(retention);
-        var oldest = Enum.GetValues<PeriodKind>().Select(k => retention.OldestKept(Force.Calendar, k, now)).ToArray();
+        var oldest = retention.OldestKept(Force.Calendar, now);
         return Points((kind, start) => start >= oldest[(int)kind]);
     }
 
@@ -130,7 +147,10 @@ public sealed class HistoryAggregator(ForceDefinition force)
             var sum = ExactSum.Of(routed.Contribution.Sum);
             foreach (var kind in totals.Periods)
             {
-                totals.Add(kind, StartOf(kind, fact.At), sum, routed.Contribution.Count);
+                if (fact.At.UtcTicks >= _countedFrom[(int)kind])
+                {
+                    totals.Add(kind, StartOf(kind, fact.At), sum, routed.Contribution.Count);
+                }
             }
         }
     }
@@ -235,3 +255,9 @@ public sealed class HistoryAggregator(ForceDefinition force)
             HashCode.Combine(System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Area), System.Runtime.CompilerServices.RuntimeHelpers.GetHashCode(obj.Measure));
     }
 }
+
+/// <summary>
+/// The periods a measure with <paramref name="Retention"/> keeps at <paramref name="Now"/>: of each kind, the oldest
+/// kept and everything after it (<see cref="SeriesRetention.OldestKept(PeriodCalendar, DateTimeOffset)"/>).
+/// </summary>
+public sealed record KeptPeriods(SeriesRetention Retention, DateTimeOffset Now);

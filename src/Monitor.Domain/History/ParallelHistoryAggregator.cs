@@ -24,10 +24,12 @@ public sealed class ParallelHistoryAggregator : IDisposable
     private readonly Partition[] _partitions;
     private bool _completed;
 
-    public ParallelHistoryAggregator(int partitions)
+    /// <param name="partitions">How many threads count.</param>
+    /// <param name="kept">The periods whose totals are counted (<see cref="HistoryAggregator"/>); null for every period.</param>
+    public ParallelHistoryAggregator(int partitions, KeptPeriods? kept = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(partitions, 1);
-        _partitions = [.. Enumerable.Range(0, partitions).Select(_ => new Partition())];
+        _partitions = [.. Enumerable.Range(0, partitions).Select(_ => new Partition(kept))];
     }
 
     /// <summary>Counts the event (of <paramref name="force"/>) in its partition, after the events of its call, incident or record added before.</summary>
@@ -97,11 +99,17 @@ public sealed class ParallelHistoryAggregator : IDisposable
     {
         private readonly BlockingCollection<List<(ForceDefinition Force, MonitorEvent Event)>> _queue = new(BatchesQueued);
         private readonly Dictionary<string, HistoryAggregator> _byForce = new(StringComparer.Ordinal);
+        private readonly KeptPeriods? _kept;
         private readonly Task _counting;
         private List<(ForceDefinition Force, MonitorEvent Event)> _batch = new(BatchSize);
         private ExceptionDispatchInfo? _failure;
 
-        public Partition() => _counting = Task.Factory.StartNew(Count, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        public Partition(KeptPeriods? kept)
+        {
+            _kept = kept;
+            _counting = Task.Factory.StartNew(Count, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        }
+
 
         public void Add(ForceDefinition force, MonitorEvent e)
         {
@@ -163,7 +171,7 @@ public sealed class ParallelHistoryAggregator : IDisposable
                     {
                         if (!_byForce.TryGetValue(force.Id, out var aggregator))
                         {
-                            aggregator = new HistoryAggregator(force);
+                            aggregator = new HistoryAggregator(force, _kept);
                             _byForce.Add(force.Id, aggregator);
                         }
 

@@ -44,6 +44,10 @@ public sealed record SeriesRetention
 
         return oldest.Start;
     }
+
+    /// <summary><see cref="OldestKept(PeriodCalendar, PeriodKind, DateTimeOffset)"/> of every kind, indexed by the kind.</summary>
+    public DateTimeOffset[] OldestKept(PeriodCalendar calendar, DateTimeOffset now) =>
+        [.. Enum.GetValues<PeriodKind>().Select(kind => OldestKept(calendar, kind, now))];
 }
 
 /// <summary>

@@ -2,6 +2,7 @@ using FsCheck.Xunit;
 using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
 using Monitor.Domain.History;
+using Monitor.Domain.Measures;
 using Monitor.Domain.Routing;
 using Monitor.Domain.Simulation;
 using Monitor.Domain.Tests.Support;
@@ -17,11 +18,65 @@ public sealed class ParallelHistoryAggregatorTests
 {
     private static readonly ForceDefinition Force = Warwickshire.Force;
 
+    private static readonly DateTimeOffset MonthStart = new(2026, 10, 5, 0, 0, 0, TimeSpan.Zero);
+
     [Fact]
     public void A_simulated_month_with_every_scenario_resent_and_shuffled_in_places_gives_the_sequential_totals_in_any_number_of_partitions()
     {
-        // A month across the clocks going back, with every scenario the simulator has firing inside it.
-        var start = new DateTimeOffset(2026, 10, 5, 0, 0, 0, TimeSpan.Zero);
+        var file = SimulatedMonth();
+        var sequential = Sequential(file);
+        Assert.True(sequential.Count > 10_000, $"{sequential.Count} period totals");
+        foreach (var partitions in new[] { 1, 2, 3, 7 })
+        {
+            Assert.Equal(sequential, Parallel(file, partitions));
+        }
+
+        AgreesWithLegacy(file, sequential);
+    }
+
+    [Fact]
+    public void Counting_only_the_periods_a_server_keeps_gives_exactly_the_kept_totals_of_counting_everything()
+    {
+        // Short retention, so every kind's oldest kept period falls inside the simulated month (the hours and the
+        // week across the clocks going back included), and the end of the month is the server's time.
+        var kept = new KeptPeriods(new SeriesRetention { Hours = 30, Days = 9, Weeks = 2, Months = 1 }, MonthStart.AddDays(31).AddHours(-3));
+        var file = SimulatedMonth();
+        var everything = new HistoryAggregator(Force);
+        var window = new HistoryAggregator(Force, kept);
+        foreach (var e in file)
+        {
+            everything.Add(e);
+            window.Add(e);
+        }
+
+        var expected = everything.PointsKept(kept.Retention, kept.Now).ToList();
+        Assert.True(expected.Count < everything.Points().Count() / 2, $"{expected.Count} of {everything.Points().Count()} kept: the window should leave most out");
+        foreach (var kind in Enum.GetValues<PeriodKind>())
+        {
+            var all = everything.Points().Count(p => p.Point.Kind == kind);
+            var inWindow = expected.Count(p => p.Point.Kind == kind);
+            Assert.True(inWindow > 0 && inWindow < all, $"{kind}: {inWindow} of {all} kept");
+        }
+
+        Assert.Equal(expected, [.. window.Points()]);
+        Assert.Equal(expected, [.. window.PointsKept(kept.Retention, kept.Now)]);
+        Assert.Equal(everything.Events, window.Events);
+        foreach (var partitions in new[] { 1, 2, 3 })
+        {
+            Assert.Equal(expected, Parallel(file, partitions, kept));
+        }
+
+        // Totals of a window cannot be added to totals of another: some periods would hold part of their facts.
+        Assert.Throws<ArgumentException>(() => everything.Absorb(window));
+        Assert.Throws<ArgumentException>(() => window.Absorb(new HistoryAggregator(Force, kept with { Now = kept.Now.AddDays(1) })));
+        window.Absorb(new HistoryAggregator(Force, kept with { }));
+        Assert.Equal(expected, [.. window.Points()]);
+    }
+
+    /// <summary>A month across the clocks going back, every scenario firing in it, resent and partly reordered.</summary>
+    private static List<MonitorEvent> SimulatedMonth()
+    {
+        var start = MonthStart;
         var end = start.AddDays(31);
         var scenarios = ScenarioParser.Names.Select(name => ScenarioParser.Parse(name, Force, start, end)).ToList();
         var simulator = new FeedSimulator(Force, SimulationProfile.Load(Repository.WarwickshireSimulationFile), 2017, start, scenarios);
@@ -47,14 +102,7 @@ public sealed class ParallelHistoryAggregatorTests
             (file[i], file[j]) = (file[j], file[i]);
         }
 
-        var sequential = Sequential(file);
-        Assert.True(sequential.Count > 10_000, $"{sequential.Count} period totals");
-        foreach (var partitions in new[] { 1, 2, 3, 7 })
-        {
-            Assert.Equal(sequential, Parallel(file, partitions));
-        }
-
-        AgreesWithLegacy(file, sequential);
+        return file;
     }
 
     [Property(MaxTest = 40)]
@@ -90,9 +138,9 @@ public sealed class ParallelHistoryAggregatorTests
         return [.. aggregator.Points()];
     }
 
-    private static List<(MeasureKey Key, HistoryPoint Point)> Parallel(IEnumerable<MonitorEvent> file, int partitions)
+    private static List<(MeasureKey Key, HistoryPoint Point)> Parallel(IEnumerable<MonitorEvent> file, int partitions, KeptPeriods? kept = null)
     {
-        using var parallel = new ParallelHistoryAggregator(partitions);
+        using var parallel = new ParallelHistoryAggregator(partitions, kept);
         var count = 0;
         foreach (var e in file)
         {
