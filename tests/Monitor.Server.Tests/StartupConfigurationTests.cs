@@ -54,6 +54,26 @@ public sealed class StartupConfigurationTests : IDisposable
     }
 
     [Fact]
+    public async Task Two_feed_keys_with_one_id_stop_start_up_as_the_second_would_post_with_the_first_ones_scope()
+    {
+        // A key roll that copied the entry's id: the second key would be given the first key's force and types.
+        var (exitCode, stderr) = await RunServerAsync(
+            "--urls=http://127.0.0.1:0",
+            $"--Monitor:Auth:SigningKey={MonitorAppFactory.SigningKey}",
+            $"--Monitor:Feeds:0:KeyHash={FeedKeys.Hash(FeedKeys.New())}",
+            "--Monitor:Feeds:0:Force=warwickshire",
+            "--Monitor:Feeds:0:Id=feed-1",
+            "--Monitor:Feeds:0:Types:0=crime.recorded",
+            $"--Monitor:Feeds:1:KeyHash={FeedKeys.Hash(FeedKeys.New())}",
+            "--Monitor:Feeds:1:Force=warwickshire",
+            "--Monitor:Feeds:1:Id=feed-1");
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("Monitor:Feeds:1:Id is 'feed-1', already the id of Monitor:Feeds:0", stderr, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_server_configured_only_through_the_environment_takes_its_feed_key_and_its_tokens()
     {
         // What an outside check does: choose a signing key and a feed key, start the server with them, use both.

@@ -14,7 +14,7 @@ public sealed record FeedScope(string Id, string Force, IReadOnlySet<string> Typ
 
 /// <summary>
 /// The configured feed keys, by the SHA-256 digest of the key. Several keys may serve one force at once,
-/// which is how a key is rolled (docs/security.md). Every entry is checked at start-up.
+/// which is how a key is rolled (docs/security.md); each has its own id. Every entry is checked at start-up.
 /// </summary>
 public sealed class FeedKeyStore
 {
@@ -47,7 +47,16 @@ public sealed class FeedKeyStore
                 throw new MonitorConfigurationException($"{setting}:KeyHash is configured twice.");
             }
 
+            // The id is what a request's principal carries: its force, types and rate limit are found by it, so two
+            // entries with one id would give the second key the first one's scope.
             var id = string.IsNullOrWhiteSpace(feed.Id) ? feed.KeyHash[FeedKeys.HashPrefix.Length..][..12] : feed.Id;
+            var earlier = _keys.FindIndex(k => string.Equals(k.Scope.Id, id, StringComparison.Ordinal));
+            if (earlier >= 0)
+            {
+                throw new MonitorConfigurationException(
+                    $"{setting}:Id is '{id}', already the id of Monitor:Feeds:{earlier}: every key needs its own id (a rolled key's new entry too), as the id decides its force, types and rate limit.");
+            }
+
             _keys.Add((digest, new FeedScope(id, feed.Force, new HashSet<string>(feed.Types, StringComparer.Ordinal), feed.RequestsPerMinute)));
         }
     }
