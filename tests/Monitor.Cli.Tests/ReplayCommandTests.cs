@@ -203,6 +203,25 @@ public sealed class ReplayCommandTests : IAsyncLifetime
     private static string Event(int i, string force, string record) =>
         $$"""{"id":"sim-{{i}}","type":"crime.recorded","force":"{{force}}","at":"2025-01-01T00:00:00+00:00","recordId":"{{record}}{{i}}","area":"rugby","category":"shoplifting","markers":["hate"]}""";
 
+    [Theory]
+    [InlineData("9", "--live-days takes a number of days from 0 to 7, not '9'")]
+    [InlineData("-1", "--live-days takes a number of days from 0 to 7, not '-1'")]
+    [InlineData("a week", "--live-days takes a number of days from 0 to 7, not 'a week'")]
+    [InlineData(null, "--live-days takes a number of days from 0 to 7, not nothing")]
+    public async Task A_live_horizon_out_of_range_is_refused_naming_the_range_and_nothing_is_sent(string? days, string message)
+    {
+        var file = Path.Combine(_directory, "one.ndjson");
+        await File.WriteAllTextAsync(file, Event(1, "warwickshire", "CR") + "\n");
+
+        var (exit, output, errors) = days is null ? Replay(file, "--live-days") : Replay(file, "--live-days", days);
+
+        Assert.Equal(MonitorCli.UsageError, exit);
+        Assert.Contains($"monitor replay: {message} (usage: monitor replay FILE", errors, StringComparison.Ordinal);
+        Assert.Empty(output);
+        Assert.Empty(_events);
+        Assert.Empty(_history);
+    }
+
     private (int Exit, string Output, string Errors) Replay(string file, params string[] more)
     {
         var output = new StringWriter();

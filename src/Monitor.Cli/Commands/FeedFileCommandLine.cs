@@ -5,13 +5,13 @@ namespace Monitor.Cli.Commands;
 /// <summary>
 /// What <c>replay</c> and <c>import-monthly</c> share on their command lines: <c>FILE --server URL [--api-key KEY]
 /// [--config DIR]</c>, the file checked, the force files loaded. A command reads its own options through
-/// <c>ownOption</c>, which answers how many arguments it took (0: not its option).
+/// <c>ownOption</c>, which answers how many arguments it took, or what is wrong with its value.
 /// </summary>
 internal sealed record FeedFileCommandLine(string File, Uri Server, string? FeedKey, ForceCatalog Forces)
 {
     /// <summary>The command's parsed line, or null with the exit code when it must stop (help shown, or a usage error said).</summary>
     public static FeedFileCommandLine? Parse(
-        IReadOnlyList<string> args, CommandIo io, string command, string usage, IReadOnlyList<string> help, Func<int, int> ownOption, out int exit)
+        IReadOnlyList<string> args, CommandIo io, string command, string usage, IReadOnlyList<string> help, Func<int, OwnOption> ownOption, out int exit)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(io);
@@ -41,14 +41,14 @@ internal sealed record FeedFileCommandLine(string File, Uri Server, string? Feed
                     file = arg;
                     break;
                 default:
-                    var taken = ownOption(i);
-                    if (taken == 0)
+                    var own = ownOption(i);
+                    if (own.Problem is not null || own.Taken == 0)
                     {
-                        exit = Fail(io, command, $"unexpected argument '{args[i]}' (usage: {usage})");
+                        exit = Fail(io, command, $"{own.Problem ?? $"unexpected argument '{args[i]}'"} (usage: {usage})");
                         return null;
                     }
 
-                    i += taken - 1;
+                    i += own.Taken - 1;
                     break;
             }
         }
@@ -85,4 +85,10 @@ internal sealed record FeedFileCommandLine(string File, Uri Server, string? Feed
         io.Error.WriteLine($"monitor {command}: {message}");
         return MonitorCli.UsageError;
     }
+}
+
+/// <summary>What a command made of an argument that is its own option: how many arguments it took (0: not its option), or the problem with its value.</summary>
+internal readonly record struct OwnOption(int Taken, string? Problem = null)
+{
+    public static OwnOption NotMine => default;
 }

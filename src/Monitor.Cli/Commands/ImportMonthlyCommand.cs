@@ -27,7 +27,7 @@ public sealed class ImportMonthlyCommand : ICommand
                 "usage: monitor import-monthly FILE.csv --server URL --api-key FEED_KEY (or $MONITOR_FEED_KEY) [--config DIR]",
                 $"  columns: {string.Join(",", MonthlyCsv.Columns)}; month yyyy-MM; denominator blank for counts, the cases for shares and means",
             ],
-            ownOption: _ => 0,
+            ownOption: _ => OwnOption.NotMine,
             out var exit);
         if (line is null)
         {

@@ -35,13 +35,19 @@ public sealed class ReplayCommand : ICommand
             ["usage: monitor replay FILE --server URL --api-key FEED_KEY (or $MONITOR_FEED_KEY) [--live-days 0..7] [--config DIR]"],
             ownOption: i =>
             {
-                if (args[i] == "--live-days" && i + 1 < args.Count && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var days) && days is >= 0 and <= 7)
+                if (args[i] != "--live-days")
                 {
-                    liveDays = days;
-                    return 2;
+                    return OwnOption.NotMine;
                 }
 
-                return 0;
+                // The server takes events up to 7 days old: a longer live horizon would post events it refuses.
+                if (i + 1 < args.Count && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var days) && days is >= 0 and <= 7)
+                {
+                    liveDays = days;
+                    return new OwnOption(2);
+                }
+
+                return new OwnOption(0, $"--live-days takes a number of days from 0 to 7, not {(i + 1 < args.Count ? $"'{args[i + 1]}'" : "nothing")}");
             },
             out var exit);
         if (line is null)
