@@ -150,7 +150,7 @@ model=$(lscpu | sed -n 's/^Model name:[[:space:]]*//p' | head -1)
   echo "# bench/run.sh, $(date -u +%Y-%m-%dT%H:%MZ)"
   echo
   echo "Machine: $model, $(nproc) cores ($(lscpu | sed -n 's/^Thread(s) per core:[[:space:]]*//p' | head -1) thread(s) per core), $(free -h | awk '/^Mem:/ {print $2}') memory;"
-  echo "$(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r); .NET SDK $(dotnet --version); $(redis-server --version | cut -d' ' -f1-3)."
+  echo "$(. /etc/os-release && echo "$PRETTY_NAME"), Linux $(uname -r); .NET SDK $(dotnet --version); $(if command -v redis-server >/dev/null; then redis-server --version | cut -d' ' -f1-3; else echo "no redis-server (the Redis row needs one: ./test.sh installs it)"; fi)."
   echo
   echo "Sizes: RUNS=$RUNS LOAD_SECONDS=$LOAD_SECONDS INGEST_WARMUP=$INGEST_WARMUP CONNECTIONS=$CONNECTIONS PUSH_SECONDS=$PUSH_SECONDS BOARDS=$BOARDS FANOUT_BOARDS=$FANOUT_BOARDS BOARD_CLIENT='$BOARD_CLIENT' REPLAY_DAYS=$REPLAY_DAYS MEMORY_GRAINS=$MEMORY_GRAINS BODIES=$BODIES"
   echo
