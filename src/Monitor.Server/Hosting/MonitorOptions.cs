@@ -150,9 +150,10 @@ public sealed class OrleansOptions
     public string? AdvertisedAddress { get; set; }
 
     /// <summary>
-    /// In a Kubernetes pod: silo name, advertised address and cluster/service ids from the pod
-    /// (POD_NAME, POD_NAMESPACE, POD_IP, ORLEANS_CLUSTER_ID, ORLEANS_SERVICE_ID), and a dead silo's pod is deleted.
-    /// Needs Redis (membership stays in Redis) and the RBAC of deploy/k8s/rbac.yaml.
+    /// In a Kubernetes pod: silo name and cluster/service ids from the pod (POD_NAME, POD_NAMESPACE,
+    /// ORLEANS_CLUSTER_ID, ORLEANS_SERVICE_ID), and a deleted pod's silo declared dead at once. Pods of silos declared
+    /// dead are not deleted (the Deployment's probes replace them). Needs Redis (membership stays in Redis) and the
+    /// RBAC of deploy/k8s/rbac.yaml.
     /// </summary>
     public bool Kubernetes { get; set; }
 }

@@ -113,7 +113,8 @@ public static class RedisHosting
 
             if (options.Orleans.Kubernetes)
             {
-                // After ConfigureEndpoints: the pod's IP is advertised, the ports and listening on any address stay.
+                // After ConfigureEndpoints, which keeps the ports and listening on any address, and advertises the
+                // address found on the host's interface: in a pod, its one interface, the pod's IP.
                 silo.UseKubernetesHosting();
             }
 
