@@ -83,6 +83,16 @@ public sealed class ReportTests(ReportFixture fixture)
             var topic = (string)line!["topic"]!;
             Assert.True(Directions[topic] == (string)line["direction"]!, $"{topic}: {line["direction"]} ({line["quarterTotal"]} against {line["previousQuarter"]})");
         }
+
+        // The meaning of each change for its measures: fewer hate crimes reported is a concern, more domestic abuse
+        // reported an improvement, more burglary a concern; emergency incidents have no better direction.
+        string Verdict(string topic) => (string)summary.Single(l => (string)l!["topic"]! == topic)!["verdict"]!;
+        Assert.Equal("concern", Verdict("Hate crime"));
+        Assert.Equal("improvement", Verdict("Domestic abuse"));
+        Assert.Equal("concern", Verdict("Residential burglary"));
+        Assert.Equal("comparable", Verdict("Business crime"));
+        Assert.Equal("neutral", Verdict("Emergency incidents"));
+        Assert.Equal("none", Verdict("Missing person reports"));
     }
 
     [Fact]

@@ -33,7 +33,8 @@ public sealed record MeasureQuarter(
     double? MonthlyMean,
     ReportRun? Run,
     IReadOnlyList<string> BeyondLimits,
-    IReadOnlyList<ReportRebaseline> Rebaselines);
+    IReadOnlyList<ReportRebaseline> Rebaselines,
+    string Verdict);
 
 /// <summary>The arithmetic of one measure's quarter, read off its monthly control chart (the SPC engine's result).</summary>
 public static class QuarterFigures
@@ -78,7 +79,8 @@ public static class QuarterFigures
             last is { } at ? RunAt(chart.Chart, at) : null,
             [.. months.Where(m => m.Beyond is not null).Select(m => m.Period)],
             [.. chart.Chart.Events.Where(e => e.Kind == EventKind.Rebaselined && indices.Contains(e.Index))
-                .Select(e => new ReportRebaseline(chart.Periods[e.Index].Period.Label, e.FromMean, e.ToMean))]);
+                .Select(e => new ReportRebaseline(chart.Periods[e.Index].Period.Label, e.FromMean, e.ToMean))],
+            ReportSummary.VerdictOf(ReportSummary.DirectionOf(ChangePercent(total, previous)), measure.Direction));
     }
 
     /// <summary>The change from the previous figure in percent; null when there is nothing to compare with.</summary>

@@ -1,5 +1,6 @@
 using Monitor.Domain.Forces;
 using Monitor.Domain.Measures;
+using Monitor.Domain.Spc;
 
 namespace Monitor.Domain.Reports;
 
@@ -71,7 +72,17 @@ public static class QuarterlyReportBuilder
 
         var summary = ReportSummary.Topics
             .Where(t => t.Measures.All(m => force.FindMeasure(m) is not null))
-            .Select(t => ReportSummary.Line(t, [.. t.Measures.Select(m => byKey.GetValueOrDefault(new ReportSeriesKey(force.ForceArea.Id, m))).OfType<MeasureQuarter>()]))
+            .Select(t =>
+            {
+                // A topic of several measures is judged on all of them or not at all: robbery without business
+                // robbery's figures is not robbery, and its total would read as a fall.
+                var quarters = t.Measures.Select(m => byKey.GetValueOrDefault(new ReportSeriesKey(force.ForceArea.Id, m))).ToList();
+                var improvements = t.Measures.Select(m => force.FindMeasure(m)!.Direction).Distinct().ToList();
+                return ReportSummary.Line(
+                    t,
+                    quarters.Contains(null) ? [] : [.. quarters.OfType<MeasureQuarter>()],
+                    improvements.Count == 1 ? improvements[0] : ImprovementDirection.Neutral);
+            })
             .ToList();
 
         return new QuarterlyReport(

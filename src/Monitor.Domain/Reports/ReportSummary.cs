@@ -1,3 +1,5 @@
+using Monitor.Domain.Spc;
+
 namespace Monitor.Domain.Reports;
 
 /// <summary>A topic of the report's summary table and the measures whose totals it compares.</summary>
@@ -13,7 +15,8 @@ public sealed record SummaryLine(
     double? ChangePercent,
     double? QuarterAverage,
     string Direction,
-    string Commentary);
+    string Commentary,
+    string Verdict);
 
 /// <summary>
 /// The summary table: the force report's topics in its order, each judged on the force-wide figures. The
@@ -66,8 +69,25 @@ public static class ReportSummary
         _ => "decrease",
     };
 
+    /// <summary>
+    /// What a change means for the measure: <c>improvement</c> or <c>concern</c> when it is an increase or a decrease
+    /// and the measure has a better direction (more hate crime reported is an improvement, more burglary a concern),
+    /// else <c>neutral</c>; <c>comparable</c> and <c>none</c> as <see cref="DirectionOf"/> says. The page colours by
+    /// this, never by the sign alone.
+    /// </summary>
+    public static string VerdictOf(string direction, ImprovementDirection improvement) => (direction, improvement) switch
+    {
+        ("increase", ImprovementDirection.Increase) or ("decrease", ImprovementDirection.Decrease) => "improvement",
+        ("increase", ImprovementDirection.Decrease) or ("decrease", ImprovementDirection.Increase) => "concern",
+        ("increase" or "decrease", _) => "neutral",
+        _ => direction,
+    };
+
     /// <summary>The line of the table for one topic, from the force-wide quarters of its measures (all counts).</summary>
-    public static SummaryLine Line(SummaryTopic topic, IReadOnlyList<MeasureQuarter> quarters)
+    /// <param name="topic">The topic.</param>
+    /// <param name="quarters">The quarters of its measures, in order; empty when a measure has none (no history).</param>
+    /// <param name="improvement">The better direction its measures share (neutral when they do not).</param>
+    public static SummaryLine Line(SummaryTopic topic, IReadOnlyList<MeasureQuarter> quarters, ImprovementDirection improvement = ImprovementDirection.Neutral)
     {
         ArgumentNullException.ThrowIfNull(topic);
         ArgumentNullException.ThrowIfNull(quarters);
@@ -88,7 +108,8 @@ public static class ReportSummary
             _ when total is null => "No figures for the whole quarter",
             _ => "No figures for the previous quarter to compare with",
         };
-        return new SummaryLine(topic.Title, topic.Section, topic.Measures, total, previous, change, SumOrNull(quarters.Select(q => q.QuarterAverage)), direction, commentary);
+        return new SummaryLine(
+            topic.Title, topic.Section, topic.Measures, total, previous, change, SumOrNull(quarters.Select(q => q.QuarterAverage)), direction, commentary, VerdictOf(direction, improvement));
     }
 
     /// <summary>A change as the report writes it: a whole percent, halves away from zero ("+4%").</summary>

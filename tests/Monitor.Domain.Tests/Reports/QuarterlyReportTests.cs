@@ -172,6 +172,50 @@ public sealed class QuarterlyReportTests
         Assert.Equal("Comparable to previous quarter", line.Commentary);
     }
 
+    /// <summary>
+    /// The report's own quarter: hate crime fell (227 after 261), which for a measure where more reports are better
+    /// is a concern; burglary rose (535 after 496), a concern; domestic abuse rose, an improvement (more reported);
+    /// CSE is comparable; anti-social behaviour and emergency incidents have no better direction in the force file,
+    /// so their changes are neither.
+    /// </summary>
+    [Theory]
+    [InlineData("hate-crime", 227, 261, "concern")]
+    [InlineData("domestic-abuse", 2581, 2464, "improvement")]
+    [InlineData("residential-burglary", 535, 496, "concern")]
+    [InlineData("anti-social-behaviour", 4522, 4998, "neutral")]
+    [InlineData("cse", 164, 165, "comparable")]
+    [InlineData("emergency-incidents", 7800, 7600, "neutral")]
+    public void A_change_is_read_against_the_measures_better_direction_not_its_sign(string measure, double quarter, double previous, string verdict)
+    {
+        var direction = ReportSummary.DirectionOf(QuarterFigures.ChangePercent(quarter, previous));
+        Assert.Equal(verdict, ReportSummary.VerdictOf(direction, Warwickshire.Force.FindMeasure(measure)!.Direction));
+    }
+
+    [Fact]
+    public void A_topic_missing_one_of_its_measures_has_no_figures_rather_than_a_part_of_its_total()
+    {
+        // Personal robbery's quarter is there, business robbery has no history at all: "Robbery" is not personal robbery.
+        var charts = new Dictionary<ReportSeriesKey, Domain.Measures.MeasureChartView>
+        {
+            [new("warwickshire", "personal-robbery")] = Monthly(2016, 10, [20, 20, 20, 20, 19, 19, 26, 26, 26, 34, 25, 29]),
+            [new("warwickshire", "hate-crime")] = Monthly(2017, 4, [87, 87, 87, 76, 76, 75]),
+        };
+
+        var report = QuarterlyReportBuilder.Build(Warwickshire.Force, Q3, charts);
+
+        var robbery = report.Summary.Single(l => l.Topic == "Robbery");
+        Assert.Null(robbery.QuarterTotal);
+        Assert.Equal("none", robbery.Direction);
+        Assert.Equal("none", robbery.Verdict);
+        Assert.Equal("No figures for the whole quarter", robbery.Commentary);
+        Assert.Equal(88, report.Measures.Single(m => m.Measure == "personal-robbery" && m.Area == "warwickshire").QuarterTotal);
+
+        var hate = report.Summary.Single(l => l.Topic == "Hate crime");
+        Assert.Equal("decrease", hate.Direction);
+        Assert.Equal("concern", hate.Verdict);
+        Assert.Equal("concern", report.Measures.Single(m => m.Measure == "hate-crime" && m.Area == "warwickshire").Verdict);
+    }
+
     [Fact]
     public void The_district_table_gives_shares_of_total_crime_and_rates_per_1000_people()
     {

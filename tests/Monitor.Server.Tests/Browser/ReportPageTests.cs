@@ -32,6 +32,13 @@ public sealed class ReportPageTests(ReportFixture fixture, Chromium chromium)
         await Expect(browser.Page.Locator("h1")).ToHaveTextAsync("Performance summary July – September 2017");
         await Expect(browser.Page.Locator("tr[data-topic='Total recorded crime']")).ToContainTextAsync("Increase on previous quarter (+4%)");
         await Expect(browser.Page.Locator("tr[data-topic='Business crime']")).ToContainTextAsync("Comparable to previous quarter");
+
+        // Coloured by what a change means for the measure, not by its sign: fewer hate crimes reported is a concern,
+        // more domestic abuse reported an improvement, more burglary a concern.
+        await Expect(browser.Page.Locator("tr[data-topic='Hate crime'] span.concern")).ToHaveTextAsync("Decrease on previous quarter (-13%)");
+        await Expect(browser.Page.Locator("tr[data-topic='Domestic abuse'] span.improvement")).ToHaveCountAsync(1);
+        await Expect(browser.Page.Locator("tr[data-measure='residential-burglary'][data-area='warwickshire'] span.concern")).ToHaveTextAsync("+8%");
+        await Expect(browser.Page.Locator("tr[data-topic='Business crime'] span.comparable")).ToHaveCountAsync(1);
         var crime = browser.Page.Locator("tr[data-measure='total-recorded-crime'][data-area='warwickshire']");
         await Expect(crime).ToContainTextAsync("11,086");
         await Expect(crime).ToContainTextAsync("10,297");

@@ -8,8 +8,10 @@ interface MeasureQuarter {
   measure: string; title: string; unit: string; aggregation: string; area: string; areaName: string; months: ReportMonth[];
   quarterTotal: number | null; previousQuarter: number | null; changePercent: number | null; quarterAverage: number | null;
   sameQuarterLastYear: number | null; monthlyMean: number | null; run: ReportRun | null; beyondLimits: string[]; rebaselines: ReportRebaseline[];
+  /** improvement, concern, neutral, comparable or none: the server's reading of the change against the measure's better direction. */
+  verdict: string;
 }
-interface SummaryLine { topic: string; section: string; measures: string[]; quarterTotal: number | null; previousQuarter: number | null; changePercent: number | null; quarterAverage: number | null; direction: string; commentary: string; }
+interface SummaryLine { topic: string; section: string; measures: string[]; quarterTotal: number | null; previousQuarter: number | null; changePercent: number | null; quarterAverage: number | null; direction: string; commentary: string; verdict: string; }
 interface DistrictCell { area: string; lastQuarter: number | null; quarterAverage: number | null; shareOfTotalCrime: number | null; ratePer1000: number | null; }
 interface DistrictTable { columns: { area: string; name: string; population: number; households: number }[]; rows: { measure: string; title: string; ratePer: "people" | "households"; cells: DistrictCell[] }[]; }
 interface QuarterlyReport {
@@ -88,7 +90,8 @@ function notes(q: MeasureQuarter): HTMLElement {
 function measureRows(quarters: MeasureQuarter[]): HTMLTableRowElement[] {
   return quarters.map(q => {
     const months = q.months.map(m => { const s = el("span", figure(m.value, q), m.beyond ? "beyond" : undefined); return s; });
-    const change = el("span", percent(q.changePercent), q.changePercent === null ? undefined : q.changePercent > 0 ? "increase" : "decrease");
+    // Coloured by what the change means for this measure (more hate crime reported is an improvement), not by its sign.
+    const change = el("span", percent(q.changePercent), q.verdict);
     const tr = row([q.areaName, ...months, figure(q.quarterTotal, q), figure(q.previousQuarter, q), change, figure(q.quarterAverage, q), figure(q.sameQuarterLastYear, q), notes(q)]);
     tr.dataset.measure = q.measure;
     tr.dataset.area = q.area;
@@ -111,9 +114,10 @@ function render(report: QuarterlyReport): void {
   const summary = section("Summary", "summary", true);
   summary.appendChild(el("p", `Quarter average: ${report.averageBaseline}.`, "baseline"));
   summary.appendChild(table(["Topic", "Quarter", "Previous", "Change", "Data"], report.summary.map(line => {
-    const tr = row([line.topic, figure(line.quarterTotal), figure(line.previousQuarter), percent(line.changePercent), el("span", line.commentary, line.direction)]);
+    const tr = row([line.topic, figure(line.quarterTotal), figure(line.previousQuarter), percent(line.changePercent), el("span", line.commentary, line.verdict)]);
     tr.dataset.topic = line.topic;
     tr.dataset.direction = line.direction;
+    tr.dataset.verdict = line.verdict;
     return tr;
   })));
   const sections: HTMLElement[] = [summary];
