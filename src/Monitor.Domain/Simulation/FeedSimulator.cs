@@ -36,6 +36,7 @@ public sealed class FeedSimulator
     private long _sequence;
     private DateTimeOffset _now;
     private readonly double[] _cumulative;
+    private readonly Dictionary<string, (string Marker, double Share)[]> _markersByDistrict;
     private double _shape;
     private DateTimeOffset _shapeFrom = DateTimeOffset.MaxValue;
     private DateTimeOffset _shapeUntil = DateTimeOffset.MinValue;
@@ -49,6 +50,7 @@ public sealed class FeedSimulator
         _scenarios = [.. scenarios ?? []];
         BuildStreams();
         _cumulative = new double[_streams.Count];
+        _markersByDistrict = MarkersByDistrict(force, profile);
     }
 
     /// <summary>The simulator's clock: every event before it has been returned.</summary>
@@ -201,8 +203,28 @@ public sealed class FeedSimulator
 
     private void EmitCrime(DateTimeOffset at, string district, string category)
     {
-        var markers = _profile.MarkerShares.Where(m => _random.NextDouble() < m.Value).Select(m => m.Key).ToList();
+        // One draw per marker whatever the shares, so a district's shares change only its crimes' markers.
+        var markers = _markersByDistrict[district].Where(m => _random.NextDouble() < m.Share).Select(m => m.Marker).ToList();
         Schedule(new CrimeRecorded(NextId(), _force.Id, at, $"CRM-{++_sequence}", district, category, markers));
+    }
+
+    /// <summary>Each district's marker shares, in the force-wide order: its nearest area's own where the profile has them.</summary>
+    private static Dictionary<string, (string Marker, double Share)[]> MarkersByDistrict(ForceDefinition force, SimulationProfile profile)
+    {
+        var byArea = profile.MarkerSharesByArea ?? [];
+        foreach (var area in byArea.Keys.Where(a => force.FindArea(a) is null))
+        {
+            throw new InvalidDataException($"simulation profile of '{profile.Force}': markerSharesByArea names '{area}', which is not an area of the force");
+        }
+
+        return force.Areas.Where(a => a.Level == AreaLevel.District).ToDictionary(
+            d => d.Id,
+            d =>
+            {
+                var own = force.Lineage(d.Id).Select(a => byArea.GetValueOrDefault(a.Id)).FirstOrDefault(s => s is not null);
+                return profile.MarkerShares.Select(m => (m.Key, own?.GetValueOrDefault(m.Key, m.Value) ?? m.Value)).ToArray();
+            },
+            StringComparer.Ordinal);
     }
 
     private void EmitRecorded(DateTimeOffset at, string area, string category) =>
