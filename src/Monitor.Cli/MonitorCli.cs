@@ -14,6 +14,9 @@ public static class MonitorCli
     /// <summary>Exit code for a defect in the monitor itself.</summary>
     public const int InternalError = 1;
 
+    /// <summary>Exit code when the server refused what was sent, or could not be reached after every retry.</summary>
+    public const int Refused = 3;
+
     public static IReadOnlyList<ICommand> Commands { get; } =
     [
         new ChartCommand(),

@@ -26,6 +26,7 @@ public sealed class ReplayCommandTests : IAsyncLifetime
     private readonly ConcurrentQueue<JsonDocument> _history = new();
     private readonly string _directory = Directory.CreateTempSubdirectory("monitor-replay-").FullName;
     private WebApplication _app = null!;
+    private int _busyAnswers;
     private string _url = null!;
 
     public async Task InitializeAsync()
@@ -43,6 +44,18 @@ public sealed class ReplayCommandTests : IAsyncLifetime
         });
         _app.MapPost("/api/history", async (HttpRequest request) =>
         {
+            // Two keys stand for servers that say no: one refuses the key, one is busy once (a rate limit) then takes it.
+            var key = request.Headers["X-Api-Key"].ToString();
+            if (key == "mfk_refused")
+            {
+                return Results.Problem(detail: "unknown feed key", statusCode: StatusCodes.Status401Unauthorized);
+            }
+
+            if (key == "mfk_busy" && Interlocked.Increment(ref _busyAnswers) == 1)
+            {
+                return Results.Problem(detail: "This caller's request limit is used up", statusCode: StatusCodes.Status429TooManyRequests);
+            }
+
             var body = await JsonDocument.ParseAsync(request.Body);
             _history.Enqueue(body);
             return Results.Text($$"""{"imported":{{body.RootElement.GetProperty("points").GetArrayLength()}},"rejected":[]}""", "application/json");
@@ -101,7 +114,7 @@ public sealed class ReplayCommandTests : IAsyncLifetime
 
         Assert.Contains($"{file}:{expected[0].Number}: not valid JSON (", errors, StringComparison.Ordinal);
         Assert.Contains("the event holds a string that is not valid text", errors, StringComparison.Ordinal);
-        Assert.Contains($"replayed {events:N0} events: 0 as history (0 period totals), 0 live (0 accepted, 0 duplicates, {events:N0} rejected); {broken.Count + 1} unreadable lines", output, StringComparison.Ordinal);
+        Assert.Contains($"replayed {events:N0} events: 0 as history (0 period totals, 0 refused), 0 live (0 accepted, 0 duplicates, {events:N0} rejected); {broken.Count + 1} unreadable lines", output, StringComparison.Ordinal);
         Assert.Empty(_events);
         Assert.Empty(_history);
     }
@@ -121,8 +134,9 @@ public sealed class ReplayCommandTests : IAsyncLifetime
 
         Assert.True(exit == 0, errors);
 
-        // The rule, read slowly: a call or incident goes live only when its first event is within the live days.
-        var liveFrom = now.AddDays(-5);
+        // The rule, read slowly: a call or incident goes live only when its first event is within the live days,
+        // counted from the UTC midnight after now less 5 days.
+        var liveFrom = new DateTimeOffset(now.AddDays(-5).UtcDateTime.Date.AddDays(1), TimeSpan.Zero);
         var parsed = lines.Select(l => (Line: l, Event: EventReader.Read(Encoding.UTF8.GetBytes(l)).Event!)).ToList();
         var began = new Dictionary<string, DateTimeOffset>();
         foreach (var (_, e) in parsed)
@@ -160,7 +174,7 @@ public sealed class ReplayCommandTests : IAsyncLifetime
 
         var points = _history.Sum(h => h.RootElement.GetProperty("points").GetArrayLength());
         Assert.True(points > 0);
-        Assert.Contains($"replayed {lines.Count:N0} events: {lines.Count - posted.Count:N0} as history ({points:N0} period totals), {posted.Count:N0} live ({posted.Count:N0} accepted, 0 duplicates, 0 rejected); 0 unreadable lines", output, StringComparison.Ordinal);
+        Assert.Contains($"replayed {lines.Count:N0} events: {lines.Count - posted.Count:N0} as history ({points:N0} period totals, 0 refused), {posted.Count:N0} live ({posted.Count:N0} accepted, 0 duplicates, 0 rejected); 0 unreadable lines", output, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -190,7 +204,7 @@ public sealed class ReplayCommandTests : IAsyncLifetime
         var day = Assert.Single(answered);
         Assert.Equal(1, day.GetProperty("n").GetInt64());
         Assert.Equal((now.AddDays(-1) - now.AddDays(-6.5)).TotalSeconds, day.GetProperty("sum").GetDouble(), 3);
-        Assert.Contains($"replayed 5 events: 2 as history ({points.Count:N0} period totals), 3 live (3 accepted, 0 duplicates, 0 rejected); 0 unreadable lines", output, StringComparison.Ordinal);
+        Assert.Contains($"replayed 5 events: 2 as history ({points.Count:N0} period totals, 0 refused), 3 live (3 accepted, 0 duplicates, 0 rejected); 0 unreadable lines", output, StringComparison.Ordinal);
     }
 
     private static string? GroupOf(MonitorEvent e) => e switch
@@ -204,10 +218,10 @@ public sealed class ReplayCommandTests : IAsyncLifetime
         $$"""{"id":"sim-{{i}}","type":"crime.recorded","force":"{{force}}","at":"2025-01-01T00:00:00+00:00","recordId":"{{record}}{{i}}","area":"rugby","category":"shoplifting","markers":["hate"]}""";
 
     [Theory]
-    [InlineData("9", "--live-days takes a number of days from 0 to 7, not '9'")]
-    [InlineData("-1", "--live-days takes a number of days from 0 to 7, not '-1'")]
-    [InlineData("a week", "--live-days takes a number of days from 0 to 7, not 'a week'")]
-    [InlineData(null, "--live-days takes a number of days from 0 to 7, not nothing")]
+    [InlineData("7", "--live-days takes a number of days from 0 to 6, not '7'")]
+    [InlineData("-1", "--live-days takes a number of days from 0 to 6, not '-1'")]
+    [InlineData("a week", "--live-days takes a number of days from 0 to 6, not 'a week'")]
+    [InlineData(null, "--live-days takes a number of days from 0 to 6, not nothing")]
     public async Task A_live_horizon_out_of_range_is_refused_naming_the_range_and_nothing_is_sent(string? days, string message)
     {
         var file = Path.Combine(_directory, "one.ndjson");
@@ -220,6 +234,53 @@ public sealed class ReplayCommandTests : IAsyncLifetime
         Assert.Empty(output);
         Assert.Empty(_events);
         Assert.Empty(_history);
+    }
+
+    [Theory]
+    [InlineData("localhost:5000")]
+    [InlineData("ftp://localhost:5000")]
+    [InlineData("/api")]
+    public async Task A_server_address_that_is_not_http_is_refused_naming_it_and_nothing_is_sent(string server)
+    {
+        var file = Path.Combine(_directory, "one.ndjson");
+        await File.WriteAllTextAsync(file, Event(1, "warwickshire", "CR") + "\n");
+        var output = new StringWriter();
+        var errors = new StringWriter();
+
+        var exit = MonitorCli.Run(["replay", file, "--server", server, "--api-key", "mfk_test"], TextReader.Null, output, errors);
+
+        Assert.Equal(MonitorCli.UsageError, exit);
+        Assert.Contains($"monitor replay: --server '{server}' is not an http:// or https:// address", errors.ToString(), StringComparison.Ordinal);
+        Assert.Empty(_events);
+    }
+
+    [Fact]
+    public async Task A_server_that_refuses_the_history_stops_the_replay_with_exit_3_saying_what_it_answered()
+    {
+        var file = Path.Combine(_directory, "old.ndjson");
+        await File.WriteAllTextAsync(file, string.Concat(Enumerable.Range(1, 3).Select(i => Event(i, "warwickshire", "CR") + "\n")));
+
+        var (exit, _, errors) = Replay(file, "--api-key", "mfk_refused");
+
+        Assert.Equal(MonitorCli.Refused, exit);
+        Assert.Contains("/api/history answered 401", errors, StringComparison.Ordinal);
+        Assert.Contains("replay: stopped; 0 period totals loaded", errors, StringComparison.Ordinal);
+        Assert.DoesNotContain("internal error", errors, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_rate_limited_history_post_is_sent_again_and_loaded_once()
+    {
+        var file = Path.Combine(_directory, "busy.ndjson");
+        await File.WriteAllTextAsync(file, string.Concat(Enumerable.Range(1, 3).Select(i => Event(i, "warwickshire", "CR") + "\n")));
+
+        var (exit, output, errors) = Replay(file, "--api-key", "mfk_busy");
+
+        Assert.True(exit == 0, errors);
+        Assert.Contains("/api/history answered 429", errors, StringComparison.Ordinal);
+        Assert.Contains("retrying", errors, StringComparison.Ordinal);
+        Assert.Single(_history);
+        Assert.Contains("replayed 3 events: 3 as history", output, StringComparison.Ordinal);
     }
 
     private (int Exit, string Output, string Errors) Replay(string file, params string[] more)

@@ -10,13 +10,22 @@ namespace Monitor.Cli.Commands;
 internal sealed class PostRefusedException(string message) : Exception(message);
 
 /// <summary>
-/// Posts events to <c>POST /api/events</c> as NDJSON in batches of at most <see cref="BatchSize"/>. A 503 or a
-/// connection failure means the batch was not stored, so it is sent again with growing back-off; a 4xx is a
-/// fault in the batch that sending again cannot mend, so it is never retried.
+/// Posts events to <c>POST /api/events</c> as NDJSON in batches of at most <see cref="BatchSize"/>. A 503, a 429 or
+/// a connection failure means the batch was not stored, so it is sent again with growing back-off (or after the
+/// server's Retry-After); any other 4xx is a fault in the batch that sending again cannot mend, so it is never retried.
 /// </summary>
 internal sealed class EventPoster(HttpClient http, Uri endpoint, string? apiKey, TimeSpan firstDelay, int maxAttempts = 8)
 {
     public const int BatchSize = 1000;
+
+    /// <summary>The answers that mean "nothing was stored, send it again later": storage unavailable or draining, and a rate limit.</summary>
+    public static bool IsTryAgainLater(HttpStatusCode status) => status is HttpStatusCode.ServiceUnavailable or HttpStatusCode.TooManyRequests;
+
+    /// <summary>How long the server asked to wait, if it said (Retry-After as seconds or as a date).</summary>
+    public static TimeSpan? RetryAfter(HttpResponseMessage response) =>
+        response.Headers.RetryAfter is { } after
+            ? after.Delta ?? (after.Date is { } date ? date - DateTimeOffset.UtcNow : null)
+            : null;
 
     public int Batches { get; private set; }
 
@@ -64,13 +73,13 @@ internal sealed class EventPoster(HttpClient http, Uri endpoint, string? apiKey,
                 }
 
                 var detail = (await response.Content.ReadAsStringAsync(cancellation)).ReplaceLineEndings(" ");
-                if (response.StatusCode != HttpStatusCode.ServiceUnavailable)
+                if (!IsTryAgainLater(response.StatusCode))
                 {
                     throw new PostRefusedException($"the server answered {(int)response.StatusCode} {response.ReasonPhrase} to a batch of {count} events: {Shorten(detail)}");
                 }
 
-                failure = $"503 {Shorten(detail)}";
-                retryAfter = response.Headers.RetryAfter?.Delta;
+                failure = $"{(int)response.StatusCode} {Shorten(detail)}";
+                retryAfter = RetryAfter(response);
             }
             catch (HttpRequestException e)
             {

@@ -53,9 +53,16 @@ internal sealed record FeedFileCommandLine(string File, Uri Server, string? Feed
             }
         }
 
-        if (file is null || server is null || !Uri.TryCreate(server, UriKind.Absolute, out var baseUri))
+        if (file is null || server is null)
         {
             exit = Fail(io, command, $"{command} needs a FILE and --server URL (e.g. http://localhost:5000)");
+            return null;
+        }
+
+        // "localhost:5000" parses as a URI whose scheme is "localhost": only http and https reach a server.
+        if (!Uri.TryCreate(server, UriKind.Absolute, out var baseUri) || baseUri.Scheme is not ("http" or "https"))
+        {
+            exit = Fail(io, command, $"--server '{server}' is not an http:// or https:// address (e.g. http://localhost:5000)");
             return null;
         }
 

@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Monitor.Domain.History;
 using Monitor.Domain.Routing;
@@ -95,12 +94,18 @@ internal sealed class HistoryClient(HttpClient http, string? feedKey, CommandIo 
         return imported;
     }
 
-    /// <summary>Sends until the server acknowledges: a 503 or a dropped connection is retried with back-off, any other refusal stops the command.</summary>
+    /// <summary>
+    /// Sends until the server acknowledges: a 503, a 429, a dropped connection or a timeout is retried with back-off
+    /// (or after the server's Retry-After); any other refusal, or the last attempt failing, throws
+    /// <see cref="PostRefusedException"/> saying what the server answered.
+    /// </summary>
     public async Task<HttpResponseMessage> SendAsync(Func<HttpContent> content, string path)
     {
+        const int attempts = 8;
         for (var attempt = 1; ; attempt++)
         {
-            HttpResponseMessage? answer = null;
+            string failure;
+            TimeSpan? retryAfter = null;
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = content() };
@@ -109,24 +114,42 @@ internal sealed class HistoryClient(HttpClient http, string? feedKey, CommandIo 
                     request.Headers.Add("X-Api-Key", key);
                 }
 
-                answer = await http.SendAsync(request);
+                var answer = await http.SendAsync(request);
                 if (answer.IsSuccessStatusCode)
                 {
                     return answer;
                 }
 
-                if (answer.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 8)
+                using (answer)
                 {
-                    throw new InvalidOperationException($"{path} answered {(int)answer.StatusCode}: {await answer.Content.ReadAsStringAsync()}");
+                    var detail = (await answer.Content.ReadAsStringAsync()).ReplaceLineEndings(" ");
+                    failure = $"{path} answered {(int)answer.StatusCode} {answer.ReasonPhrase}: {(detail.Length <= 300 ? detail : detail[..300] + "...")}";
+                    if (!EventPoster.IsTryAgainLater(answer.StatusCode))
+                    {
+                        throw new PostRefusedException(failure);
+                    }
+
+                    retryAfter = EventPoster.RetryAfter(answer);
                 }
             }
-            catch (HttpRequestException e) when (attempt < 8)
+            catch (HttpRequestException e)
             {
-                await io.Error.WriteLineAsync($"{command}: {path}: {e.Message}; retrying");
+                failure = $"{path}: {e.Message}";
+            }
+            catch (TaskCanceledException e)
+            {
+                // HttpClient's own timeout: the server may be slow rather than gone.
+                failure = $"{path} timed out ({e.Message})";
             }
 
-            answer?.Dispose();
-            await Task.Delay(TimeSpan.FromMilliseconds(250 * Math.Pow(2, attempt)));
+            if (attempt == attempts)
+            {
+                throw new PostRefusedException($"gave up after {attempts} attempts: {failure}");
+            }
+
+            await io.Error.WriteLineAsync($"{command}: {failure}; retrying");
+            var backOff = TimeSpan.FromMilliseconds(250 * Math.Pow(2, attempt));
+            await Task.Delay(retryAfter is { } after && after > backOff ? after : backOff);
         }
     }
 }

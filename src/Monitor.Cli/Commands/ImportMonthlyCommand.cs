@@ -57,9 +57,18 @@ public sealed class ImportMonthlyCommand : ICommand
         var refused = 0;
         foreach (var (force, points) in read.Points)
         {
-            var (imported, rejected) = client.PostHistoryAsync(force, points).GetAwaiter().GetResult();
-            refused += rejected.Count;
-            io.Out.WriteLine($"imported {imported:N0} monthly figures for {force} from {Path.GetFileName(file)}");
+            try
+            {
+                var (imported, rejected) = client.PostHistoryAsync(force, points).GetAwaiter().GetResult();
+                refused += rejected.Count;
+                io.Out.WriteLine($"imported {imported:N0} monthly figures for {force} from {Path.GetFileName(file)}");
+            }
+            catch (PostRefusedException e)
+            {
+                // Importing again is safe (each point is set, not added), so the whole file can be sent again.
+                io.Error.WriteLine($"monitor import-monthly: {e.Message}; the figures for {force} may be partly loaded: import the file again");
+                return MonitorCli.Refused;
+            }
         }
 
         return refused > 0 ? MonitorCli.UsageError : 0;

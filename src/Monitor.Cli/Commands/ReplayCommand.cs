@@ -31,8 +31,8 @@ public sealed class ReplayCommand : ICommand
             args,
             io,
             Name,
-            "monitor replay FILE --server URL [--api-key KEY] [--live-days 0..7]",
-            ["usage: monitor replay FILE --server URL --api-key FEED_KEY (or $MONITOR_FEED_KEY) [--live-days 0..7] [--config DIR]"],
+            "monitor replay FILE --server URL [--api-key KEY] [--live-days 0..6]",
+            ["usage: monitor replay FILE --server URL --api-key FEED_KEY (or $MONITOR_FEED_KEY) [--live-days 0..6] [--config DIR]"],
             ownOption: i =>
             {
                 if (args[i] != "--live-days")
@@ -40,14 +40,15 @@ public sealed class ReplayCommand : ICommand
                     return OwnOption.NotMine;
                 }
 
-                // The server takes events up to 7 days old: a longer live horizon would post events it refuses.
-                if (i + 1 < args.Count && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var days) && days is >= 0 and <= 7)
+                // The server takes events up to 7 days old, and the horizon is rounded up to a midnight: 6 days leaves
+                // a day for reading the file and posting before the oldest live event would be refused.
+                if (i + 1 < args.Count && double.TryParse(args[i + 1], CultureInfo.InvariantCulture, out var days) && days is >= 0 and <= 6)
                 {
                     liveDays = days;
                     return new OwnOption(2);
                 }
 
-                return new OwnOption(0, $"--live-days takes a number of days from 0 to 7, not {(i + 1 < args.Count ? $"'{args[i + 1]}'" : "nothing")}");
+                return new OwnOption(0, $"--live-days takes a number of days from 0 to 6, not {(i + 1 < args.Count ? $"'{args[i + 1]}'" : "nothing")}");
             },
             out var exit);
         if (line is null)
@@ -58,7 +59,19 @@ public sealed class ReplayCommand : ICommand
         using var http = line.CreateClient();
         // Batches are posted while the file is still being read: both may report, so the error stream is shared safely.
         var shared = io with { Error = TextWriter.Synchronized(io.Error) };
-        return new Replay(line.File, line.Forces, DateTimeOffset.UtcNow.AddDays(-liveDays), http, new Credentials(line.FeedKey), shared).RunAsync().GetAwaiter().GetResult();
+        return new Replay(line.File, line.Forces, LiveHorizon(DateTimeOffset.UtcNow, liveDays), http, new Credentials(line.FeedKey), shared).RunAsync().GetAwaiter().GetResult();
+    }
+
+    /// <summary>
+    /// Where live events begin: <paramref name="liveDays"/> before now, rounded up to a UTC midnight. Every replay of
+    /// a file on one day splits it the same way; a horizon that moved between two runs would load the events
+    /// between them as history although the first run had posted them live, and they would count twice.
+    /// </summary>
+    public static DateTimeOffset LiveHorizon(DateTimeOffset now, double liveDays)
+    {
+        var horizon = now.ToUniversalTime().AddDays(-liveDays);
+        var midnight = new DateTimeOffset(horizon.UtcDateTime.Date, TimeSpan.Zero);
+        return midnight == horizon ? midnight : midnight.AddDays(1);
     }
 
 
@@ -155,16 +168,51 @@ public sealed class ReplayCommand : ICommand
             // loaded. A call or incident always takes the same lane, so its own events reach the server in file order.
             var live = PostLiveAsync(waiting);
             var points = 0;
-            foreach (var (forceId, aggregator) in await Task.Run(history.Complete))
+            var pointsRefused = 0;
+            try
             {
-                points += (await _client.PostHistoryAsync(forceId, aggregator.PointsKept(_kept.Retention, _kept.Now))).Imported;
+                foreach (var (forceId, aggregator) in await Task.Run(history.Complete))
+                {
+                    var (imported, rejected) = await _client.PostHistoryAsync(forceId, aggregator.PointsKept(_kept.Retention, _kept.Now));
+                    points += imported;
+                    pointsRefused += rejected.Count;
+                }
+            }
+            catch (PostRefusedException e)
+            {
+                await io.Error.WriteLineAsync($"replay: {e.Message}");
+                await Settled(live);
+                await io.Error.WriteLineAsync($"replay: stopped; {points:N0} period totals loaded and {_accepted:N0} live events accepted before it: replay the file again (with the same --live-days, the same day) to load the rest");
+                return MonitorCli.Refused;
             }
 
-            await live;
+            try
+            {
+                await live;
+            }
+            catch (PostRefusedException e)
+            {
+                await io.Error.WriteLineAsync($"replay: {e.Message}");
+                await io.Error.WriteLineAsync($"replay: stopped; {points:N0} period totals loaded and {_accepted:N0} live events accepted before it: replay the file again (with the same --live-days, the same day) to load the rest");
+                return MonitorCli.Refused;
+            }
+
             await io.Out.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
-                $"replayed {done:N0} events: {_historic:N0} as history ({points:N0} period totals), {_posted:N0} live ({_accepted:N0} accepted, {_duplicates:N0} duplicates, {_rejected:N0} rejected); {_invalid:N0} unreadable lines"));
-            return _invalid > 0 || _rejected > 0 ? MonitorCli.UsageError : 0;
+                $"replayed {done:N0} events: {_historic:N0} as history ({points:N0} period totals, {pointsRefused:N0} refused), {_posted:N0} live ({_accepted:N0} accepted, {_duplicates:N0} duplicates, {_rejected:N0} rejected); {_invalid:N0} unreadable lines"));
+            return _invalid > 0 || _rejected > 0 || pointsRefused > 0 ? MonitorCli.UsageError : 0;
+        }
+
+        /// <summary>Waits for posting that was under way to end, whatever its outcome (its own refusal was already said).</summary>
+        private static async Task Settled(Task posting)
+        {
+            try
+            {
+                await posting;
+            }
+            catch (PostRefusedException)
+            {
+            }
         }
 
         private void Count(ParallelHistoryAggregator history, MonitorEvent e)

@@ -12,7 +12,7 @@ namespace Monitor.Cli.Commands;
 public sealed class SimulateCommand(TimeProvider time, TimeSpan firstRetryDelay) : ICommand
 {
     /// <summary>Exit code when the server refuses the feed (a 4xx, or a 503 that outlasts every retry).</summary>
-    public const int FeedRefused = 3;
+    public const int FeedRefused = MonitorCli.Refused;
 
     /// <summary>The server refuses events older than this (IngestLimits.Horizon); a margin covers the time posting takes.</summary>
     private static readonly TimeSpan PostableHistory = TimeSpan.FromDays(7) - TimeSpan.FromMinutes(15);
@@ -125,7 +125,7 @@ public sealed class SimulateCommand(TimeProvider time, TimeSpan firstRetryDelay)
                     .PostHistoryAsync(force.Id, history.Points(new SeriesRetention())).GetAwaiter().GetResult();
                 io.Out.WriteLine($"monitor simulate: {history.HistoricEvents:N0} events before {postableFrom:O} loaded as {imported:N0} period totals");
             }
-            catch (InvalidOperationException e)
+            catch (PostRefusedException e)
             {
                 io.Error.WriteLine($"monitor simulate: {e.Message}");
                 return FeedRefused;
