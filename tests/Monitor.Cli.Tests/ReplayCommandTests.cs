@@ -269,6 +269,16 @@ public sealed class ReplayCommandTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_directory_given_as_the_file_is_refused_saying_so()
+    {
+        var (exit, _, errors) = Replay(_directory);
+
+        Assert.Equal(MonitorCli.UsageError, exit);
+        Assert.Contains($"monitor replay: cannot read '{_directory}': it is a directory", errors, StringComparison.Ordinal);
+        Assert.Empty(_events);
+    }
+
+    [Fact]
     public async Task A_rate_limited_history_post_is_sent_again_and_loaded_once()
     {
         var file = Path.Combine(_directory, "busy.ndjson");

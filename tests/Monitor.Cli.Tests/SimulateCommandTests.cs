@@ -168,6 +168,11 @@ public sealed class SimulateCommandTests : IDisposable
     [InlineData("give --out FILE or --post URL", "--days", "1")]
     [InlineData("unknown option '--sped'", "--out", "x.ndjson", "--sped", "2")]
     [InlineData("--days '0' must be a positive number", "--out", "x.ndjson", "--days", "0")]
+    [InlineData("--days '1e9' must be a positive number up to 36,500", "--out", "x.ndjson", "--days", "1e9")]
+    [InlineData("--backfill '99999y' is more than a century", "--out", "x.ndjson", "--backfill", "99999y")]
+    [InlineData("--speed '1e300' must be a positive number up to 10,000", "--post", "http://127.0.0.1:9/", "--speed", "1e300")]
+    [InlineData("days '1e300' must be a number from 0 to 10,000", "--out", "x.ndjson", "--scenario", "burglary-spike:district=warwick,days=1e300")]
+    [InlineData("months '200000' must be a number from 0 to 10,000", "--out", "x.ndjson", "--scenario", "step-change:months=200000")]
     [InlineData("--seed 'abc' must be a whole number", "--out", "x.ndjson", "--seed", "abc")]
     [InlineData("--from 'yesterday' must be an ISO-8601", "--out", "x.ndjson", "--from", "yesterday")]
     [InlineData("is not after --from", "--out", "x.ndjson", "--from", "2026-03-02", "--to", "2026-03-01")]
@@ -189,6 +194,25 @@ public sealed class SimulateCommandTests : IDisposable
         var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith("monitor simulate: ", line, StringComparison.Ordinal);
         Assert.Contains(reason, line, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(_directory, "x.ndjson")));
+    }
+
+    [Fact]
+    public void A_simulation_profile_that_is_not_json_is_one_line_naming_the_file_and_exit_code_2()
+    {
+        var config = Path.Combine(_directory, "config");
+        Directory.CreateDirectory(Path.Combine(config, "forces"));
+        Directory.CreateDirectory(Path.Combine(config, "simulation"));
+        var shipped = Path.Combine(AppContext.BaseDirectory, "config");
+        File.Copy(Path.Combine(shipped, "forces", "warwickshire.json"), Path.Combine(config, "forces", "warwickshire.json"));
+        File.WriteAllText(Path.Combine(config, "simulation", "warwickshire.json"), "{ \"force\": \"warwickshire\", ");
+
+        var (code, output, error) = Run(["simulate", "--out", Path.Combine(_directory, "x.ndjson"), "--days", "1", "--config", config]);
+
+        Assert.Equal(MonitorCli.UsageError, code);
+        Assert.Empty(output);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"monitor simulate: {Path.Combine(config, "simulation", "warwickshire.json")}: not a simulation profile", line, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_directory, "x.ndjson")));
     }
 }

@@ -68,7 +68,18 @@ internal sealed record FeedFileCommandLine(string File, Uri Server, string? Feed
 
         if (!System.IO.File.Exists(file))
         {
-            exit = Fail(io, command, $"cannot read '{file}': no such file");
+            exit = Fail(io, command, $"cannot read '{file}': {(Directory.Exists(file) ? "it is a directory" : "no such file")}");
+            return null;
+        }
+
+        try
+        {
+            // Opened once here, so a file that cannot be read is said before anything is parsed or sent.
+            System.IO.File.OpenRead(file).Dispose();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            exit = Fail(io, command, $"cannot read '{file}': {e.Message}");
             return null;
         }
 

@@ -237,7 +237,14 @@ public sealed class SimulateCommand(TimeProvider time, TimeSpan firstRetryDelay)
             throw new FormatException($"no simulation profile for '{force.Id}' ({profilePath})");
         }
 
-        return (force, SimulationProfile.Load(profilePath));
+        try
+        {
+            return (force, SimulationProfile.Load(profilePath));
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or UnauthorizedAccessException)
+        {
+            throw new FormatException(e.Message.ReplaceLineEndings(" "));
+        }
     }
 
     private static DateTimeOffset Truncate(DateTimeOffset at) => new(at.UtcTicks - (at.UtcTicks % TimeSpan.TicksPerSecond), TimeSpan.Zero);

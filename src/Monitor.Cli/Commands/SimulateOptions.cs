@@ -72,7 +72,7 @@ internal sealed class SimulateOptions
                     options.ApiKey = value;
                     break;
                 case "--speed":
-                    options.Speed = Positive(name, value);
+                    options.Speed = Positive(name, value, MaxSpeed);
                     break;
                 case "--from":
                     options.From = Time(name, value);
@@ -81,7 +81,7 @@ internal sealed class SimulateOptions
                     options.To = Time(name, value);
                     break;
                 case "--days":
-                    options.Days = Positive(name, value);
+                    options.Days = Positive(name, value, MaxDays);
                     break;
                 case "--backfill":
                     options.Backfill = Duration(name, value);
@@ -141,10 +141,15 @@ internal sealed class SimulateOptions
         }
     }
 
-    private static double Positive(string name, string value) =>
-        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0 && double.IsFinite(number)
+    // A century of simulated days, and volumes ten thousand times life: beyond them dates overflow, or nothing
+    // useful comes out before the machine gives up.
+    private const double MaxDays = 36_500;
+    private const double MaxSpeed = 10_000;
+
+    private static double Positive(string name, string value, double max) =>
+        double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number > 0 && number <= max
             ? number
-            : throw new FormatException($"{name} '{value}' must be a positive number");
+            : throw new FormatException($"{name} '{value}' must be a positive number up to {max:N0}");
 
     private static DateTimeOffset Time(string name, string value) =>
         DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
@@ -158,16 +163,18 @@ internal sealed class SimulateOptions
             && int.TryParse(value.AsSpan(0, value.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count)
             && count > 0)
         {
-            switch (value[^1])
+            double? days = value[^1] switch
             {
-                case 'y':
-                    return TimeSpan.FromDays(365.0 * count);
-                case 'd':
-                    return TimeSpan.FromDays(count);
-                case 'h':
-                    return TimeSpan.FromHours(count);
-                default:
-                    break;
+                'y' => 365.0 * count,
+                'd' => count,
+                'h' => count / 24.0,
+                _ => null,
+            };
+            if (days is { } d)
+            {
+                return d <= MaxDays
+                    ? TimeSpan.FromDays(d)
+                    : throw new FormatException($"{name} '{value}' is more than a century ({MaxDays:N0} days)");
             }
         }
 

@@ -127,9 +127,10 @@ public static class ScenarioParser
                 return fallback;
             }
 
-            return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number >= 0 && double.IsFinite(number)
+            // Days, hours, minutes, months and factors: beyond 10,000 a scenario's dates overflow before it means anything.
+            return double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) && number is >= 0 and <= 10_000
                 ? number
-                : throw new FormatException($"scenario '{_scenario}': {key} '{value}' must be a non-negative number");
+                : throw new FormatException($"scenario '{_scenario}': {key} '{value}' must be a number from 0 to 10,000");
         }
 
         public DateTimeOffset Time(string key, DateTimeOffset fallback)

@@ -20,9 +20,19 @@ public sealed record SimulationProfile(
     Dictionary<string, Dictionary<string, double>> RecordedIncidentsPerQuarter,
     Dictionary<string, Dictionary<string, double>>? MarkerSharesByArea = null)
 {
-    public static SimulationProfile Load(string path) =>
-        JsonSerializer.Deserialize(File.ReadAllText(path), SimulationJsonContext.Default.SimulationProfile)
-        ?? throw new InvalidDataException($"{path}: empty simulation profile");
+    /// <summary>Reads a profile; a file that is not one is an <see cref="InvalidDataException"/> naming it and what is wrong.</summary>
+    public static SimulationProfile Load(string path)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(File.ReadAllText(path), SimulationJsonContext.Default.SimulationProfile)
+                ?? throw new InvalidDataException($"{path}: empty simulation profile");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a simulation profile ({e.Message.Split(" Path:")[0]})", e);
+        }
+    }
 }
 
 /// <summary>One telephone line: how many calls, how quickly they are answered, how many callers give up.</summary>
