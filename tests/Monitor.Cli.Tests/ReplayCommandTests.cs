@@ -257,10 +257,7 @@ public sealed class ReplayCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_server_that_refuses_the_history_stops_the_replay_with_exit_3_saying_what_it_answered()
     {
-        var file = Path.Combine(_directory, "old.ndjson");
-        await File.WriteAllTextAsync(file, string.Concat(Enumerable.Range(1, 3).Select(i => Event(i, "warwickshire", "CR") + "\n")));
-
-        var (exit, _, errors) = Replay(file, "--api-key", "mfk_refused");
+        var (exit, _, errors) = Replay(await OldCrimesAsync(), "--api-key", "mfk_refused");
 
         Assert.Equal(MonitorCli.Refused, exit);
         Assert.Contains("/api/history answered 401", errors, StringComparison.Ordinal);
@@ -281,16 +278,21 @@ public sealed class ReplayCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_rate_limited_history_post_is_sent_again_and_loaded_once()
     {
-        var file = Path.Combine(_directory, "busy.ndjson");
-        await File.WriteAllTextAsync(file, string.Concat(Enumerable.Range(1, 3).Select(i => Event(i, "warwickshire", "CR") + "\n")));
-
-        var (exit, output, errors) = Replay(file, "--api-key", "mfk_busy");
+        var (exit, output, errors) = Replay(await OldCrimesAsync(), "--api-key", "mfk_busy");
 
         Assert.True(exit == 0, errors);
         Assert.Contains("/api/history answered 429", errors, StringComparison.Ordinal);
         Assert.Contains("retrying", errors, StringComparison.Ordinal);
         Assert.Single(_history);
         Assert.Contains("replayed 3 events: 3 as history", output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A file of three crimes recorded long ago: all history, posted to /api/history only.</summary>
+    private async Task<string> OldCrimesAsync()
+    {
+        var file = Path.Combine(_directory, "old.ndjson");
+        await File.WriteAllTextAsync(file, string.Concat(Enumerable.Range(1, 3).Select(i => Event(i, "warwickshire", "CR") + "\n")));
+        return file;
     }
 
     private (int Exit, string Output, string Errors) Replay(string file, params string[] more)
