@@ -66,6 +66,12 @@ public sealed class RedisRecordStoreTests(RedisServerFixture redis) : IClassFixt
         Assert.Equal(1, version);
         Assert.Equal(5000, stored.Records.Count);
         Assert.Equal(Open("i77", "\0\r\n\"é💥 77"), stored.Records["i77"]);
+
+        // Thousands forgotten and set in one write too (the script sets and forgets them a few hundred at a time).
+        var later = await _store.WriteAsync(_key, version, [.. Enumerable.Range(0, 4999).Select(i => Forget($"i{i}")), Set("i5000", "new")], Format);
+        var after = await _store.LoadAsync(_key, Format);
+        Assert.Equal(2, later);
+        Assert.Equal(["i4999", "i5000"], after.Records.Keys.Order(StringComparer.Ordinal));
     }
 
     [Fact]

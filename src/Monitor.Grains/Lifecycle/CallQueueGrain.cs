@@ -12,9 +12,12 @@ namespace Monitor.Grains.Lifecycle;
 /// <summary>
 /// One line of one force. The pairing rules live in <see cref="CallBook"/>; this grain counts the facts a
 /// batch completes, stores the calls the batch changed (never the whole book), and tells the boards how many
-/// callers are waiting.
+/// callers are waiting. Every batch with calls of the line comes here, so the grain is reentrant: a batch is
+/// applied at once and its facts counted while earlier batches are still being stored, and its calls are stored
+/// after theirs (<see cref="OrderedCommit{TChange}"/>).
 /// </summary>
 [GrainType("call-queue")]
+[Reentrant]
 public sealed partial class CallQueueGrain(
     IRecordStore store,
     FactDispatcher dispatcher,
@@ -32,6 +35,7 @@ public sealed partial class CallQueueGrain(
     private string _channel = string.Empty;
     private CallBook _book = null!;
     private RecordSet<CallRecord> _records = null!;
+    private OrderedCommit<IReadOnlyList<KeyValuePair<string, CallRecord?>>> _commit = null!;
     private DateTimeOffset _prunedAt;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -44,30 +48,40 @@ public sealed partial class CallQueueGrain(
         {
             _book.Restore(callId, call);
         }
+
+        _commit = new(_records.WriteCapturedAsync);
     }
 
     public async Task<int[]> Apply(Immutable<IReadOnlyList<CallEvent>> events)
     {
+        // An earlier batch could not be stored: memory holds calls the store lacks until this activation is gone.
+        if (_commit.Failure is { } failure)
+        {
+            throw failure;
+        }
+
         var batch = LifecycleBatch.Apply(events.Value, e => { var outcome = _book.Apply(e); return (outcome.Duplicate, outcome.Facts); });
-        if (batch.NothingNew)
-        {
-            return batch.Duplicates;
-        }
-
-        _records.Changed(events.Value.Where((_, i) => Array.BinarySearch(batch.Duplicates, i) < 0).Select(e => e.CallId));
-        var now = time.GetUtcNow();
-        if (now - _prunedAt >= PruneEvery)
-        {
-            _records.Changed(_book.Prune(now));
-            _prunedAt = now;
-        }
-
         try
         {
+            if (batch.NothingNew)
+            {
+                // What it repeats may be an earlier batch's still being stored: answered once that is.
+                await _commit.AllCommitted();
+                return batch.Duplicates;
+            }
+
+            var changed = events.Value.Where((_, i) => Array.BinarySearch(batch.Duplicates, i) < 0).Select(e => e.CallId);
+            var now = time.GetUtcNow();
+            if (now - _prunedAt >= PruneEvery)
+            {
+                changed = changed.Concat(_book.Prune(now));
+                _prunedAt = now;
+            }
+
             // Facts first, then the calls: a crash between the two replays the batch, and the measures,
             // which key facts by call, count nothing twice. The other order could lose facts.
-            await dispatcher.DispatchAsync(_force, batch.Facts);
-            await _records.WriteAsync(id => _book.Calls.GetValueOrDefault(id));
+            var calls = _records.Capture(changed, id => _book.Calls.GetValueOrDefault(id));
+            await _commit.Commit(calls, dispatcher.DispatchAsync(_force, batch.Facts));
         }
         catch (Exception e)
         {

@@ -12,9 +12,12 @@ namespace Monitor.Grains.Lifecycle;
 /// <summary>
 /// A share of one force's incidents. The lifecycle and clock rules live in <see cref="IncidentBook"/>; this
 /// grain counts the facts a batch changes, keeps the force's open list current, and stores the incidents the
-/// batch changed (never the whole book).
+/// batch changed (never the whole book). Reentrant, as a line's queue is (<see cref="CallQueueGrain"/>): a batch's
+/// facts are counted while earlier batches are still being stored, and its open-list changes and incidents are
+/// stored after theirs (<see cref="OrderedCommit{TChange}"/>).
 /// </summary>
 [GrainType("incident-book")]
+[Reentrant]
 public sealed partial class IncidentBookGrain(
     ForceCatalog forces,
     FactDispatcher dispatcher,
@@ -29,6 +32,7 @@ public sealed partial class IncidentBookGrain(
     private string _key = string.Empty;
     private ForceDefinition _force = null!;
     private RecordSet<IncidentLifecycle> _records = null!;
+    private OrderedCommit<Stored> _commit = null!;
     private DateTimeOffset _prunedAt;
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -40,35 +44,40 @@ public sealed partial class IncidentBookGrain(
         {
             _book.Incidents[id] = lifecycle;
         }
+
+        _commit = new(CommitAsync);
     }
 
     public async Task<int[]> Apply(Immutable<IReadOnlyList<IncidentEvent>> events)
     {
+        // An earlier batch could not be stored: memory holds incidents the store lacks until this activation is gone.
+        if (_commit.Failure is { } failure)
+        {
+            throw failure;
+        }
+
         var batch = _book.Apply(events.Value, _force);
-        if (batch.NothingNew)
-        {
-            return batch.Duplicates;
-        }
-
-        _records.Changed(batch.Changed);
-        var now = time.GetUtcNow();
-        if (now - _prunedAt >= PruneEvery)
-        {
-            _records.Changed(_book.Prune(now));
-            _prunedAt = now;
-        }
-
         try
         {
-            // Facts and the open list first, then the incidents: replaying a batch after a crash derives the
-            // same facts under the same keys, which the measures count once.
-            await dispatcher.DispatchAsync(_force.Id, batch.Facts);
-            if (batch.Opened.Count > 0 || batch.LeftOpen.Count > 0)
+            if (batch.NothingNew)
             {
-                await GrainFactory.GetGrain<IOpenIncidentsGrain>(_force.Id).Update(new(batch.Opened), new(batch.LeftOpen));
+                // What it repeats may be an earlier batch's still being stored: answered once that is.
+                await _commit.AllCommitted();
+                return batch.Duplicates;
             }
 
-            await _records.WriteAsync(id => _book.Incidents.GetValueOrDefault(id));
+            IEnumerable<string> changed = batch.Changed;
+            var now = time.GetUtcNow();
+            if (now - _prunedAt >= PruneEvery)
+            {
+                changed = changed.Concat(_book.Prune(now));
+                _prunedAt = now;
+            }
+
+            // Facts first, then the open list and the incidents: replaying a batch after a crash derives the
+            // same facts under the same keys, which the measures count once.
+            var stored = new Stored(batch.Opened, batch.LeftOpen, _records.Capture(changed, id => _book.Incidents.GetValueOrDefault(id)));
+            await _commit.Commit(stored, dispatcher.DispatchAsync(_force.Id, batch.Facts));
         }
         catch (Exception e)
         {
@@ -80,6 +89,37 @@ public sealed partial class IncidentBookGrain(
 
         return batch.Duplicates;
     }
+
+    /// <summary>Stores the open-list changes, then the incidents, of batches whose facts are counted, in their order.</summary>
+    private async Task CommitAsync(IReadOnlyList<Stored> batches)
+    {
+        // A later batch's word on an incident replaces an earlier one's: opened (with its clock) or gone from the list.
+        var open = new Dictionary<string, OpenIncident?>(StringComparer.Ordinal);
+        foreach (var batch in batches)
+        {
+            foreach (var opened in batch.Opened)
+            {
+                open[opened.IncidentId] = opened;
+            }
+
+            foreach (var id in batch.LeftOpen)
+            {
+                open[id] = null;
+            }
+        }
+
+        if (open.Count > 0)
+        {
+            await GrainFactory.GetGrain<IOpenIncidentsGrain>(_force.Id).Update(
+                new([.. open.Values.OfType<OpenIncident>()]),
+                new([.. open.Where(o => o.Value is null).Select(o => o.Key)]));
+        }
+
+        await _records.WriteCapturedAsync([.. batches.Select(b => b.Incidents)]);
+    }
+
+    /// <summary>What a batch stores once its facts are counted: how it moved the open list, and its incidents as they were.</summary>
+    private sealed record Stored(IReadOnlyList<OpenIncident> Opened, IReadOnlyList<string> LeftOpen, IReadOnlyList<KeyValuePair<string, IncidentLifecycle?>> Incidents);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Incident book {Key} could not store a batch; the activation is dropped")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, string key);

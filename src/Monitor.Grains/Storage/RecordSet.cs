@@ -41,6 +41,51 @@ internal sealed class RecordSet<T>(IRecordStore store, string grainKey, RecordFo
         }
 
         _changed.Clear();
+        await WriteChangesAsync(changes);
+    }
+
+    /// <summary>
+    /// The records as they are now, kept apart from the grain's (a copy of a record it changes in place), for a
+    /// write that happens after later batches have changed them again (<see cref="OrderedCommit{TChange}"/>).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, T?>> Capture(IEnumerable<string> ids, Func<string, T?> current)
+    {
+        var captured = new List<KeyValuePair<string, T?>>();
+        foreach (var id in ids.Distinct(StringComparer.Ordinal))
+        {
+            captured.Add(KeyValuePair.Create(id, current(id) is { } record ? format.Copy(record) : null));
+        }
+
+        return captured;
+    }
+
+    /// <summary>Stores captured batches in one write, in the order given: a later batch's state of a record replaces an earlier one's.</summary>
+    public Task WriteCapturedAsync(IReadOnlyList<IReadOnlyList<KeyValuePair<string, T?>>> batches)
+    {
+        if (batches.Count == 1)
+        {
+            return WriteChangesAsync(batches[0]);
+        }
+
+        var latest = new Dictionary<string, T?>(StringComparer.Ordinal);
+        foreach (var batch in batches)
+        {
+            foreach (var (id, record) in batch)
+            {
+                latest[id] = record;
+            }
+        }
+
+        return WriteChangesAsync([.. latest]);
+    }
+
+    private async Task WriteChangesAsync(IReadOnlyList<KeyValuePair<string, T?>> changes)
+    {
+        if (changes.Count == 0)
+        {
+            return;
+        }
+
         _version = await store.WriteAsync(grainKey, _version, changes, format);
     }
 }

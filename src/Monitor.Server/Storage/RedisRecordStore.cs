@@ -11,13 +11,15 @@ namespace Monitor.Server.Storage;
 /// </summary>
 public sealed class RedisRecordStore(IConnectionMultiplexer redis, string serviceId) : IRecordStore
 {
-    // ARGV: expected version, number of records set, then id/value pairs set, then ids forgotten.
+    // ARGV: expected version, number of records set, then id/value pairs set, then ids forgotten. One HSET or HDEL
+    // takes up to 500 records (Lua's unpack is bounded by its stack): a call per record was most of the script's
+    // time in Redis, about 4 µs a record against 2 for the write itself.
     private const string WriteScript = """
         local version = tonumber(redis.call('GET', KEYS[2]) or '0')
         if version ~= tonumber(ARGV[1]) then return -1 end
-        local sets = tonumber(ARGV[2])
-        for i = 3, 2 + 2 * sets, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) end
-        for i = 3 + 2 * sets, #ARGV do redis.call('HDEL', KEYS[1], ARGV[i]) end
+        local sets = 2 + 2 * tonumber(ARGV[2])
+        for i = 3, sets, 1000 do redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 999, sets))) end
+        for i = sets + 1, #ARGV, 500 do redis.call('HDEL', KEYS[1], unpack(ARGV, i, math.min(i + 499, #ARGV))) end
         return redis.call('INCR', KEYS[2])
         """;
 
