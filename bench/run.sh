@@ -132,6 +132,19 @@ fresh_server_hook() {
     echo "until curl -fs '$url/readyz' >/dev/null 2>&1; do if (( SECONDS > deadline )); then echo 'the server was not ready within 120 s' >&2; exit 1; fi; sleep 0.5; done"
   } >"$hook"
 }
+# server_errors NAME: the errors the fresh servers of a row logged (a failed request is a finding, not noise).
+server_errors() {
+  local log found=""
+  for log in "$work"/server-"$1"-*.log; do
+    [[ -f "$log" ]] || continue
+    if grep -qE '^(fail|crit):' "$log"; then
+      found=1
+      echo; echo "Errors the server of $(basename "$log" .log) logged (first 40 lines):"; echo
+      grep -A4 -E '^(fail|crit):' "$log" | head -40 | sed 's/^/    /'
+    fi
+  done
+  [[ -n "$found" ]] || { echo; echo "No errors in the servers' logs."; }
+}
 fresh_server_rss() { echo "server RSS after the last run: $(( $(awk '/VmRSS/ {print $2}' "/proc/$(cat "$work/$1.pid")/status") / 1024 )) MiB"; }
 # Waits for the server to stop before Redis is stopped: a silo shutting down still writes its membership there.
 stop_fresh_server() {
@@ -166,6 +179,7 @@ if wants ingest; then
     --batches "$BODIES" --before-monitor "bash $hook" >>"$OUT" 2>"$work/ingest.log" || say "ingest: failed requests (see the table)"
   fresh_server_rss ingest >>"$OUT"
   stop_fresh_server ingest
+  server_errors ingest >>"$OUT"
   { echo; load; echo; } >>"$OUT"
 fi
 
@@ -184,6 +198,7 @@ if wants redis; then
     --batches "$BODIES" --before-monitor "bash $hook" >"$work/redis-ingest.md" 2>"$work/redis-ingest.log" || say "redis ingest: failed requests (see the table)"
   stop_fresh_server redis
   cat "$work/redis-ingest.md" >>"$OUT"
+  server_errors redis >>"$OUT"
   # The writes the monitor made, per event accepted: commands and bytes, for the redis-benchmark baseline.
   calls=$(redis-cli -p "$rport" info commandstats | tr -d '\r' | grep -E '^cmdstat_(rpush|set|hset|hmset|eval|evalsha|del|ltrim|lpop):' | sed -E 's/^[^:]*:calls=([0-9]+),.*/\1/' | paste -sd+ | bc)
   written=$(redis-cli -p "$rport" info stats | tr -d '\r' | sed -n 's/^total_net_input_bytes://p')

@@ -6,7 +6,8 @@ namespace Monitor.LoadTest;
 
 /// <summary>What one timed phase against one endpoint measured.</summary>
 internal sealed record PhaseResult(
-    string Target, double Seconds, long Requests, long Events, long Accepted, long Duplicates, long Rejected, long Failures, double P50Ms, double P99Ms, bool Wrapped)
+    string Target, double Seconds, long Requests, long Events, long Accepted, long Duplicates, long Rejected, long Failures, double P50Ms, double P99Ms, bool Wrapped,
+    IReadOnlyDictionary<string, long> FailureReasons)
 {
     public double EventsPerSecond => Events / Seconds;
 }
@@ -43,6 +44,9 @@ internal static class LoadRunner
         var duplicates = new long[connections];
         var rejected = new long[connections];
         var failures = new long[connections];
+
+        // Why requests failed (status and the start of the answer, or the exception), counted: a failure is a finding.
+        var reasons = new System.Collections.Concurrent.ConcurrentDictionary<string, long>(StringComparer.Ordinal);
         var stopAt = Stopwatch.GetTimestamp() + Stopwatch.Frequency * (long)(warmUp + duration).TotalSeconds;
 
         async Task Worker(int worker)
@@ -60,12 +64,14 @@ internal static class LoadRunner
 
                 var started = Stopwatch.GetTimestamp();
                 var ok = false;
+                string? reason = null;
                 var (acceptedHere, duplicatesHere, rejectedHere) = (0L, 0L, 0L);
                 try
                 {
                     using var response = await http.SendAsync(request);
                     var text = await response.Content.ReadAsStringAsync();
                     ok = response.IsSuccessStatusCode;
+                    reason = ok ? null : $"{(int)response.StatusCode}: {text[..Math.Min(text.Length, 300)]}";
                     if (ok)
                     {
                         using var json = JsonDocument.Parse(text);
@@ -76,9 +82,10 @@ internal static class LoadRunner
                         rejectedHere = refused.ValueKind == JsonValueKind.Array ? refused.GetArrayLength() : refused.GetInt64();
                     }
                 }
-                catch (HttpRequestException)
+                catch (HttpRequestException e)
                 {
                     ok = false;
+                    reason = $"{e.GetType().Name}: {e.Message}";
                 }
 
                 var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
@@ -98,6 +105,7 @@ internal static class LoadRunner
                 else
                 {
                     failures[worker]++;
+                    reasons.AddOrUpdate(reason ?? "unknown", 1, (_, n) => n + 1);
                 }
             }
         }
@@ -110,7 +118,7 @@ internal static class LoadRunner
         var seconds = Stopwatch.GetElapsedTime(measuredFrom).TotalSeconds;
         var all = latencies.SelectMany(l => l).Order().ToList();
         return new PhaseResult(target, seconds, all.Count, events.Sum(), accepted.Sum(), duplicates.Sum(), rejected.Sum(), failures.Sum(),
-            Percentile(all, 0.50), Percentile(all, 0.99), cursor.Sent > bodies.Count);
+            Percentile(all, 0.50), Percentile(all, 0.99), cursor.Sent > bodies.Count, reasons);
     }
 
     private static double Percentile(List<double> sorted, double p) =>

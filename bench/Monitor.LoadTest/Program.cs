@@ -92,6 +92,18 @@ if (target is not null)
     Console.WriteLine(Summary(results.Select(r => r.Server!).ToList()));
 }
 
+foreach (var (run, bare, server) in results)
+{
+    foreach (var phase in new[] { bare, server }.OfType<PhaseResult>())
+    {
+        foreach (var (reason, count) in phase.FailureReasons)
+        {
+            Console.WriteLine();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Failed requests of run {run} ({phase.Target}), {count:N0} times: `{reason.ReplaceLineEndings(" ")}`"));
+        }
+    }
+}
+
 if (results.Any(r => r.Server is { Wrapped: true }))
 {
     Console.WriteLine();
