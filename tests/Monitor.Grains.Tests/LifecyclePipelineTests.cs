@@ -76,6 +76,30 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Batches_counted_while_a_write_is_held_go_together_in_the_next_write_the_later_state_of_a_call_winning()
+    {
+        var at = _clock.GetUtcNow().AddMinutes(-10);
+        var first = Ingest(new CallOffered("m-o1", Force, at, "m-call-1", "999"));
+        var held = await _records.HeldWriteOf(Line999);
+
+        var offered = Ingest(new CallOffered("m-o2", Force, at.AddSeconds(1), "m-call-2", "999"));
+        await Until(async () => (await Today("calls-999-offered")).N == 2);
+        var answered = Ingest(new CallAnswered("m-a2", Force, at.AddSeconds(7), "m-call-2", "999"));
+        await Until(async () => (await Today("calls-999-answer-time")).N == 1);
+
+        held.Release();
+        var merged = await _records.HeldWriteOf(Line999);
+        merged.Release();
+        await Task.WhenAll(first, offered, answered);
+
+        // One write for the two batches, holding the call as the later one left it: answered.
+        Assert.NotNull(merged.Record<CallRecordJson>("m-call-2")!.Answered);
+        Assert.Equal(2, _records.WritesOf(Line999));
+        var stored = await _records.LoadAsync(Line999, RecordFormats.Call);
+        Assert.NotNull(stored.Records.Single(r => r.Key.EndsWith("m-call-2", StringComparison.Ordinal)).Value.Answered);
+    }
+
+    [Fact]
     public async Task An_incident_book_stores_each_batch_as_it_left_the_incident_though_a_later_one_changed_it_meanwhile()
     {
         var at = _clock.GetUtcNow().AddMinutes(-30);
@@ -208,6 +232,15 @@ public sealed class HeldRecordStore(IRecordStore inner) : IRecordStore
 
             Assert.True(DateTime.UtcNow < deadline, $"no write of {grainKey} within 10 s");
             await Task.Delay(10);
+        }
+    }
+
+    /// <summary>How many writes of the grain were made.</summary>
+    public int WritesOf(string grainKey)
+    {
+        lock (_lock)
+        {
+            return _held.Count(h => h.GrainKey == grainKey);
         }
     }
 

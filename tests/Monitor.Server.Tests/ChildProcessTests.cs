@@ -52,7 +52,7 @@ public sealed class ChildProcessTests
         var (guard, command) = await StartTenMinuteCommandAsync();
         using var _ = guard;
 
-        await ChildProcess.KillAsync(guard);
+        await ChildProcess.KillAsync(guard).WaitAsync(Deadline);
 
         Assert.Equal(128 + 9, guard.ExitCode);
         Assert.False(IsAlive(command), $"process {command} was not reaped when its guard exited");

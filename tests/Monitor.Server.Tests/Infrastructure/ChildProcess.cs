@@ -14,7 +14,9 @@ namespace Monitor.Server.Tests.Infrastructure;
 /// the command. (<c>PR_SET_PDEATHSIG</c> would fire when the thread that started the process ends, and .NET
 /// starts processes from pool threads that come and go.) The reader runs in the background, where sh gives a
 /// job /dev/null for input, hence the pipe kept on fd 3; it and its watcher are killed and reaped when the
-/// command ends, so nothing of the guard outlives the command. Otherwise the shell is transparent: it passes SIGTERM on, turns SIGUSR1
+/// command ends, so nothing of the guard outlives the command. A signal that reaches the guard after it started
+/// the command but before it noted the command's process id is kept and sent once it has (a busy machine
+/// once let a kill through in that gap and the test waited out the command's ten minutes). Otherwise the shell is transparent: it passes SIGTERM on, turns SIGUSR1
 /// into a kill -9 of the command (<see cref="KillAsync"/>), and exits when the command does, with its status,
 /// so <see cref="Process.HasExited"/> and <see cref="Process.ExitCode"/> mean what they would for the command
 /// itself. The command's own standard input is /dev/null.
@@ -22,11 +24,14 @@ namespace Monitor.Server.Tests.Infrastructure;
 public static class ChildProcess
 {
     private const string Guard = """
-        trap 'interrupted=1; kill -TERM "$command" 2>/dev/null' TERM
-        trap 'interrupted=1; kill -KILL "$command" 2>/dev/null' USR1
+        command=
+        pending=
+        trap 'interrupted=1; pending=TERM; [ -n "$command" ] && kill -TERM "$command" 2>/dev/null' TERM
+        trap 'interrupted=1; pending=KILL; [ -n "$command" ] && kill -KILL "$command" 2>/dev/null' USR1
         exec 3<&0
         "$@" </dev/null 3<&- &
         command=$!
+        [ -n "$pending" ] && kill -"$pending" "$command" 2>/dev/null
         (
           cat <&3 >/dev/null &
           reader=$!
