@@ -35,11 +35,7 @@ public sealed class AlertStorageFailureTests : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.ConfigureSilo((_, silo) => silo.ConfigureServices(services =>
         {
-            services.AddMonitorGrainServices(_forces);
-            services.AddSingleton<TimeProvider>(_clock);
-            services.AddSingleton<IMeasureJournal>(new InMemoryMeasureJournal());
-            services.AddSingleton<IRecordStore>(_records);
-            services.AddSingleton<ITileNotifier>(new RecordingNotifier());
+            services.AddMonitorTestSilo(_forces, _clock, new InMemoryMeasureJournal(), _records, new RecordingNotifier());
             services.AddGrainStorage("Default", (_, _) => _storage);
         }));
         builder.ConfigureClient(client => client.Services.AddMonitorSerialization());

@@ -43,11 +43,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.ConfigureSilo((_, silo) => silo.ConfigureServices(services =>
         {
-            services.AddMonitorGrainServices(Forces);
-            services.AddSingleton<TimeProvider>(Clock);
-            services.AddSingleton<IMeasureJournal>(Journal);
-            services.AddSingleton<IRecordStore>(Records);
-            services.AddSingleton<ITileNotifier>(Notifier);
+            services.AddMonitorTestSilo(Forces, Clock, Journal, Records, Notifier);
         }).AddMemoryGrainStorageAsDefault());
         builder.ConfigureClient(client => client.Services.AddMonitorSerialization());
         Cluster = builder.Build();

@@ -36,11 +36,7 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
         var builder = new InProcessTestClusterBuilder(initialSilosCount: 1);
         builder.ConfigureSilo((_, silo) => silo.ConfigureServices(services =>
         {
-            services.AddMonitorGrainServices(_forces);
-            services.AddSingleton<TimeProvider>(_clock);
-            services.AddSingleton<IMeasureJournal>(new InMemoryMeasureJournal());
-            services.AddSingleton<IRecordStore>(_records);
-            services.AddSingleton<ITileNotifier>(new RecordingNotifier());
+            services.AddMonitorTestSilo(_forces, _clock, new InMemoryMeasureJournal(), _records, new RecordingNotifier());
         }).AddMemoryGrainStorageAsDefault());
         builder.ConfigureClient(client => client.Services.AddMonitorSerialization());
         _cluster = builder.Build();

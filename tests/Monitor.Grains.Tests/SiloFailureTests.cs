@@ -39,11 +39,7 @@ public sealed class SiloFailureTests(ITestOutputHelper output) : IAsyncLifetime
         {
             silo.ConfigureServices(services =>
             {
-                services.AddMonitorGrainServices(_forces);
-                services.AddSingleton<TimeProvider>(_clock);
-                services.AddSingleton<IMeasureJournal>(_journal);
-                services.AddSingleton<IRecordStore>(_records);
-                services.AddSingleton<ITileNotifier>(_notifier);
+                services.AddMonitorTestSilo(_forces, _clock, _journal, _records, _notifier);
                 services.AddGrainStorage<SharedGrainStorage>("Default", (_, _) => _storage);
             });
 
