@@ -1,7 +1,7 @@
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Monitor.Abstractions;
+using Monitor.Domain.Calls;
 using Monitor.Domain.Events;
 using Monitor.Domain.Forces;
 using Monitor.Domain.Incidents;
@@ -66,8 +66,8 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
         Assert.Equal(1, (await answered).Accepted);
 
         // The first write holds the calls as the first batch left them, the second the answer: never the reverse.
-        Assert.Null(firstWrite.Record<CallRecordJson>("p-call-1")!.Answered);
-        Assert.NotNull(secondWrite.Record<CallRecordJson>("p-call-1")!.Answered);
+        Assert.Null(firstWrite.Record<CallRecord>("p-call-1")!.Answered);
+        Assert.NotNull(secondWrite.Record<CallRecord>("p-call-1")!.Answered);
         Assert.Equal((2, 1), ((await Today("calls-999-offered")).N, (await Today("calls-999-answer-time")).N));
     }
 
@@ -89,7 +89,7 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
         await Task.WhenAll(first, offered, answered);
 
         // One write for the two batches, holding the call as the later one left it: answered.
-        Assert.NotNull(merged.Record<CallRecordJson>("m-call-2")!.Answered);
+        Assert.NotNull(merged.Record<CallRecord>("m-call-2")!.Answered);
         Assert.Equal(2, _records.WritesOf(Line999));
         var stored = await _records.LoadAsync(Line999, RecordFormats.Call);
         Assert.NotNull(stored.Records.Single(r => r.Key.EndsWith("m-call-2", StringComparison.Ordinal)).Value.Answered);
@@ -116,8 +116,8 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
         Assert.Equal(1, (await arrived).Accepted);
 
         // The book changes its incidents in place: the first write must still show no arrival.
-        Assert.Null(firstWrite.Record<IncidentJson>(incident)!.FirstArrival);
-        Assert.Equal(at.AddMinutes(9), secondWrite.Record<IncidentJson>(incident)!.FirstArrival);
+        Assert.Null(firstWrite.Record<IncidentLifecycle>(incident)!.FirstArrival);
+        Assert.Equal(at.AddMinutes(9), secondWrite.Record<IncidentLifecycle>(incident)!.FirstArrival);
         var open = await Silo.GetRequiredService<IGrainFactory>().GetGrain<IOpenIncidentsGrain>(Force).AllOpen();
         Assert.DoesNotContain(open.Value, o => o.IncidentId == incident);
     }
@@ -172,9 +172,6 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
         }
     }
 
-    private sealed record CallRecordJson(DateTimeOffset? Offered, DateTimeOffset? Answered);
-
-    private sealed record IncidentJson(DateTimeOffset? FirstArrival);
 }
 
 /// <summary>
@@ -198,7 +195,7 @@ public sealed class HeldRecordStore(IRecordStore inner) : IRecordStore
         {
             if (_holding && (grainKey.StartsWith("call-queue/", StringComparison.Ordinal) || grainKey.StartsWith("incident-book/", StringComparison.Ordinal)))
             {
-                held = new HeldWrite(grainKey, changes.ToDictionary(c => c.Key, c => c.Value is null ? null : format.Encode(c.Value), StringComparer.Ordinal));
+                held = new HeldWrite(grainKey, changes.ToDictionary(c => c.Key, c => c.Value is null ? null : (object)format.Decode(format.Encode(c.Value), grainKey, c.Key), StringComparer.Ordinal));
                 _held.Add(held);
             }
         }
@@ -253,7 +250,7 @@ public sealed class HeldRecordStore(IRecordStore inner) : IRecordStore
         }
     }
 
-    public sealed class HeldWrite(string grainKey, Dictionary<string, byte[]?> records)
+    public sealed class HeldWrite(string grainKey, Dictionary<string, object?> records)
     {
         public string GrainKey { get; } = grainKey;
 
@@ -265,8 +262,9 @@ public sealed class HeldRecordStore(IRecordStore inner) : IRecordStore
 
         public void Fail() => Gate.TrySetException(new StoreUnavailableException($"records of {GrainKey} unreachable (test)"));
 
-        /// <summary>The record whose id ends with <paramref name="id"/>, as this write carried it.</summary>
-        public T? Record<T>(string id) =>
-            records.Single(r => r.Key.EndsWith(id, StringComparison.Ordinal)).Value is { } json ? JsonSerializer.Deserialize<T>(json, JsonSerializerOptions.Web) : default;
+        /// <summary>The record whose id ends with <paramref name="id"/>, as this write carried it (stored and read back).</summary>
+        public T? Record<T>(string id)
+            where T : class =>
+            (T?)records.Single(r => r.Key.EndsWith(id, StringComparison.Ordinal)).Value;
     }
 }

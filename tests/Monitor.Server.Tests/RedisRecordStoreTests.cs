@@ -1,3 +1,4 @@
+using Monitor.Domain.Calls;
 using Monitor.Domain.Incidents;
 using Monitor.Grains.Storage;
 using Monitor.Server.Storage;
@@ -122,6 +123,27 @@ public sealed class RedisRecordStoreTests(RedisServerFixture redis) : IClassFixt
         Assert.Equal([new Grading(At.AddMinutes(1), "emergency")], again.Gradings);
         Assert.Null(again.Closed);
         Assert.Equal(("nwa", At, "emergency"), (again.District, again.Created, again.GradeAtCreation));
+    }
+
+    [Fact]
+    public async Task Calls_an_older_build_stored_as_json_load_beside_those_stored_compact_and_are_rewritten_compact()
+    {
+        var format = RecordFormats.Call;
+        var version = await _store.WriteAsync(_key, 0, [KeyValuePair.Create("c-new", (CallRecord?)new CallRecord(At, At.AddSeconds(4), null))], format);
+
+        // What the builds before the compact form wrote: the record's JSON, in the same hash.
+        var (records, _) = _store.Keys(_key);
+        await _connection.GetDatabase().HashSetAsync(records, "c-old", """{"Offered":"2017-07-01T12:00:00+01:00","Abandoned":"2017-07-01T12:01:30+01:00"}""");
+
+        var stored = await _store.LoadAsync(_key, format);
+        Assert.Equal(new CallRecord(At, At.AddSeconds(4), null), stored.Records["c-new"]);
+        var old = new CallRecord(new DateTimeOffset(2017, 7, 1, 12, 0, 0, TimeSpan.FromHours(1)), null, new DateTimeOffset(2017, 7, 1, 12, 1, 30, TimeSpan.FromHours(1)));
+        Assert.Equal(old, stored.Records["c-old"]);
+
+        await _store.WriteAsync(_key, version, [KeyValuePair.Create("c-old", (CallRecord?)old)], format);
+        var rewritten = (byte[])(await _connection.GetDatabase().HashGetAsync(records, "c-old"))!;
+        Assert.Equal(format.Encode(old), rewritten);
+        Assert.Equal(old, (await _store.LoadAsync(_key, format)).Records["c-old"]);
     }
 
     private static readonly DateTimeOffset At = new(2017, 7, 1, 12, 0, 0, TimeSpan.Zero);

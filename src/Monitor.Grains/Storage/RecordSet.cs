@@ -90,7 +90,10 @@ internal sealed class RecordSet<T>(IRecordStore store, string grainKey, RecordFo
     }
 }
 
-/// <summary>The records' stored form: JSON, generated at build time, readable by a person looking at the store.</summary>
+/// <summary>
+/// The JSON of the records kept as JSON (the open list, the alert boards), generated at build time, and of the calls
+/// and incidents that builds before <see cref="RecordBinary"/> stored, which are still read.
+/// </summary>
 [JsonSerializable(typeof(IncidentLifecycle))]
 [JsonSerializable(typeof(CallRecord))]
 [JsonSerializable(typeof(OpenIncident))]
