@@ -76,6 +76,42 @@ public sealed class RedisRecordStoreTests(RedisServerFixture redis) : IClassFixt
     }
 
     [Fact]
+    public async Task A_write_of_more_records_than_one_script_takes_is_still_one_step_all_or_nothing()
+    {
+        // Seven scripts of 1,000 records in one MULTI: each checks the version, only the last moves it on.
+        var store = new RedisRecordStore(_connection, "record-tests", recordsPerScript: 1000);
+        var v1 = await store.WriteAsync(_key, 0, [.. Enumerable.Range(0, 6500).Select(i => Set($"i{i}", "first"))], Format);
+        var v2 = await store.WriteAsync(_key, v1, [.. Enumerable.Range(0, 3000).Select(i => Forget($"i{i}")), .. Enumerable.Range(3000, 3500).Select(i => Set($"i{i}", "second"))], Format);
+
+        var stored = await store.LoadAsync(_key, Format);
+        Assert.Equal((1, 2, 2), (v1, v2, stored.Version));
+        Assert.Equal(3500, stored.Records.Count);
+        Assert.All(stored.Records, r => Assert.Equal("second", r.Value.Grade));
+
+        // Built on the old version: refused whole, not a record of it written, the version where it was.
+        await Assert.ThrowsAsync<RecordsChangedException>(() => store.WriteAsync(_key, v1, [.. Enumerable.Range(0, 6500).Select(i => Set($"i{i}", "stale"))], Format));
+        var after = await store.LoadAsync(_key, Format);
+        Assert.Equal(2, after.Version);
+        Assert.Equal(3500, after.Records.Count);
+        Assert.DoesNotContain(after.Records, r => r.Value.Grade == "stale");
+    }
+
+    [Fact]
+    public async Task A_write_beyond_the_arguments_one_redis_command_may_carry_is_stored()
+    {
+        // A line pruning a minute of the ingest bench's calls forgot half a million in one write: one script would
+        // carry more than Redis' 1,048,576 arguments, which the client refuses before sending.
+        var version = await _store.WriteAsync(_key, 0, [Set("kept", "one"), Set("gone", "one")], Format);
+
+        var forgotten = Enumerable.Range(0, 1_100_000).Select(i => Forget($"c{i}")).Append(Forget("gone")).Append(Set("new", "two"));
+        var later = await _store.WriteAsync(_key, version, [.. forgotten], Format);
+
+        var stored = await _store.LoadAsync(_key, Format);
+        Assert.Equal((2, 2), (later, stored.Version));
+        Assert.Equal(["kept", "new"], stored.Records.Keys.Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task The_in_memory_store_follows_the_same_rules()
     {
         var store = new InMemoryRecordStore();

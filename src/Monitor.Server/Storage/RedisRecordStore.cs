@@ -7,20 +7,30 @@ namespace Monitor.Server.Storage;
 /// Lifecycle records in Redis. Per grain, a hash <c>monitor:{service/grainKey}:records</c> (record id → record)
 /// and its version <c>monitor:{service/grainKey}:version</c>, sharing one hash tag so one script touches both.
 /// A write is one script: it checks the version, sets and deletes the changed fields, and moves the version on,
-/// atomically; it is awaited until Redis answered.
+/// atomically; it is awaited until Redis answered. A write too large for one command (a command carries at most
+/// 1,048,576 arguments) is several scripts in one MULTI/EXEC, each checking the version and only the last moving
+/// it on: still one atomic step, all or nothing.
 /// </summary>
-public sealed class RedisRecordStore(IConnectionMultiplexer redis, string serviceId) : IRecordStore
+public sealed class RedisRecordStore(IConnectionMultiplexer redis, string serviceId, int recordsPerScript = RedisRecordStore.RecordsPerScript) : IRecordStore
 {
-    // ARGV: expected version, number of records set, then id/value pairs set, then ids forgotten. One HSET or HDEL
-    // takes up to 500 records (Lua's unpack is bounded by its stack): a call per record was most of the script's
-    // time in Redis, about 4 µs a record against 2 for the write itself.
+    /// <summary>
+    /// The most records one script sets or forgets. A line prunes its ended calls once a minute, and under the
+    /// ingest bench's 10,000 calls a second one write forgot half a million of them, over the limit of arguments a
+    /// Redis command may carry: the write failed, and with it the batches behind it (503s).
+    /// </summary>
+    public const int RecordsPerScript = 100_000;
+
+    // ARGV: expected version, number of records set, 1 when this script is the write's last, then id/value pairs
+    // set, then ids forgotten. One HSET or HDEL takes up to 500 records (Lua's unpack is bounded by its stack): a
+    // call per record was most of the script's time in Redis, about 4 µs a record against 2 for the write itself.
     private const string WriteScript = """
         local version = tonumber(redis.call('GET', KEYS[2]) or '0')
         if version ~= tonumber(ARGV[1]) then return -1 end
-        local sets = 2 + 2 * tonumber(ARGV[2])
-        for i = 3, sets, 1000 do redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 999, sets))) end
+        local sets = 3 + 2 * tonumber(ARGV[2])
+        for i = 4, sets, 1000 do redis.call('HSET', KEYS[1], unpack(ARGV, i, math.min(i + 999, sets))) end
         for i = sets + 1, #ARGV, 500 do redis.call('HDEL', KEYS[1], unpack(ARGV, i, math.min(i + 499, #ARGV))) end
-        return redis.call('INCR', KEYS[2])
+        if ARGV[3] == '1' then return redis.call('INCR', KEYS[2]) end
+        return version
         """;
 
     public async Task<StoredRecords<T>> LoadAsync<T>(string grainKey, RecordFormat<T> format)
@@ -49,19 +59,26 @@ public sealed class RedisRecordStore(IConnectionMultiplexer redis, string servic
         where T : class
     {
         var (recordsKey, versionKey) = Keys(grainKey);
-        var sets = changes.Where(c => c.Value is not null).ToList();
-        var arguments = new List<RedisValue>(2 + (sets.Count * 2) + (changes.Count - sets.Count)) { expectedVersion, sets.Count };
-        foreach (var (id, record) in sets)
-        {
-            arguments.Add(id);
-            arguments.Add(format.Encode(record!));
-        }
-
-        arguments.AddRange(changes.Where(c => c.Value is null).Select(c => (RedisValue)c.Key));
+        var chunks = changes.Chunk(Math.Max(1, recordsPerScript)).ToList();
         long version;
         try
         {
-            version = (long)await redis.GetDatabase().ScriptEvaluateAsync(WriteScript, [recordsKey, versionKey], [.. arguments]);
+            if (chunks.Count <= 1)
+            {
+                version = (long)await redis.GetDatabase().ScriptEvaluateAsync(
+                    WriteScript, [recordsKey, versionKey], Arguments(expectedVersion, changes, format, last: true));
+            }
+            else
+            {
+                // EVAL with the script itself, not its cached SHA: a command queued in a MULTI cannot be retried
+                // with the script when a restarted Redis answers NOSCRIPT.
+                var transaction = redis.GetDatabase().CreateTransaction();
+                var scripts = chunks.Select((chunk, i) => transaction.ExecuteAsync(
+                    "EVAL",
+                    [WriteScript, 2, recordsKey, versionKey, .. Arguments(expectedVersion, chunk, format, last: i == chunks.Count - 1).Select(v => (object)v)])).ToList();
+                await transaction.ExecuteAsync();
+                version = (long)await scripts[^1];
+            }
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
@@ -71,6 +88,21 @@ public sealed class RedisRecordStore(IConnectionMultiplexer redis, string servic
         return version >= 0
             ? version
             : throw new RecordsChangedException($"The records of '{grainKey}' are no longer at version {expectedVersion}: another writer changed them.");
+    }
+
+    private static RedisValue[] Arguments<T>(long expectedVersion, IReadOnlyList<KeyValuePair<string, T?>> changes, RecordFormat<T> format, bool last)
+        where T : class
+    {
+        var sets = changes.Where(c => c.Value is not null).ToList();
+        var arguments = new List<RedisValue>(3 + (sets.Count * 2) + (changes.Count - sets.Count)) { expectedVersion, sets.Count, last ? 1 : 0 };
+        foreach (var (id, record) in sets)
+        {
+            arguments.Add(id);
+            arguments.Add(format.Encode(record!));
+        }
+
+        arguments.AddRange(changes.Where(c => c.Value is null).Select(c => (RedisValue)c.Key));
+        return [.. arguments];
     }
 
     /// <summary>The two keys of a grain's records: the hash and its version.</summary>
