@@ -113,6 +113,16 @@ public sealed class SimulateCommandTests : IDisposable
     }
 
     [Fact]
+    public void Scenarios_given_twice_both_run()
+    {
+        var events = Simulate("both.ndjson", "--days", "1",
+            "--scenario", "unattended:district=rugby,at=2026-03-02T12:00:00Z", "--scenario", "unattended:district=warwick,at=2026-03-02T14:00:00Z");
+
+        var created = events.Where(e => Text(e, "type") == "incident.created" && Text(e, "incidentId").StartsWith("INC-UNATTENDED-", StringComparison.Ordinal));
+        Assert.Equal(["rugby", "warwick"], created.Select(e => Text(e, "area")).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void An_unattended_incident_is_created_graded_and_dispatched_but_never_arrives_or_closes()
     {
         var events = Simulate("unattended.ndjson", "--days", "1", "--scenario", "unattended:district=rugby,at=2026-03-02T12:00:00Z");
@@ -185,6 +195,7 @@ public sealed class SimulateCommandTests : IDisposable
     [InlineData("unknown option 'size'", "--out", "x.ndjson", "--scenario", "surge-999:size=3")]
     [InlineData("--force 'kent' is not configured", "--out", "x.ndjson", "--force", "kent")]
     [InlineData("--out needs a value", "--out")]
+    [InlineData("give --out FILE or --post URL, not both", "--out", "x.ndjson", "--post", "http://127.0.0.1:9/")]
     public void Bad_arguments_are_one_line_on_stderr_and_exit_code_2(string reason, params string[] args)
     {
         var (code, output, error) = Run(["simulate", .. args.Select(a => a == "x.ndjson" ? Path.Combine(_directory, a) : a)]);

@@ -9,11 +9,11 @@ namespace Monitor.Grains.Storage;
 
 /// <summary>
 /// The compact stored form of the records a busy force writes most, calls and incidents (docs/architecture.md,
-/// "Lifecycle records are stored as deltas"). Their JSON spelt every property name and every instant in full, about 600 bytes an incident and
-/// 110 a call; with Redis each change of one is appended to the AOF, fsynced, and kept in memory for the
-/// retention, and the incident books' and lines' writes were half of what the monitor wrote. This form is a
-/// third to a quarter of that: instants as ticks relative to the record's first instant, strings and counts
-/// length-prefixed with 7-bit varints, absent values as one byte.
+/// "Lifecycle records are stored as deltas"). Their JSON spelt every property name and every instant in full,
+/// about 600 bytes an incident and 110 a call; with Redis each change of one is appended to the AOF, fsynced, and
+/// kept in memory for the retention, and the incident books' and lines' writes were half of what the monitor
+/// wrote. This form is a third to a quarter of that: instants as ticks relative to the record's first instant,
+/// strings and counts length-prefixed with 7-bit varints, absent values as one byte.
 /// <para>
 /// A stored record starts with <see cref="Version"/>; JSON, which the builds before this one wrote and which
 /// starts with <c>{</c>, is still read, so a store written by an older build loads unchanged. A field added
