@@ -195,7 +195,6 @@ public sealed class SimulateCommandTests : IDisposable
     [InlineData("unknown option 'size'", "--out", "x.ndjson", "--scenario", "surge-999:size=3")]
     [InlineData("--force 'kent' is not configured", "--out", "x.ndjson", "--force", "kent")]
     [InlineData("--out needs a value", "--out")]
-    [InlineData("give --out FILE or --post URL, not both", "--out", "x.ndjson", "--post", "http://127.0.0.1:9/")]
     public void Bad_arguments_are_one_line_on_stderr_and_exit_code_2(string reason, params string[] args)
     {
         var (code, output, error) = Run(["simulate", .. args.Select(a => a == "x.ndjson" ? Path.Combine(_directory, a) : a)]);

@@ -120,11 +120,6 @@ internal sealed class SimulateOptions
             throw new FormatException("give --out FILE or --post URL");
         }
 
-        if (Out is not null && Post is not null)
-        {
-            throw new FormatException("give --out FILE or --post URL, not both");
-        }
-
         if (Post is null && (ApiKey is not null || Speed != 1))
         {
             throw new FormatException("--api-key and --speed apply only to --post");
