@@ -182,6 +182,22 @@ public sealed class RedisRecordStoreTests(RedisServerFixture redis) : IClassFixt
         Assert.Equal(old, (await _store.LoadAsync(_key, format)).Records["c-old"]);
     }
 
+    [Fact]
+    public async Task With_compact_records_off_incidents_are_stored_as_json_an_older_build_reads_and_this_one_too()
+    {
+        var json = new RedisRecordStore(_connection, "record-tests", compactRecords: false);
+        var incident = new IncidentLifecycle { IncidentId = "i1", District = "nwa", Created = At, GradeAtCreation = "emergency", ResponseRevision = 1 };
+        await json.WriteAsync(_key, 0, [KeyValuePair.Create("i1", (IncidentLifecycle?)incident)], RecordFormats.Incident);
+
+        var (records, _) = json.Keys(_key);
+        var stored = (byte[])(await _connection.GetDatabase().HashGetAsync(records, "i1"))!;
+        var asJson = System.Text.Json.JsonDocument.Parse(stored).RootElement;
+        Assert.Equal(("i1", "nwa", "emergency"), (asJson.GetProperty("IncidentId").GetString(), asJson.GetProperty("District").GetString(), asJson.GetProperty("GradeAtCreation").GetString()));
+
+        var loaded = (await _store.LoadAsync(_key, RecordFormats.Incident)).Records["i1"];
+        Assert.Equal(("nwa", At, 1), (loaded.District, loaded.Created, loaded.ResponseRevision));
+    }
+
     private static readonly DateTimeOffset At = new(2017, 7, 1, 12, 0, 0, TimeSpan.Zero);
 
     private static RecordFormat<OpenIncident> Format => RecordFormats.OpenIncident;

@@ -31,9 +31,13 @@ public sealed class RecordFormat<T>
 
     internal delegate T ReadBinary(ref RecordBinary.Reader reader);
 
-    public byte[] Encode(T record)
+    /// <summary>
+    /// The record's stored form: compact where this kind has one, else JSON. <paramref name="compact"/> false
+    /// writes JSON whatever the kind, which builds before the compact form read (docs/operations.md, upgrading).
+    /// </summary>
+    public byte[] Encode(T record, bool compact = true)
     {
-        if (_write is null)
+        if (_write is null || !compact)
         {
             return JsonSerializer.SerializeToUtf8Bytes(record, _json);
         }

@@ -29,6 +29,13 @@ public sealed class MonitorOptions
     /// </summary>
     public string? Redis { get; set; }
 
+    /// <summary>
+    /// With Redis, calls and incidents are stored in their compact form (the default); false stores them as JSON,
+    /// which builds before 2026-11-27 read. Either way both are read. Set false for the roll from such a build so a
+    /// roll back stays possible, and true again once every copy runs this one (docs/operations.md, "Upgrading").
+    /// </summary>
+    public bool CompactRecords { get; set; } = true;
+
     /// <summary>How often live alert sources (open incidents, waiting callers, quiet feeds) are looked at; 0 turns the timer off.</summary>
     public double AlertSweepSeconds { get; set; } = 15;
 

@@ -75,7 +75,8 @@ public static class RedisHosting
             return ConnectionMultiplexer.Connect(shared);
         });
         services.AddSingleton<IMeasureJournal>(sp => new RedisMeasureJournal(sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId));
-        services.AddSingleton<IRecordStore>(sp => new RedisRecordStore(sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId));
+        services.AddSingleton<IRecordStore>(sp => new RedisRecordStore(
+            sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId, compactRecords: options.CompactRecords));
 
         services.AddSignalR().AddStackExchangeRedis();
         services.AddSingleton(sp => new RedisBoardAudience(

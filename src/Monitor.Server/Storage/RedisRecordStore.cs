@@ -11,7 +11,12 @@ namespace Monitor.Server.Storage;
 /// 1,048,576 arguments) is several scripts in one MULTI/EXEC, each checking the version and only the last moving
 /// it on: still one atomic step, all or nothing.
 /// </summary>
-public sealed class RedisRecordStore(IConnectionMultiplexer redis, string serviceId, int recordsPerScript = RedisRecordStore.RecordsPerScript) : IRecordStore
+/// <param name="compactRecords">
+/// Calls and incidents in their compact form (<see cref="RecordFormat{T}.Encode"/>); false: JSON, for a roll from a
+/// build that reads only JSON (<c>Monitor:CompactRecords</c>).
+/// </param>
+public sealed class RedisRecordStore(
+    IConnectionMultiplexer redis, string serviceId, int recordsPerScript = RedisRecordStore.RecordsPerScript, bool compactRecords = true) : IRecordStore
 {
     /// <summary>
     /// The most records one script sets or forgets. A line prunes its ended calls once a minute, and under the
@@ -66,7 +71,7 @@ public sealed class RedisRecordStore(IConnectionMultiplexer redis, string servic
             if (chunks.Count <= 1)
             {
                 version = (long)await redis.GetDatabase().ScriptEvaluateAsync(
-                    WriteScript, [recordsKey, versionKey], Arguments(expectedVersion, changes, format, last: true));
+                    WriteScript, [recordsKey, versionKey], Arguments(expectedVersion, changes, format, compactRecords, last: true));
             }
             else
             {
@@ -75,7 +80,7 @@ public sealed class RedisRecordStore(IConnectionMultiplexer redis, string servic
                 var transaction = redis.GetDatabase().CreateTransaction();
                 var scripts = chunks.Select((chunk, i) => transaction.ExecuteAsync(
                     "EVAL",
-                    [WriteScript, 2, recordsKey, versionKey, .. Arguments(expectedVersion, chunk, format, last: i == chunks.Count - 1).Select(v => (object)v)])).ToList();
+                    [WriteScript, 2, recordsKey, versionKey, .. Arguments(expectedVersion, chunk, format, compactRecords, last: i == chunks.Count - 1).Select(v => (object)v)])).ToList();
                 await transaction.ExecuteAsync();
                 version = (long)await scripts[^1];
             }
@@ -90,7 +95,7 @@ public sealed class RedisRecordStore(IConnectionMultiplexer redis, string servic
             : throw new RecordsChangedException($"The records of '{grainKey}' are no longer at version {expectedVersion}: another writer changed them.");
     }
 
-    private static RedisValue[] Arguments<T>(long expectedVersion, IReadOnlyList<KeyValuePair<string, T?>> changes, RecordFormat<T> format, bool last)
+    private static RedisValue[] Arguments<T>(long expectedVersion, IReadOnlyList<KeyValuePair<string, T?>> changes, RecordFormat<T> format, bool compact, bool last)
         where T : class
     {
         var sets = changes.Where(c => c.Value is not null).ToList();
@@ -98,7 +103,7 @@ public sealed class RedisRecordStore(IConnectionMultiplexer redis, string servic
         foreach (var (id, record) in sets)
         {
             arguments.Add(id);
-            arguments.Add(format.Encode(record!));
+            arguments.Add(format.Encode(record!, compact));
         }
 
         arguments.AddRange(changes.Where(c => c.Value is null).Select(c => (RedisValue)c.Key));
