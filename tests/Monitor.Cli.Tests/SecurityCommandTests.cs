@@ -64,6 +64,8 @@ public sealed class SecurityCommandTests
     [InlineData("keys", "new", "--force", "Warwick Shire")]
     [InlineData("keys", "new", "--force", "warwickshire", "--types", "call.offered,crime.deleted")]
     [InlineData("keys", "new", "--force")]
+    [InlineData("keys", "new", "--force", "warwickshire", "--types", "")]
+    [InlineData("keys", "new", "--force", "warwickshire", "--types", " , ")]
     public void Keys_refuses_bad_usage_in_one_line(params string[] args)
     {
         var (code, output, error) = Run(null, args);

@@ -43,7 +43,15 @@ public sealed class KeysCommand : ICommand
                     force = args[++i];
                     break;
                 case "--types" when i + 1 < args.Count:
-                    types.AddRange(args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+                    var named = args[++i].Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                    if (named.Length == 0)
+                    {
+                        // A key without types may post every type: an empty --types (a script's unset variable) must
+                        // not quietly become that.
+                        return Fail(io, $"--types '{args[i]}' names no event type; leave --types out for a key that may post every type");
+                    }
+
+                    types.AddRange(named);
                     break;
                 case "--id" when i + 1 < args.Count:
                     id = args[++i];
