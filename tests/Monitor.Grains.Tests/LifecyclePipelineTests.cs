@@ -21,6 +21,7 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
 {
     private const string Force = "warwickshire";
     private const string Line999 = "call-queue/warwickshire/999";
+    private static readonly TimeSpan Deadline = TimeSpan.FromSeconds(10);
 
     private readonly FakeTimeProvider _clock = new(new DateTimeOffset(2026, 11, 25, 12, 0, 0, TimeSpan.Zero));
     private readonly ForceCatalog _forces = ForceConfigurationLoader.LoadDirectory(ClusterFixture.ConfigDirectory());
@@ -43,7 +44,12 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
         await _cluster.DeployAsync();
     }
 
-    public async Task DisposeAsync() => await _cluster.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        // A test that failed while a write was held must not leave the silo waiting on it at shutdown.
+        _records.StopHolding();
+        await _cluster.DisposeAsync();
+    }
 
     [Fact]
     public async Task A_line_counts_the_next_batch_while_the_last_ones_calls_are_being_stored_and_stores_them_in_order()
@@ -62,8 +68,8 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
         var secondWrite = await _records.HeldWriteOf(Line999);
         secondWrite.Release();
 
-        Assert.Equal(2, (await offered).Accepted);
-        Assert.Equal(1, (await answered).Accepted);
+        Assert.Equal(2, (await offered.WaitAsync(Deadline)).Accepted);
+        Assert.Equal(1, (await answered.WaitAsync(Deadline)).Accepted);
 
         // The first write holds the calls as the first batch left them, the second the answer: never the reverse.
         Assert.Null(firstWrite.Record<CallRecord>("p-call-1")!.Answered);
@@ -72,8 +78,10 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Batches_counted_while_a_write_is_held_go_together_in_the_next_write_the_later_state_of_a_call_winning()
+    public async Task Batches_counted_while_a_write_is_held_are_stored_after_it_in_order_the_later_state_of_a_call_last()
     {
+        // Whether the two batches go in one write depends on whether the second's facts were counted by the time the
+        // first write returned, which is not the test's to decide: OrderedCommitTests hold that choice.
         var at = _clock.GetUtcNow().AddMinutes(-10);
         var first = Ingest(new CallOffered("m-o1", Force, at, "m-call-1", "999"));
         var held = await _records.HeldWriteOf(Line999);
@@ -82,15 +90,19 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
         await Until(async () => (await Today("calls-999-offered")).N == 2);
         var answered = Ingest(new CallAnswered("m-a2", Force, at.AddSeconds(7), "m-call-2", "999"));
         await Until(async () => (await Today("calls-999-answer-time")).N == 1);
+        Assert.False(offered.IsCompleted || answered.IsCompleted);
 
         held.Release();
-        var merged = await _records.HeldWriteOf(Line999);
-        merged.Release();
-        await Task.WhenAll(first, offered, answered);
+        var after = await _records.ReleaseEachUntil(Line999, Task.WhenAll(first, offered, answered));
 
-        // One write for the two batches, holding the call as the later one left it: answered.
-        Assert.NotNull(merged.Record<CallRecord>("m-call-2")!.Answered);
-        Assert.Equal(2, _records.WritesOf(Line999));
+        Assert.DoesNotContain(held.Records, r => r.Key.EndsWith("m-call-2", StringComparison.Ordinal));
+        Assert.InRange(after.Count, 1, 2);
+        Assert.NotNull(after[^1].Record<CallRecord>("m-call-2")!.Answered);
+        if (after.Count == 2)
+        {
+            Assert.Null(after[0].Record<CallRecord>("m-call-2")!.Answered);
+        }
+
         var stored = await _records.LoadAsync(Line999, RecordFormats.Call);
         Assert.NotNull(stored.Records.Single(r => r.Key.EndsWith("m-call-2", StringComparison.Ordinal)).Value.Answered);
     }
@@ -112,8 +124,8 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
         firstWrite.Release();
         var secondWrite = await _records.HeldWriteOf(book);
         secondWrite.Release();
-        Assert.Equal(2, (await created).Accepted);
-        Assert.Equal(1, (await arrived).Accepted);
+        Assert.Equal(2, (await created.WaitAsync(Deadline)).Accepted);
+        Assert.Equal(1, (await arrived.WaitAsync(Deadline)).Accepted);
 
         // The book changes its incidents in place: the first write must still show no arrival.
         Assert.Null(firstWrite.Record<IncidentLifecycle>(incident)!.FirstArrival);
@@ -140,16 +152,16 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
         Assert.False(repeated.IsCompleted);
 
         write.Fail();
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => offered);
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => answered);
-        await Assert.ThrowsAsync<StoreUnavailableException>(() => repeated);
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => offered.WaitAsync(Deadline));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => answered.WaitAsync(Deadline));
+        await Assert.ThrowsAsync<StoreUnavailableException>(() => repeated.WaitAsync(Deadline));
 
         // The feed sends all three again: the line reloads what is stored (nothing of them) and counts them now,
         // while the measures, which had counted their facts, count none twice.
         _records.StopHolding();
-        Assert.Equal(2, (await Ingestor.IngestAsync(first)).Accepted);
-        Assert.Equal(2, (await Ingestor.IngestAsync(second)).Accepted);
-        Assert.Equal(1, (await Ingestor.IngestAsync(repeat)).Duplicates);
+        Assert.Equal(2, (await Ingestor.IngestAsync(first).WaitAsync(Deadline)).Accepted);
+        Assert.Equal(2, (await Ingestor.IngestAsync(second).WaitAsync(Deadline)).Accepted);
+        Assert.Equal(1, (await Ingestor.IngestAsync(repeat).WaitAsync(Deadline)).Duplicates);
         Assert.Equal((3, 1), ((await Today("calls-999-offered")).N, (await Today("calls-999-answer-time")).N));
         var stored = await _records.LoadAsync(Line999, RecordFormats.Call);
         Assert.Equal(3, stored.Records.Count);
@@ -176,7 +188,7 @@ public sealed class LifecyclePipelineTests : IAsyncLifetime
 
 /// <summary>
 /// A record store that holds each write of one grain until the test releases or fails it, as a slow store does,
-/// and keeps what each held write carried, as JSON, as it was when the write was made.
+/// and keeps what each held write carried as it was when the write was made (stored and read back).
 /// </summary>
 public sealed class HeldRecordStore(IRecordStore inner) : IRecordStore
 {
@@ -228,6 +240,31 @@ public sealed class HeldRecordStore(IRecordStore inner) : IRecordStore
         }
     }
 
+    /// <summary>Releases each write of the grain as it comes until <paramref name="done"/> completes; the writes, in order.</summary>
+    public async Task<IReadOnlyList<HeldWrite>> ReleaseEachUntil(string grainKey, Task done)
+    {
+        var released = new List<HeldWrite>();
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (!done.IsCompleted)
+        {
+            lock (_lock)
+            {
+                foreach (var held in _held.Where(h => h.GrainKey == grainKey && !h.Handed))
+                {
+                    held.Handed = true;
+                    held.Release();
+                    released.Add(held);
+                }
+            }
+
+            Assert.True(DateTime.UtcNow < deadline, $"the batches of {grainKey} were not stored within 10 s");
+            await Task.WhenAny(done, Task.Delay(10));
+        }
+
+        await done;
+        return released;
+    }
+
     /// <summary>How many writes of the grain were made.</summary>
     public int WritesOf(string grainKey)
     {
@@ -261,6 +298,9 @@ public sealed class HeldRecordStore(IRecordStore inner) : IRecordStore
         public void Release() => Gate.TrySetResult();
 
         public void Fail() => Gate.TrySetException(new StoreUnavailableException($"records of {GrainKey} unreachable (test)"));
+
+        /// <summary>The records this write carried, by id (stored and read back; null: forgotten).</summary>
+        public IReadOnlyDictionary<string, object?> Records => records;
 
         /// <summary>The record whose id ends with <paramref name="id"/>, as this write carried it (stored and read back).</summary>
         public T? Record<T>(string id)

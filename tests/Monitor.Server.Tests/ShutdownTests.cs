@@ -27,41 +27,49 @@ public sealed class ShutdownTests
         var api = new MonitorApi(feed);
         var at = app.Now.AddMinutes(-5);
 
-        // The batch reaches storage and is held there, as a slow Redis write would hold it.
-        app.Journal.Hold();
-        var inFlight = api.Post(Events.Array([Events.Crime("shutdown-1", "rugby", "bicycle-theft", at)]));
-        await app.Journal.Held.WaitAsync(Deadline);
-
-        var host = app.Services.GetRequiredService<IHost>();
-        var drain = app.Services.GetRequiredService<IngestDrain>();
-        var stopping = host.StopAsync();
-        await Poll.Until(() => Task.FromResult(drain.Draining), Deadline, "ingest to start draining");
-
-        // While draining, the process still answers: the next batch is refused, and it is not ready.
-        using (var next = await api.Post(Events.Array([Events.Crime("shutdown-2", "rugby", "bicycle-theft", at)])))
+        try
         {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, next.StatusCode);
-            Assert.NotNull(next.Headers.RetryAfter);
-        }
+            // The batch reaches storage and is held there, as a slow Redis write would hold it.
+            app.Journal.Hold();
+            var inFlight = api.Post(Events.Array([Events.Crime("shutdown-1", "rugby", "bicycle-theft", at)]));
+            await app.Journal.Held.WaitAsync(Deadline);
 
-        using (var ready = await app.CreateClient().GetAsync("/readyz"))
+            var host = app.Services.GetRequiredService<IHost>();
+            var drain = app.Services.GetRequiredService<IngestDrain>();
+            var stopping = host.StopAsync();
+            await Poll.Until(() => Task.FromResult(drain.Draining), Deadline, "ingest to start draining");
+
+            // While draining, the process still answers: the next batch is refused, and it is not ready.
+            using (var next = await api.Post(Events.Array([Events.Crime("shutdown-2", "rugby", "bicycle-theft", at)])))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, next.StatusCode);
+                Assert.NotNull(next.Headers.RetryAfter);
+            }
+
+            using (var ready = await app.CreateClient().GetAsync("/readyz"))
+            {
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            }
+
+            Assert.False(stopping.IsCompleted, "the host stopped with a batch still in flight");
+            app.Journal.Release();
+
+            using var first = await inFlight.WaitAsync(Deadline);
+            Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+            var answer = await MonitorApi.ReadJson(first);
+            Assert.Equal(1, (int)answer["accepted"]!);
+            var stored = app.Journal.AppendedFacts;
+            Assert.True(stored > 0, "the acknowledged batch was not stored");
+
+            // The refused batch reached no grain: nothing was stored after the acknowledged one.
+            await stopping.WaitAsync(Deadline);
+            Assert.Equal(stored, app.Journal.AppendedFacts);
+        }
+        finally
         {
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+            // A failed assertion must not leave the host's shutdown waiting on the held write.
+            app.Journal.Release();
         }
-
-        Assert.False(stopping.IsCompleted, "the host stopped with a batch still in flight");
-        app.Journal.Release();
-
-        using var first = await inFlight;
-        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
-        var answer = await MonitorApi.ReadJson(first);
-        Assert.Equal(1, (int)answer["accepted"]!);
-        var stored = app.Journal.AppendedFacts;
-        Assert.True(stored > 0, "the acknowledged batch was not stored");
-
-        // The refused batch reached no grain: nothing was stored after the acknowledged one.
-        await stopping.WaitAsync(Deadline);
-        Assert.Equal(stored, app.Journal.AppendedFacts);
     }
 
     /// <summary>The real in-memory journal, which can hold appends until released.</summary>
