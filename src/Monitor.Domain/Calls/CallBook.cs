@@ -98,12 +98,16 @@ public sealed class CallBook
             .OrderBy(c => c.Offered),
     ];
 
-    /// <summary>Forgets ended calls past their retention and waiting calls that never heard their ending; returns their ids.</summary>
-    public IReadOnlyList<string> Prune(DateTimeOffset now)
+    /// <summary>
+    /// Forgets ended calls past their retention and waiting calls that never heard their ending, at most
+    /// <paramref name="most"/> of them (the store forgets them in one write, whose size this bounds); returns their ids.
+    /// </summary>
+    public IReadOnlyList<string> Prune(DateTimeOffset now, int most = int.MaxValue)
     {
         var forgotten = _calls
             .Where(c => now - c.Value.LastHeard > (c.Value.Ended ? EndedRetention : WaitingRetention))
             .Select(c => c.Key)
+            .Take(most)
             .ToList();
         foreach (var callId in forgotten)
         {

@@ -115,12 +115,16 @@ public sealed class IncidentBook
     public IEnumerable<OpenIncident> Open(ForceDefinition force) =>
         Incidents.Values.Select(i => i.AsOpen(force)).OfType<OpenIncident>();
 
-    /// <summary>Forgets ended incidents past their retention; returns their ids (the store forgets them too).</summary>
-    public IReadOnlyList<string> Prune(DateTimeOffset now)
+    /// <summary>
+    /// Forgets ended incidents past their retention, at most <paramref name="most"/> of them; returns their ids (the
+    /// store forgets them too, in one write, whose size this bounds).
+    /// </summary>
+    public IReadOnlyList<string> Prune(DateTimeOffset now, int most = int.MaxValue)
     {
         var forgotten = Incidents.Values
             .Where(i => i.Ended && i.LastHeard is { } heard && now - heard > EndedRetention)
             .Select(i => i.IncidentId)
+            .Take(most)
             .ToList();
         foreach (var id in forgotten)
         {

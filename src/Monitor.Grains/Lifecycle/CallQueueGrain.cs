@@ -74,8 +74,11 @@ public sealed partial class CallQueueGrain(
             var now = time.GetUtcNow();
             if (now - _prunedAt >= PruneEvery)
             {
-                changed = changed.Concat(_book.Prune(now));
-                _prunedAt = now;
+                var forgotten = _book.Prune(now, RecordSet.MostForgottenAWrite);
+                changed = changed.Concat(forgotten);
+
+                // A full step leaves more to forget: the next batch goes on with it rather than waiting its turn.
+                _prunedAt = forgotten.Count < RecordSet.MostForgottenAWrite ? now : _prunedAt;
             }
 
             // Facts first, then the calls: a crash between the two replays the batch, and the measures,

@@ -70,8 +70,11 @@ public sealed partial class IncidentBookGrain(
             var now = time.GetUtcNow();
             if (now - _prunedAt >= PruneEvery)
             {
-                changed = changed.Concat(_book.Prune(now));
-                _prunedAt = now;
+                var forgotten = _book.Prune(now, RecordSet.MostForgottenAWrite);
+                changed = changed.Concat(forgotten);
+
+                // A full step leaves more to forget: the next batch goes on with it rather than waiting its turn.
+                _prunedAt = forgotten.Count < RecordSet.MostForgottenAWrite ? now : _prunedAt;
             }
 
             // Facts first, then the open list and the incidents: replaying a batch after a crash derives the

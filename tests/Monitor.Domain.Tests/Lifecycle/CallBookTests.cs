@@ -132,6 +132,25 @@ public sealed class CallBookTests
     }
 
     [Fact]
+    public void A_prune_forgets_at_most_so_many_calls_and_the_next_goes_on_with_the_rest()
+    {
+        var book = new CallBook { Channel = "999" };
+        foreach (var id in new[] { "p1", "p2", "p3", "p4", "p5" })
+        {
+            book.Apply(Offered(id, T0));
+            book.Apply(Answered(id, T0.AddSeconds(4)));
+        }
+
+        var first = book.Prune(T0.AddHours(27), most: 2);
+        var second = book.Prune(T0.AddHours(27), most: 2);
+        var third = book.Prune(T0.AddHours(27), most: 2);
+
+        Assert.Equal((2, 2, 1), (first.Count, second.Count, third.Count));
+        Assert.Equal(["p1", "p2", "p3", "p4", "p5"], first.Concat(second).Concat(third).Order(StringComparer.Ordinal));
+        Assert.Empty(book.Calls);
+    }
+
+    [Fact]
     public void A_book_put_back_from_the_store_knows_its_queue_and_its_endings()
     {
         var stored = new CallBook { Channel = "999" };

@@ -83,7 +83,8 @@ public sealed class IncidentBookTests
         book.Apply([new IncidentArrived("late", "warwickshire", Call.AddDays(3), "late-one"), new IncidentCreated("lc", "warwickshire", Call.AddDays(3), "late-one", "rugby", "emergency", null)], Force);
 
         Assert.Empty(book.Prune(Call.AddMinutes(60) + IncidentBook.EndedRetention));
-        Assert.Equal(["ended"], book.Prune(Call.AddMinutes(61) + IncidentBook.EndedRetention));
+        Assert.Empty(book.Prune(Call.AddMinutes(61) + IncidentBook.EndedRetention, most: 0));
+        Assert.Equal(["ended"], book.Prune(Call.AddMinutes(61) + IncidentBook.EndedRetention, most: 1));
         Assert.DoesNotContain("open", book.Prune(Call.AddDays(30)));
         Assert.Contains("open", book.Incidents.Keys);
         Assert.DoesNotContain("late-one", book.Incidents.Keys);
