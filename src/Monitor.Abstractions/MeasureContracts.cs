@@ -94,4 +94,13 @@ public interface IMeasureChartGrain : IGrainWithStringKey
 
     /// <summary>Charts every closed period and raises the signals of periods closed since the last call.</summary>
     Task<IReadOnlyList<Monitor.Domain.Measures.RaisedSignal>> Evaluate();
+
+    /// <summary>The phase starts and ghosts people gave this measure's charts, withdrawn ones included, oldest first.</summary>
+    Task<IReadOnlyList<Monitor.Domain.Measures.ChartNote>> GetChartNotes();
+
+    /// <summary>Checks the draft, stores the note and charts with it from then on; a refused draft changes nothing.</summary>
+    Task<Monitor.Domain.Measures.ChartNoteResult> AddChartNote(Monitor.Domain.Measures.ChartNoteDraft draft, string who, string role);
+
+    /// <summary>Withdraws a note (kept on record with who, when and why); the charts no longer read it.</summary>
+    Task<Monitor.Domain.Measures.ChartNoteResult> WithdrawChartNote(string id, string? reason, string who, string role);
 }

@@ -33,11 +33,12 @@ public static class MeasureChart
 
         var chartKind = measure.ChartKind;
         var usesDenominators = chartKind.NeedsDenominators();
-        var ghosts = new List<GhostedPoint>();
+        var (phaseStarts, noted) = ChartNotes.Place(series.Notes, kind, periods, calendar);
+        var ghosts = new List<GhostedPoint>(noted);
         for (var i = 0; i < periods.Count; i++)
         {
             // A share's numerator can outrun its denominator when the two halves of a call fall in different periods.
-            if (chartKind.IsProportion() && periods[i].Sum > periods[i].N)
+            if (chartKind.IsProportion() && periods[i].Sum > periods[i].N && !ghosts.Exists(g => g.Index == i))
             {
                 ghosts.Add(new GhostedPoint(i, "numerator above denominator: events of one call fell in two periods"));
             }
@@ -50,6 +51,7 @@ public static class MeasureChart
         {
             Direction = measure.Direction,
             Target = measure.Target,
+            PhaseStarts = phaseStarts,
             Ghosts = ghosts,
 
             Options = SpcOptions.Default with { Rebaseline = Rebaselines(kind) },

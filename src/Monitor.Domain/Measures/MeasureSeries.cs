@@ -101,6 +101,12 @@ public sealed class MeasureSeries
 
     public MeasureDefinition Measure { get; }
 
+    /// <summary>
+    /// The measure's chart notes (<see cref="ChartNotes"/>), kept by its grain apart from the counts: every chart
+    /// built from the series reads them, the phase carried across the window's start included.
+    /// </summary>
+    public IReadOnlyList<ChartNote> Notes { get; set; } = [];
+
     /// <summary>Rises by one with every fact counted, so a client can tell it missed an update.</summary>
     public long Version { get; private set; }
 

@@ -55,6 +55,7 @@ public sealed partial class MeasureGrain(
         var measure = _force.FindMeasure(_key.Measure)
             ?? throw new InvalidOperationException($"Measure '{_key.Measure}' is not in the catalog of '{_key.Force}'.");
         _series = new MeasureSeries(measure, _force.Calendar, retention);
+        await LoadNotesAsync();
 
         var stored = await journal.LoadAsync(_keyText);
         if (stored.Snapshot is { } snapshot)

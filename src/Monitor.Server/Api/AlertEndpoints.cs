@@ -31,8 +31,7 @@ public sealed partial class AlertActions(IGrainFactory grains, ForceCatalog forc
             return new(null, NotFound: $"Alert '{alertId}' does not exist in force '{force}'.");
         }
 
-        var who = user.FindFirst(MonitorClaims.Name)?.Value ?? user.FindFirst(MonitorClaims.Subject)?.Value ?? "unknown";
-        var role = user.FindFirst(MonitorClaims.Role)?.Value ?? string.Empty;
+        var (who, role) = (user.Who(), user.Role());
         AlertActionResult result;
         try
         {

@@ -62,4 +62,8 @@ public sealed record AlertCounts(int Active, int Unacknowledged);
 [JsonSerializable(typeof(HistoryResponse))]
 [JsonSerializable(typeof(OpenIncidentsView))]
 [JsonSerializable(typeof(Monitor.Server.Live.BoardStatus))]
+[JsonSerializable(typeof(ChartNoteRequest))]
+[JsonSerializable(typeof(ChartNoteWithdrawRequest))]
+[JsonSerializable(typeof(ChartNoteResponse))]
+[JsonSerializable(typeof(List<ChartNoteResponse>))]
 public sealed partial class MonitorJsonContext : JsonSerializerContext;

@@ -70,6 +70,7 @@ public static partial class MonitorHostingExtensions
         app.MapForcesApi();
         app.MapLiveApi();
         app.MapChartsApi();
+        app.MapChartNotesApi();
         app.MapHistoryApi();
         app.MapAlertsApi();
         app.MapReportsApi();
