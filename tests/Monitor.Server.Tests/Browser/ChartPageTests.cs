@@ -25,6 +25,7 @@ public sealed class ChartPageTests(MonitorAppFactory app, Chromium chromium)
     private const string Area = "rugby";
     private const string Burglary = "residential-burglary";
     private const string InTarget = "response-emergency-in-target";
+    private const string Vehicles = "vehicle-offences";
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 
     /// <summary>Deadlines generous enough for a loaded two-core machine: the first load also starts the cluster.</summary>
@@ -195,6 +196,60 @@ public sealed class ChartPageTests(MonitorAppFactory app, Chromium chromium)
         }
 
         browser.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_supervisor_excludes_a_bad_month_on_the_page_and_withdraws_it_and_a_wallboard_reads_the_notes_only()
+    {
+        // A steady year of vehicle offences, but for April 2026, which a feed sent three times over.
+        int[] months = [20, 21, 19, 22, 20, 61, 21, 20, 19, 22, 21, 20];
+        await ImportHistory(Vehicles, "month", MonthStarts(months.Length), months.Select(v => ((double)v, (long)v)));
+        await using var browser = await chromium.OpenAsync(app.ClientOptions.BaseAddress, width: 1400, height: 1000);
+        var page = browser.Page;
+        await page.GotoAsync($"/chart?area={Area}&measure={Vehicles}&period=month&access_token={MonitorAppFactory.MintToken(MonitorRoles.Supervisor, name: "Insp Hale")}");
+        var figure = page.Locator("#figure");
+        await Expect(figure).ToHaveAttributeAsync("data-points", "12", new() { Timeout = Long });
+        await Expect(figure).ToHaveAttributeAsync("data-ghosted", "0");
+        await Expect(page.Locator("#notes-list")).ToHaveTextAsync("None.");
+
+        // A stretch without its end is refused, saying why, and nothing is noted.
+        var form = page.Locator("#note-form");
+        await form.Locator("select[name=kind]").SelectOptionAsync("ghost");
+        await form.Locator("input[name=from]").FillAsync("2026-04-01T00:00");
+        await form.Locator("input[name=reason]").FillAsync("feed sent April three times");
+        await form.Locator("button[type=submit]").ClickAsync();
+        await Expect(page.Locator("#note-problem")).ToContainTextAsync("A ghost needs 'to'", new() { Timeout = Long });
+        await Expect(page.Locator("#notes-list")).ToHaveTextAsync("None.");
+
+        await form.Locator("input[name=to]").FillAsync("2026-04-30T23:59");
+        await form.Locator("button[type=submit]").ClickAsync();
+
+        await Expect(figure).ToHaveAttributeAsync("data-ghosted", "1", new() { Timeout = Long });
+        await Expect(page.Locator("#note-problem")).ToBeHiddenAsync();
+        var note = page.Locator("#notes-list li[data-note='n1']");
+        await Expect(note).ToContainTextAsync("Excluded");
+        await Expect(note).ToContainTextAsync("on the month chart: feed sent April three times");
+        await Expect(note).ToContainTextAsync("Insp Hale (supervisor)");
+
+        await note.Locator("input[name=reason]").FillAsync("the outage was in May");
+        await note.GetByRole(AriaRole.Button, new() { Name = "Withdraw" }).ClickAsync();
+        await Expect(figure).ToHaveAttributeAsync("data-ghosted", "0", new() { Timeout = Long });
+        await Expect(note).ToHaveClassAsync("withdrawn");
+        await Expect(note).ToContainTextAsync("withdrawn by Insp Hale (supervisor)");
+        await page.ScreenshotAsync(new() { Path = Chromium.ArtifactPath("chart-notes.png"), FullPage = true });
+
+        // The one refusal the test provoked is all the page reported: its 400, as the network and the console saw it.
+        Assert.Collection(
+            browser.Errors,
+            e => Assert.EndsWith($"POST {app.ClientOptions.BaseAddress}api/charts/warwickshire/{Area}/{Vehicles}/notes", e, StringComparison.Ordinal),
+            e => Assert.Contains("status of 400", e, StringComparison.Ordinal));
+
+        // A wallboard reads what was noted and by whom, and is offered nothing to change.
+        await page.GotoAsync($"/chart?area={Area}&measure={Vehicles}&period=month&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        await Expect(page.Locator("#notes-list li[data-note='n1']")).ToContainTextAsync("the outage was in May", new() { Timeout = Long });
+        await Expect(page.Locator("#note-form")).ToBeHiddenAsync();
+        Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { Name = "Withdraw" }).CountAsync());
+        Assert.Equal(2, browser.Errors.Count);
     }
 
     private async Task ImportHistory(string measure, string period, IEnumerable<DateTimeOffset> starts, IEnumerable<(double Sum, long N)> values)

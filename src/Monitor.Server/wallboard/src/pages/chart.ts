@@ -1,6 +1,6 @@
 // The control-chart page: one measure of one area by day, week or month, redrawn whenever the hub says the
 // measure changed, so the open period moves without a reload.
-import { ApiError, api as call, buildHub, connectForever, startSession } from "../lib/session";
+import { ApiError, api as call, buildHub, claims, connectForever, startSession } from "../lib/session";
 import type { ChartResponse, Effect } from "../lib/chartModel";
 import { describeSignals, effectOf, effectWords, formatValue, meanMove, periodWords, variationWords } from "../lib/chartModel";
 import { assuranceIcon, keyLine, keyMark, variationIcon } from "../lib/chartIcons";
@@ -10,6 +10,11 @@ interface MeasureDescription { id: string; title: string; unit: string; level: s
 interface AreaDescription { id: string; name: string; level: string; }
 interface ForceDescription { id: string; name: string; timeZone: string; areas: AreaDescription[]; measures: MeasureDescription[]; }
 interface Tile { force: string; area: string; measure: string; version: number; }
+interface NoteWithdrawal { at: string; who: string; role: string; reason: string; }
+interface ChartNote {
+  id: string; kind: "phase-start" | "ghost"; from: string; to: string | null; period: string | null;
+  reason: string; at: string; who: string; role: string; withdrawn: NoteWithdrawal | null;
+}
 
 const byId = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const params = new URLSearchParams(location.search);
@@ -25,6 +30,8 @@ let fetchedAt: number | null = null;
 let live = false;
 // Each load has a number: an answer that arrives after a newer request was made is dropped.
 let loadNumber = 0;
+// Supervisors and admins give and withdraw notes; the server decides, this only spares others a form they cannot use.
+const canNote = () => ["supervisor", "admin"].includes(claims().role ?? "");
 
 function setStatus(text: string, isLive: boolean): void {
   live = isLive;
@@ -167,6 +174,7 @@ function render(c: ChartResponse): void {
   figure.dataset.concern = String(marks.concern);
   figure.dataset.improvement = String(marks.improvement);
   figure.dataset.partial = String(marks.partial);
+  figure.dataset.ghosted = String(marks.ghosted);
   figure.dataset.period = c.period;
   figure.dataset.version = String(c.version);
   byId("heading").textContent = `${c.title} · ${areaName()} · ${periodWords[c.period][1]}`;
@@ -200,6 +208,7 @@ async function load(): Promise<void> {
     byId("chart-error").hidden = true;
     render(answer);
     showAge();
+    await loadNotes(mine);
   } catch (e) {
     if (mine !== loadNumber) return;
     // A failed re-read keeps the chart (its age says how old it is); another chart's drawing is not left on
@@ -211,6 +220,92 @@ async function load(): Promise<void> {
     error.textContent = `The chart could not be read: ${message}`;
     if (!(e instanceof ApiError)) setStatus("server unreachable", false);
   }
+}
+
+const notesPath = () => `/api/charts/${encodeURIComponent(force.id)}/${encodeURIComponent(area)}/${encodeURIComponent(measure)}/notes`;
+
+// A time as the control room reads it: on the force's clock.
+const localTime = (iso: string) => new Date(iso).toLocaleString("en-GB", { timeZone: force.timeZone, hour12: false, dateStyle: "medium", timeStyle: "short" });
+
+function noteItem(note: ChartNote): HTMLLIElement {
+  const li = document.createElement("li");
+  li.dataset.note = note.id;
+  li.classList.toggle("withdrawn", note.withdrawn !== null);
+  const what = document.createElement("span");
+  what.className = "what";
+  const kind = note.kind === "phase-start" ? "Phase start" : "Excluded";
+  const when = note.to === null ? `from ${localTime(note.from)}` : `${localTime(note.from)} to ${localTime(note.to)}`;
+  const scope = note.period === null ? "every chart" : `the ${periodWords[note.period]?.[0] ?? note.period} chart`;
+  what.textContent = `${kind} ${when}, on ${scope}: ${note.reason}`;
+  const who = document.createElement("span");
+  who.className = "who";
+  who.textContent = ` · ${note.who} (${note.role}), ${localTime(note.at)}`
+    + (note.withdrawn ? ` · withdrawn by ${note.withdrawn.who} (${note.withdrawn.role}), ${localTime(note.withdrawn.at)}: ${note.withdrawn.reason}` : "");
+  li.append(what, who);
+  if (note.withdrawn === null && canNote()) li.append(withdrawForm(note));
+  return li;
+}
+
+function withdrawForm(note: ChartNote): HTMLFormElement {
+  const form = document.createElement("form");
+  const reason = document.createElement("input");
+  reason.name = "reason";
+  reason.required = true;
+  reason.maxLength = 500;
+  reason.placeholder = "why it no longer holds";
+  reason.setAttribute("aria-label", `Why note ${note.id} no longer holds`);
+  const button = document.createElement("button");
+  button.type = "submit";
+  button.textContent = "Withdraw";
+  form.append(reason, button);
+  form.addEventListener("submit", e => {
+    e.preventDefault();
+    void act(`${notesPath()}/${encodeURIComponent(note.id)}/withdraw`, { reason: reason.value });
+  });
+  return form;
+}
+
+async function loadNotes(mine = loadNumber): Promise<void> {
+  try {
+    const notes = await call<ChartNote[]>(notesPath());
+    if (mine !== loadNumber) return;
+    byId("notes-list").replaceChildren(...(notes.length === 0 ? [Object.assign(document.createElement("li"), { textContent: "None." })] : notes.map(noteItem)));
+  } catch (e) {
+    if (mine !== loadNumber) return;
+    byId("notes-list").replaceChildren(Object.assign(document.createElement("li"), { textContent: `The notes could not be read: ${(e as Error).message}` }));
+  }
+}
+
+// A note given or withdrawn redraws the chart at once; a refusal says why and changes nothing on screen.
+async function act(path: string, body: unknown): Promise<boolean> {
+  const problem = byId("note-problem");
+  try {
+    await call<ChartNote>(path, { method: "POST", body });
+    problem.hidden = true;
+    await load();
+    return true;
+  } catch (e) {
+    problem.hidden = false;
+    problem.textContent = `Not saved: ${(e as Error).message}`;
+    return false;
+  }
+}
+
+function wireNoteForm(): void {
+  const form = byId<HTMLFormElement>("note-form");
+  form.hidden = !canNote();
+  form.addEventListener("submit", async e => {
+    e.preventDefault();
+    const field = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value;
+    const saved = await act(notesPath(), {
+      kind: field("kind"),
+      from: field("from"),
+      to: field("to") === "" ? null : field("to"),
+      period: field("scope") === "this" ? period : null,
+      reason: field("reason"),
+    });
+    if (saved) form.reset();
+  });
 }
 
 // Pushes come in bursts (a batch of events touches a measure several times): one reload per burst.
@@ -261,6 +356,7 @@ async function main(): Promise<void> {
   period = params.get("period") ?? "month";
   settle();
   fillKey();
+  wireNoteForm();
   const load0 = load();
 
   const connection = buildHub();
