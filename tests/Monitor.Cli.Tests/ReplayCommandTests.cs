@@ -73,7 +73,8 @@ public sealed class ReplayCommandTests : IAsyncLifetime
     [Fact]
     public async Task Unreadable_lines_are_numbered_as_the_file_reads_across_blocks_and_line_endings()
     {
-        // Several megabytes of events of a force the command does not know (each counted as rejected, none sent),
+        // Several megabytes of events of a force the command does not know (sent anyway, as asked: each counted as
+        // rejected, none sent),
         // with every kind of line ending and blank line, and a few unreadable lines far past the first block.
         var text = new StringBuilder("\uFEFF");
         string[] endings = ["\n", "\r\n", "\r"];
@@ -99,7 +100,7 @@ public sealed class ReplayCommandTests : IAsyncLifetime
         await File.WriteAllBytesAsync(file, [.. bytes]);
         Assert.True(new FileInfo(file).Length > 3 << 20, "the file spans several blocks");
 
-        var (exit, output, errors) = Replay(file);
+        var (exit, output, errors) = Replay(file, "--skip-bad-lines");
 
         Assert.Equal(MonitorCli.UsageError, exit);
         var expected = File.ReadLines(file)
@@ -285,6 +286,35 @@ public sealed class ReplayCommandTests : IAsyncLifetime
         Assert.Contains("retrying", errors, StringComparison.Ordinal);
         Assert.Single(_history);
         Assert.Contains("replayed 3 events: 3 as history", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_file_with_an_unreadable_line_or_an_unknown_force_is_refused_whole_before_anything_is_sent()
+    {
+        // Old crimes (history) and a recent one (live) around one broken line and two events of a force not configured.
+        var recent = EventJson.Serialize(new CrimeRecorded("k-live", "warwickshire", DateTimeOffset.UtcNow.AddDays(-1), "CR-live", "rugby", "shoplifting", []));
+        string[] lines = [Event(1, "warwickshire", "CR"), "{\"id\":\"half", Event(2, "atlantis", "CR"), recent, Event(3, "atlantis", "CR"), Event(4, "warwickshire", "CR")];
+        var file = Path.Combine(_directory, "bad-lines.ndjson");
+        await File.WriteAllLinesAsync(file, lines);
+
+        var (exit, output, errors) = Replay(file);
+
+        Assert.Equal(MonitorCli.UsageError, exit);
+        Assert.Empty(_events);
+        Assert.Empty(_history);
+        Assert.Empty(output);
+        Assert.Contains($"{file}:2: not valid JSON", errors, StringComparison.Ordinal);
+        Assert.Contains($"{file}:3: force 'atlantis' is not configured (2 events of it in the file)", errors, StringComparison.Ordinal);
+        Assert.Contains("replay: nothing was sent: 1 unreadable lines and 2 events of forces not configured; fix or remove them and replay again, or send the rest with --skip-bad-lines", errors, StringComparison.Ordinal);
+
+        // Asked to, it sends the rest and says what it left out.
+        var (sent, summary, _) = Replay(file, "--skip-bad-lines");
+
+        Assert.Equal(MonitorCli.UsageError, sent);
+        Assert.Single(_events);
+        Assert.NotEmpty(_history);
+        Assert.Contains("replayed 5 events: 2 as history", summary, StringComparison.Ordinal);
+        Assert.Contains("1 live (1 accepted, 0 duplicates, 2 rejected); 1 unreadable lines", summary, StringComparison.Ordinal);
     }
 
     /// <summary>A file of three crimes recorded long ago: all history, posted to /api/history only.</summary>

@@ -22,19 +22,30 @@ public sealed class ReplayCommand : ICommand
 
     public string Name => "replay";
 
-    public string Summary => "backfill a server from an NDJSON file of events: replay FILE --server URL --api-key KEY [--live-days 6]";
+    public string Summary => "backfill a server from an NDJSON file of events: replay FILE --server URL --api-key KEY [--live-days 6] [--skip-bad-lines]";
 
     public int Run(IReadOnlyList<string> args, CommandIo io)
     {
         var liveDays = 6.0;
+        var skipBadLines = false;
         var line = FeedFileCommandLine.Parse(
             args,
             io,
             Name,
-            "monitor replay FILE --server URL [--api-key KEY] [--live-days 0..6]",
-            ["usage: monitor replay FILE --server URL --api-key FEED_KEY (or $MONITOR_FEED_KEY) [--live-days 0..6] [--config DIR]"],
+            "monitor replay FILE --server URL [--api-key KEY] [--live-days 0..6] [--skip-bad-lines]",
+            [
+                "usage: monitor replay FILE --server URL --api-key FEED_KEY (or $MONITOR_FEED_KEY) [--live-days 0..6] [--skip-bad-lines] [--config DIR]",
+                "A file with a line that cannot be read, or an event of a force not configured, is refused whole, before",
+                "anything is sent; --skip-bad-lines sends the rest and counts those lines as unreadable or rejected.",
+            ],
             ownOption: i =>
             {
+                if (args[i] == "--skip-bad-lines")
+                {
+                    skipBadLines = true;
+                    return new OwnOption(1);
+                }
+
                 if (args[i] != "--live-days")
                 {
                     return OwnOption.NotMine;
@@ -59,7 +70,7 @@ public sealed class ReplayCommand : ICommand
         using var http = line.CreateClient();
         // Batches are posted while the file is still being read: both may report, so the error stream is shared safely.
         var shared = io with { Error = TextWriter.Synchronized(io.Error) };
-        return new Replay(line.File, line.Forces, LiveHorizon(DateTimeOffset.UtcNow, liveDays), http, new Credentials(line.FeedKey), shared).RunAsync().GetAwaiter().GetResult();
+        return new Replay(line.File, line.Forces, LiveHorizon(DateTimeOffset.UtcNow, liveDays), http, new Credentials(line.FeedKey), shared, skipBadLines).RunAsync().GetAwaiter().GetResult();
     }
 
     /// <summary>
@@ -78,7 +89,7 @@ public sealed class ReplayCommand : ICommand
     /// <summary>Events and history both go in under the force's feed key (history needs one limited to no event type).</summary>
     private sealed record Credentials(string? FeedKey);
 
-    private sealed class Replay(string file, ForceCatalog forces, DateTimeOffset liveFrom, HttpClient http, Credentials credentials, CommandIo io)
+    private sealed class Replay(string file, ForceCatalog forces, DateTimeOffset liveFrom, HttpClient http, Credentials credentials, CommandIo io, bool skipBadLines)
     {
         // The server keeps a bounded history (SeriesRetention, as `simulate --backfill` posts it): periods it would
         // prune at once are neither counted nor sent. Counted back from a day before this machine's clock, so a
@@ -89,6 +100,9 @@ public sealed class ReplayCommand : ICommand
         private readonly HistoryClient _client = new(http, credentials.FeedKey, io, "replay");
         private readonly EventFileReader _reader = new(file);
         private long _accepted, _duplicates, _rejected, _invalid, _historic, _posted;
+
+        // Events of forces the configuration does not know, by force: how many, and the line of the first.
+        private readonly Dictionary<string, (long Count, long FirstLine)> _unknownForces = new(StringComparer.Ordinal);
 
         public async Task<int> RunAsync()
         {
@@ -120,6 +134,16 @@ public sealed class ReplayCommand : ICommand
                             }
 
                             continue;
+                        }
+
+                        if (forces.Find(e.Force) is null)
+                        {
+                            var (count, first) = _unknownForces.GetValueOrDefault(e.Force, (0, number));
+                            _unknownForces[e.Force] = (count + 1, first);
+                            if (!skipBadLines)
+                            {
+                                continue;
+                            }
                         }
 
                         var group = GroupOf(e);
@@ -162,6 +186,21 @@ public sealed class ReplayCommand : ICommand
                         }
                     }
                 }
+            }
+
+            // Bad input changes nothing: nothing has been sent yet, and a file with bad lines is refused whole
+            // unless the caller chose to send the rest.
+            if (!skipBadLines && (_invalid > 0 || _unknownForces.Count > 0))
+            {
+                foreach (var (force, (count, first)) in _unknownForces)
+                {
+                    await io.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"replay: {file}:{first}: force '{force}' is not configured ({count:N0} events of it in the file)"));
+                }
+
+                await io.Error.WriteLineAsync(string.Create(
+                    CultureInfo.InvariantCulture,
+                    $"replay: nothing was sent: {_invalid:N0} unreadable lines and {_unknownForces.Values.Sum(f => f.Count):N0} events of forces not configured; fix or remove them and replay again, or send the rest with --skip-bad-lines"));
+                return MonitorCli.UsageError;
             }
 
             // The rest is live: posted in file order on a few lanes at once, while the history is added up and
