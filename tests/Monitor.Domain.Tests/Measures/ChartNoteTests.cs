@@ -1,6 +1,7 @@
 using Monitor.Domain.Measures;
 using Monitor.Domain.Periods;
 using Monitor.Domain.Spc;
+using static Monitor.Domain.Tests.Measures.DailyCrimes;
 
 namespace Monitor.Domain.Tests.Measures;
 
@@ -10,13 +11,6 @@ namespace Monitor.Domain.Tests.Measures;
 /// </summary>
 public sealed class ChartNoteTests
 {
-    private static readonly PeriodCalendar Calendar = new(TimeZoneInfo.FindSystemTimeZoneById("Europe/London"));
-
-    private static readonly MeasureDefinition Crimes = new(
-        "total-recorded-crime", "Total recorded crime", "crimes", MeasureLevel.All, Aggregation.Count,
-        new FactFilter(FactKind.CrimeRecorded, null, null, null, null), null, null, false,
-        ImprovementDirection.Decrease, null, ChartKind.Xmr, [PeriodKind.Day, PeriodKind.Week, PeriodKind.Month]);
-
     // Winter, so that every day is 24 hours; a Monday, so that day 7 starts a week.
     private static readonly DateTimeOffset Day0 = new(2026, 1, 5, 0, 0, 0, TimeSpan.Zero);
 
@@ -175,18 +169,5 @@ public sealed class ChartNoteTests
         ChartNotes.Add([], Crimes, new ChartNoteDraft(kind, from, before, period, reason), "analyst", "supervisor", Now).Note
             ?? throw new InvalidOperationException("the test's note was refused");
 
-    private static MeasureSeries Series(int days, Func<int, int> count)
-    {
-        var series = new MeasureSeries(Crimes, Calendar, new SeriesRetention());
-        var fingerprint = 0UL;
-        for (var d = 0; d < days; d++)
-        {
-            for (var i = 0; i < count(d); i++)
-            {
-                series.Apply(++fingerprint, Day0.AddDays(d).AddMinutes(30 + i), new Contribution(1, 1));
-            }
-        }
-
-        return series;
-    }
+    private static MeasureSeries Series(int days, Func<int, int> count) => DailyCrimes.Series(Day0, days, count);
 }
