@@ -120,11 +120,138 @@ public sealed class RedisMeasureJournalTests(RedisServerFixture redis) : IClassF
     }
 
     [Fact]
+    public async Task Batches_of_both_formats_load_from_one_journal_and_only_the_switch_writes_the_fixed_width_one()
+    {
+        var fixedWidth = new RedisMeasureJournal(_connection, "journal-tests", compactBatches: false);
+        var batches = new[] { Batch(0, 3), Batch(3, 2), Extremes(), Batch(5, 1) };
+        await fixedWidth.AppendAsync(_key, batches[0]);
+        await _journal.AppendAsync(_key, batches[1]);
+        await fixedWidth.AppendAsync(_key, batches[2]);
+        await _journal.AppendAsync(_key, batches[3]);
+
+        var stored = await _journal.LoadAsync(_key);
+
+        Assert.Equal(batches.Length, stored.Tail.Count);
+        for (var i = 0; i < batches.Length; i++)
+        {
+            AssertSame(batches[i], stored.Tail[i]);
+        }
+
+        var raw = await _connection.GetDatabase().ListRangeAsync(_journal.Keys(_key).Journal);
+        Assert.Equal(new byte[] { 1, 2, 1, 2 }, raw.Select(b => ((byte[])b!)[0]));
+    }
+
+    [Fact]
+    public void A_compact_batch_is_encoded_byte_for_byte_as_documented()
+    {
+        // Two facts a second apart, at whole seconds: unit 2, the first instant from zero, the second as +1.
+        var first = 639_000_000_000_000_000L;
+        var batch = new MeasureBatch
+        {
+            Fingerprints = [0x0102030405060708, 0xFFFFFFFFFFFFFFFF],
+            AtUtcTicks = [first, first + TimeSpan.TicksPerSecond],
+            Sums = [1, 1.5],
+            Counts = [1, -1],
+        };
+
+        var bytes = MeasureJournalEncoding.EncodeBatch(batch);
+
+        var seconds = first / TimeSpan.TicksPerSecond;
+        Assert.Equal(
+            Convert.FromHexString(
+                "02" + "02" + "02"
+                + "0807060504030201" + "FFFFFFFFFFFFFFFF"
+                + Leb128((ulong)seconds << 1) + "02"
+                + "04" + "01" + "000000000000F83F"
+                + "02" + "01"),
+            bytes);
+        AssertSame(batch, MeasureJournalEncoding.DecodeBatch(bytes));
+    }
+
+    [Fact]
+    public void A_compact_batch_is_about_a_third_of_the_fixed_width_one_for_facts_as_the_feeds_send_them()
+    {
+        // A fact round as ingest makes one: events stamped to the second, a few seconds apart, counting 1 each.
+        var batch = new MeasureBatch
+        {
+            Fingerprints = [.. Enumerable.Range(0, 500).Select(i => (ulong)i * 0x9E3779B97F4A7C15)],
+            AtUtcTicks = [.. Enumerable.Range(0, 500).Select(i => 639_000_000_000_000_000 + (i * 7 % 300 * TimeSpan.TicksPerSecond))],
+            Sums = [.. Enumerable.Range(0, 500).Select(i => (double)(i % 2))],
+            Counts = [.. Enumerable.Repeat(1L, 500)],
+        };
+
+        var compact = MeasureJournalEncoding.EncodeBatch(batch);
+        var fixedWidth = MeasureJournalEncoding.EncodeBatch(batch, compact: false);
+
+        Assert.InRange(compact.Length, 500 * 11, 500 * 13);
+        Assert.Equal(5 + (500 * 32), fixedWidth.Length);
+        AssertSame(batch, MeasureJournalEncoding.DecodeBatch(compact));
+        AssertSame(batch, MeasureJournalEncoding.DecodeBatch(fixedWidth));
+    }
+
+    [Fact]
+    public void Every_batch_comes_back_bit_for_bit_in_both_formats()
+    {
+        // Seeded: instants of every unit and none, wrapping differences, sums that are whole, huge, negative zero,
+        // NaN, infinite or fractional, counts of any sign.
+        var random = new Random(2017);
+        long[] ticks = [0, 1, -1, long.MinValue, long.MaxValue, TimeSpan.TicksPerSecond, TimeSpan.TicksPerMillisecond, 639_000_000_000_000_000];
+        double[] sums = [0, -0.0, 1, -1, 1L << 52, -(1L << 52), (1L << 52) + 2, 1L << 53, 0.5, double.NaN, double.PositiveInfinity, double.NegativeInfinity, double.Epsilon, double.MaxValue, double.MinValue];
+        for (var round = 0; round < 2_000; round++)
+        {
+            var n = random.Next(0, 40);
+            var unit = random.Next(4) switch { 0 => 1, 1 => TimeSpan.TicksPerMillisecond, _ => TimeSpan.TicksPerSecond };
+            var batch = new MeasureBatch
+            {
+                Fingerprints = [.. Enumerable.Range(0, n).Select(_ => (ulong)random.NextInt64() ^ ((ulong)random.Next(2) << 63))],
+                AtUtcTicks = [.. Enumerable.Range(0, n).Select(_ => random.Next(8) == 0 ? ticks[random.Next(ticks.Length)] : random.NextInt64(0, 3_000_000_000_000_000_000 / unit) * unit)],
+                Sums = [.. Enumerable.Range(0, n).Select(_ => random.Next(3) == 0 ? sums[random.Next(sums.Length)] : random.Next(2) == 0 ? random.Next(-1_000, 100_000) : random.NextDouble() * 1e6)],
+                Counts = [.. Enumerable.Range(0, n).Select(_ => random.Next(4) == 0 ? random.NextInt64(long.MinValue, long.MaxValue) : random.Next(0, 3))],
+            };
+
+            AssertSame(batch, MeasureJournalEncoding.DecodeBatch(MeasureJournalEncoding.EncodeBatch(batch)));
+            AssertSame(batch, MeasureJournalEncoding.DecodeBatch(MeasureJournalEncoding.EncodeBatch(batch, compact: false)));
+        }
+    }
+
+    [Fact]
+    public void A_compact_batch_cut_short_lengthened_or_malformed_is_refused_not_misread()
+    {
+        var bytes = MeasureJournalEncoding.EncodeBatch(Batch(0, 5));
+
+        for (var length = 0; length < bytes.Length; length++)
+        {
+            Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch(bytes.AsSpan(0, length)));
+        }
+
+        Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch([.. bytes, 0]));
+
+        var unit = (byte[])bytes.Clone();
+        unit[2] = 3;
+        Assert.Contains("instant unit 3", Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch(unit)).Message, StringComparison.Ordinal);
+
+        // A count of facts more than the bytes could hold; varints that run past 64 bits, by an eleventh byte or by
+        // bits of the tenth above the 64th; the longest varint that fits (long.MinValue's difference) is read.
+        Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch([2, 0xFF, 0x01, 2, .. new byte[100]]));
+        byte[] fact = [2, 1, 0, .. new byte[8]];
+        foreach (byte[] instant in (byte[][])[[.. Enumerable.Repeat((byte)0xFF, 10), 0x01], [.. Enumerable.Repeat((byte)0xFF, 9), 0x02]])
+        {
+            Assert.Contains(
+                "longer than 64 bits",
+                Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch([.. fact, .. instant, 0, 0])).Message,
+                StringComparison.Ordinal);
+        }
+
+        var longest = MeasureJournalEncoding.DecodeBatch([.. fact, .. Enumerable.Repeat((byte)0xFF, 9), 0x01, 0, 0]);
+        Assert.Equal(long.MinValue, longest.AtUtcTicks[0]);
+    }
+
+    [Fact]
     public void A_batch_is_encoded_byte_for_byte_as_documented()
     {
         var batch = new MeasureBatch { Fingerprints = [0x0102030405060708], AtUtcTicks = [0x1112131415161718], Sums = [1.5], Counts = [2] };
 
-        var bytes = MeasureJournalEncoding.EncodeBatch(batch);
+        var bytes = MeasureJournalEncoding.EncodeBatch(batch, compact: false);
 
         Assert.Equal(
             Convert.FromHexString("01" + "01000000" + "0807060504030201" + "1817161514131211" + "000000000000F83F" + "0200000000000000"),
@@ -183,8 +310,10 @@ public sealed class RedisMeasureJournalTests(RedisServerFixture redis) : IClassF
         var snapshot = MeasureJournalEncoding.EncodeSnapshot(Snapshot());
 
         var wrongFormat = (byte[])batch.Clone();
-        wrongFormat[0] = 2;
-        Assert.Contains("format 2", Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch(wrongFormat)).Message, StringComparison.Ordinal);
+        wrongFormat[0] = 3;
+        Assert.Contains("format 3; this build reads formats 1 to 2", Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch(wrongFormat)).Message, StringComparison.Ordinal);
+        var fixedWidth = MeasureJournalEncoding.EncodeBatch(Batch(0, 2), compact: false);
+        Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch(fixedWidth.AsSpan(0, fixedWidth.Length - 1)));
         Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch(batch.AsSpan(0, batch.Length - 1)));
         Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeBatch([.. batch, 0]));
         Assert.Throws<InvalidDataException>(() => MeasureJournalEncoding.DecodeSnapshot(snapshot.AsSpan(0, snapshot.Length - 3)));
@@ -236,6 +365,18 @@ public sealed class RedisMeasureJournalTests(RedisServerFixture redis) : IClassF
             new KindBuckets(PeriodKind.Month, [new PeriodBucket(long.MaxValue, new Bucket(1e-300, 1))]),
         ],
         [new DayFingerprints(100, [1, 2, ulong.MaxValue]), new DayFingerprints(200, [])]);
+
+    private static string Leb128(ulong value)
+    {
+        var bytes = new List<byte>();
+        for (; value >= 0x80; value >>= 7)
+        {
+            bytes.Add((byte)(value | 0x80));
+        }
+
+        bytes.Add((byte)value);
+        return Convert.ToHexString([.. bytes]);
+    }
 
     // Bit for bit: NaN and -0.0 must come back as they went in.
     private static void AssertSame(MeasureBatch expected, MeasureBatch actual)

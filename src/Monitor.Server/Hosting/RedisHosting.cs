@@ -74,7 +74,7 @@ public static class RedisHosting
             shared.ChannelPrefix = BackplanePrefix(options.Orleans.ServiceId);
             return ConnectionMultiplexer.Connect(shared);
         });
-        services.AddSingleton<IMeasureJournal>(sp => new RedisMeasureJournal(sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId));
+        services.AddSingleton<IMeasureJournal>(sp => new RedisMeasureJournal(sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId, compactBatches: options.CompactRecords));
         services.AddSingleton<IRecordStore>(sp => new RedisRecordStore(
             sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId, compactRecords: options.CompactRecords));
 

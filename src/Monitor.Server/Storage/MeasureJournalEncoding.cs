@@ -6,12 +6,18 @@ using Monitor.Domain.Spc;
 namespace Monitor.Server.Storage;
 
 /// <summary>
-/// The bytes a measure's journal batches and snapshots are stored as. Little-endian, fixed width, a format
-/// byte first so a later format can be read beside this one. Fixed width keeps reading a plain walk with
-/// no parser state; a fact costs 32 bytes however it is counted.
+/// The bytes a measure's journal batches and snapshots are stored as. Little-endian, a format byte first so a
+/// later format can be read beside an earlier one. Snapshots are fixed width (a plain walk with no parser state);
+/// batches, written for every fact round and about half of what the monitor writes to Redis, are varints where a
+/// fact's fields are small: about 12 bytes a fact instead of 32 (docs/architecture.md, "Measure journals").
 /// </summary>
 /// <remarks>
-/// Batch, format 1: <c>[1][n:int32] [fingerprint:uint64]×n [atUtcTicks:int64]×n [sum:float64]×n [count:int64]×n</c>.
+/// Batch, format 1 (written by builds before 2026-11-27, and with <c>Monitor:CompactRecords</c> false):
+/// <c>[1][n:int32] [fingerprint:uint64]×n [atUtcTicks:int64]×n [sum:float64]×n [count:int64]×n</c>.
+/// Batch, format 2: <c>[2][n:varint][unit:uint8] [fingerprint:uint64]×n [at:zigzag varint]×n [sum]×n [count:zigzag varint]×n</c>:
+/// unit 0, 1 or 2 says the instants are whole ticks, milliseconds or seconds, and each <c>at</c> is the instant in
+/// that unit less the one before (the first less zero); a sum is <c>[zigzag(whole) &lt;&lt; 1:varint]</c> when it is
+/// a whole number of magnitude at most 2^52 (and not -0.0), else <c>[1:varint][sum:float64]</c>. Varints are LEB128.
 /// Snapshot, format 1: <c>[1][version:int64][kinds:uint8] ([kind:uint8][buckets:int32] ([startUtcTicks:int64][sum:float64][count:int64])×buckets)×kinds
 /// [days:int32] ([dayStartUtcTicks:int64][fingerprints:int32] [fingerprint:uint64]×fingerprints)×days</c>.
 /// Snapshot, format 2: format 1's fields, then the phases carried across each kind's window
@@ -21,10 +27,15 @@ namespace Monitor.Server.Storage;
 public static class MeasureJournalEncoding
 {
     public const byte BatchFormat = 1;
+    public const byte CompactBatchFormat = 2;
     public const byte SnapshotFormat = 1;
     public const byte SnapshotWithCarriedFormat = 2;
 
-    public static byte[] EncodeBatch(MeasureBatch batch)
+    /// <summary>
+    /// The batch's bytes: format 2 (varints), or with <paramref name="compact"/> false format 1, which builds
+    /// before 2026-11-27 read (the same switch as the records', docs/operations.md, "Upgrading").
+    /// </summary>
+    public static byte[] EncodeBatch(MeasureBatch batch, bool compact = true)
     {
         var n = batch.Length;
         if (batch.AtUtcTicks.Length != n || batch.Sums.Length != n || batch.Counts.Length != n)
@@ -32,6 +43,20 @@ public static class MeasureJournalEncoding
             throw new ArgumentException("A batch's columns must all have one entry per fact.", nameof(batch));
         }
 
+        return compact ? EncodeCompactBatch(batch) : EncodeFixedBatch(batch);
+    }
+
+    public static MeasureBatch DecodeBatch(ReadOnlySpan<byte> bytes)
+    {
+        var reader = new Reader(bytes);
+        return reader.Format(BatchFormat, CompactBatchFormat, "journal batch") == BatchFormat
+            ? DecodeFixedBatch(ref reader)
+            : DecodeCompactBatch(ref reader);
+    }
+
+    private static byte[] EncodeFixedBatch(MeasureBatch batch)
+    {
+        var n = batch.Length;
         var bytes = new byte[1 + 4 + (n * 32)];
         var writer = new Writer(bytes);
         writer.Byte(BatchFormat);
@@ -60,10 +85,8 @@ public static class MeasureJournalEncoding
         return bytes;
     }
 
-    public static MeasureBatch DecodeBatch(ReadOnlySpan<byte> bytes)
+    private static MeasureBatch DecodeFixedBatch(ref Reader reader)
     {
-        var reader = new Reader(bytes);
-        reader.Format(BatchFormat, "journal batch");
         var n = reader.Count(32);
         var fingerprints = new ulong[n];
         var ticks = new long[n];
@@ -92,6 +115,141 @@ public static class MeasureJournalEncoding
         reader.End();
         return new MeasureBatch { Fingerprints = fingerprints, AtUtcTicks = ticks, Sums = sums, Counts = counts };
     }
+
+    private static byte[] EncodeCompactBatch(MeasureBatch batch)
+    {
+        var n = batch.Length;
+        var unit = TickUnit(batch.AtUtcTicks);
+
+        // At most: the header, and a fact's fingerprint, three full varints and a double.
+        var most = 1 + 5 + 1 + (n * (8 + 10 + 10 + 8 + 10));
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(most);
+        try
+        {
+            var writer = new Writer(buffer);
+            writer.Byte(CompactBatchFormat);
+            writer.VarUInt((uint)n);
+            writer.Byte(unit);
+            foreach (var fingerprint in batch.Fingerprints)
+            {
+                writer.UInt64(fingerprint);
+            }
+
+            // Each instant as its difference from the one before (the first from zero), in the unit every one of
+            // them is a whole number of. Wrapping arithmetic both ways, so any long comes back exact.
+            var divisor = TicksPer(unit);
+            var previous = 0L;
+            foreach (var ticks in batch.AtUtcTicks)
+            {
+                var scaled = ticks / divisor;
+                writer.VarInt(unchecked(scaled - previous));
+                previous = scaled;
+            }
+
+            foreach (var sum in batch.Sums)
+            {
+                if (IsSmallWhole(sum))
+                {
+                    writer.VarUInt(ZigZag((long)sum) << 1);
+                }
+                else
+                {
+                    writer.VarUInt(1);
+                    writer.Double(sum);
+                }
+            }
+
+            foreach (var count in batch.Counts)
+            {
+                writer.VarInt(count);
+            }
+
+            return buffer.AsSpan(0, writer.Written).ToArray();
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static MeasureBatch DecodeCompactBatch(ref Reader reader)
+    {
+        // A fact takes at least 11 bytes: its fingerprint and three one-byte varints.
+        var n = reader.VarCount(11);
+        var unit = reader.Byte();
+        if (unit > SecondsUnit)
+        {
+            throw new InvalidDataException($"Stored journal batch names instant unit {unit}, which does not exist.");
+        }
+
+        var divisor = TicksPer(unit);
+        var fingerprints = new ulong[n];
+        var ticks = new long[n];
+        var sums = new double[n];
+        var counts = new long[n];
+        for (var i = 0; i < n; i++)
+        {
+            fingerprints[i] = reader.UInt64();
+        }
+
+        var previous = 0L;
+        for (var i = 0; i < n; i++)
+        {
+            previous = unchecked(previous + reader.VarInt());
+            ticks[i] = unchecked(previous * divisor);
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            var tag = reader.VarUInt();
+            sums[i] = (tag & 1) == 0 ? UnZigZag(tag >> 1) : tag == 1 ? reader.Double() : throw new InvalidDataException($"Stored journal batch has sum tag {tag}, which does not exist.");
+        }
+
+        for (var i = 0; i < n; i++)
+        {
+            counts[i] = reader.VarInt();
+        }
+
+        reader.End();
+        return new MeasureBatch { Fingerprints = fingerprints, AtUtcTicks = ticks, Sums = sums, Counts = counts };
+    }
+
+    private const byte TicksUnit = 0;
+    private const byte MillisecondsUnit = 1;
+    private const byte SecondsUnit = 2;
+
+    /// <summary>The coarsest unit every instant is a whole number of: events are stamped to the second or the millisecond.</summary>
+    private static byte TickUnit(long[] ticks)
+    {
+        var unit = SecondsUnit;
+        foreach (var t in ticks)
+        {
+            while (unit > TicksUnit && t % TicksPer(unit) != 0)
+            {
+                unit--;
+            }
+        }
+
+        return unit;
+    }
+
+    private static long TicksPer(byte unit) => unit switch
+    {
+        SecondsUnit => TimeSpan.TicksPerSecond,
+        MillisecondsUnit => TimeSpan.TicksPerMillisecond,
+        _ => 1,
+    };
+
+    /// <summary>
+    /// A sum kept as a varint: a whole number a double holds exactly, and not -0.0 (which would come back as 0.0).
+    /// Counts and yes-or-no measures add 0 or 1; a time or a mean of minutes goes as its double.
+    /// </summary>
+    private static bool IsSmallWhole(double sum) =>
+        Math.Abs(sum) <= (1L << 52) && Math.Floor(sum) == sum && !(sum == 0 && double.IsNegative(sum));
+
+    private static ulong ZigZag(long value) => (ulong)((value << 1) ^ (value >> 63));
+
+    private static long UnZigZag(ulong value) => (long)(value >> 1) ^ -(long)(value & 1);
 
     public static byte[] EncodeSnapshot(MeasureSeriesSnapshot snapshot)
     {
@@ -223,6 +381,21 @@ public static class MeasureJournalEncoding
 
         public void Bytes(ReadOnlySpan<byte> value) => value.CopyTo(Take(value.Length));
 
+        public void VarUInt(ulong value)
+        {
+            while (value >= 0x80)
+            {
+                _bytes[_at++] = (byte)(value | 0x80);
+                value >>= 7;
+            }
+
+            _bytes[_at++] = (byte)value;
+        }
+
+        public void VarInt(long value) => VarUInt(ZigZag(value));
+
+        public readonly int Written => _at;
+
         // The size is computed up front; a mismatch is a bug in this class, never a property of the data.
         public readonly void End()
         {
@@ -278,6 +451,37 @@ public static class MeasureJournalEncoding
 
             return count;
         }
+
+        /// <summary>A varint count of items of at least <paramref name="itemSize"/> bytes each, checked against what is left.</summary>
+        public int VarCount(int itemSize)
+        {
+            var count = VarUInt();
+            if (count > int.MaxValue || (long)count * itemSize > _bytes.Length - _at)
+            {
+                throw new InvalidDataException($"Stored data claims {count} items but holds {_bytes.Length - _at} bytes more.");
+            }
+
+            return (int)count;
+        }
+
+        public ulong VarUInt()
+        {
+            var value = 0UL;
+            for (var shift = 0; shift < 64; shift += 7)
+            {
+                var b = Byte();
+                value |= (ulong)(b & 0x7F) << shift;
+                if (b < 0x80)
+                {
+                    // The tenth byte may carry only the top bit; anything more would not fit in 64.
+                    return shift == 63 && b > 1 ? throw new InvalidDataException("Stored data has a varint longer than 64 bits.") : value;
+                }
+            }
+
+            throw new InvalidDataException("Stored data has a varint longer than 64 bits.");
+        }
+
+        public long VarInt() => UnZigZag(VarUInt());
 
         public long Int64() => BinaryPrimitives.ReadInt64LittleEndian(Take(8));
 

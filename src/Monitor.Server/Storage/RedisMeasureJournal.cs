@@ -9,9 +9,10 @@ namespace Monitor.Server.Storage;
 /// Measure journals in Redis. Per grain, two keys sharing one hash tag (so they live on one Redis Cluster slot
 /// and one MULTI can touch both): a list <c>monitor:{service/grainKey}:journal</c> of encoded batches, oldest
 /// first, and a string <c>monitor:{service/grainKey}:snapshot</c>. Every write is awaited until Redis answered,
-/// so a batch is in Redis before the grain counts it as stored.
+/// so a batch is in Redis before the grain counts it as stored. Batches are written in the compact format unless
+/// <paramref name="compactBatches"/> is false (for a roll from a build that reads only the fixed-width one); both are read.
 /// </summary>
-public sealed class RedisMeasureJournal(IConnectionMultiplexer redis, string serviceId) : IMeasureJournal
+public sealed class RedisMeasureJournal(IConnectionMultiplexer redis, string serviceId, bool compactBatches = true) : IMeasureJournal
 {
     public bool IsDurable => true;
 
@@ -41,7 +42,7 @@ public sealed class RedisMeasureJournal(IConnectionMultiplexer redis, string ser
         var (journalKey, _) = Keys(grainKey);
         try
         {
-            await redis.GetDatabase().ListRightPushAsync(journalKey, MeasureJournalEncoding.EncodeBatch(counted));
+            await redis.GetDatabase().ListRightPushAsync(journalKey, MeasureJournalEncoding.EncodeBatch(counted, compactBatches));
         }
         catch (Exception e) when (IsRedisFailure(e))
         {
