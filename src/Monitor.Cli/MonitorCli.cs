@@ -43,9 +43,16 @@ public static class MonitorCli
             stderr.WriteLine($"monitor: unknown command '{args[0]}' (try: {string.Join(", ", Commands.Select(c => c.Name))})");
             return UsageError;
         }
+        var commandArgs = args.Skip(1).ToList();
+        if (GivenTwice(command, commandArgs) is { } twice)
+        {
+            stderr.WriteLine($"monitor {command.Name}: {twice} is given twice; give it once");
+            return UsageError;
+        }
+
         try
         {
-            return command.Run(args.Skip(1).ToList(), io);
+            return command.Run(commandArgs, io);
         }
 #pragma warning disable CA1031 // The last guard of the process: a defect is reported in one line, never as a stack trace.
         catch (Exception e)
@@ -54,6 +61,21 @@ public static class MonitorCli
             stderr.WriteLine($"monitor {command.Name}: internal error: {e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}");
             return InternalError;
         }
+    }
+
+    /// <summary>The first option (<c>--name</c>) given twice that the command does not take repeatedly, if any.</summary>
+    private static string? GivenTwice(ICommand command, List<string> args)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var arg in args)
+        {
+            if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Length > 2 && !command.Repeatable.Contains(arg) && !seen.Add(arg))
+            {
+                return arg;
+            }
+        }
+
+        return null;
     }
 
     private static void WriteUsage(TextWriter writer)

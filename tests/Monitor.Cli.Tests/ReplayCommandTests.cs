@@ -258,7 +258,7 @@ public sealed class ReplayCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_server_that_refuses_the_history_stops_the_replay_with_exit_3_saying_what_it_answered()
     {
-        var (exit, _, errors) = Replay(await OldCrimesAsync(), "--api-key", "mfk_refused");
+        var (exit, _, errors) = ReplayWithKey(await OldCrimesAsync(), "mfk_refused");
 
         Assert.Equal(MonitorCli.Refused, exit);
         Assert.Contains("/api/history answered 401", errors, StringComparison.Ordinal);
@@ -279,7 +279,7 @@ public sealed class ReplayCommandTests : IAsyncLifetime
     [Fact]
     public async Task A_rate_limited_history_post_is_sent_again_and_loaded_once()
     {
-        var (exit, output, errors) = Replay(await OldCrimesAsync(), "--api-key", "mfk_busy");
+        var (exit, output, errors) = ReplayWithKey(await OldCrimesAsync(), "mfk_busy");
 
         Assert.True(exit == 0, errors);
         Assert.Contains("/api/history answered 429", errors, StringComparison.Ordinal);
@@ -325,11 +325,13 @@ public sealed class ReplayCommandTests : IAsyncLifetime
         return file;
     }
 
-    private (int Exit, string Output, string Errors) Replay(string file, params string[] more)
+    private (int Exit, string Output, string Errors) Replay(string file, params string[] more) => ReplayWithKey(file, "mfk_test", more);
+
+    private (int Exit, string Output, string Errors) ReplayWithKey(string file, string feedKey, params string[] more)
     {
         var output = new StringWriter();
         var errors = new StringWriter();
-        var exit = MonitorCli.Run(["replay", file, "--server", _url, "--api-key", "mfk_test", .. more], TextReader.Null, output, errors);
+        var exit = MonitorCli.Run(["replay", file, "--server", _url, "--api-key", feedKey, .. more], TextReader.Null, output, errors);
         return (exit, output.ToString(), errors.ToString());
     }
 }

@@ -18,6 +18,9 @@ public sealed class ChartCommand : ICommand
         {
             switch (args[i])
             {
+                case "--input" or "-i" when input is not null:
+                    // -i and --input are one option; the command line refuses --input twice, this catches the mix.
+                    return Fail(io, "--input is given twice; give it once");
                 case "--input" or "-i" when i + 1 < args.Count:
                     input = args[++i];
                     break;

@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace Monitor.Cli.Commands;
 
 /// <summary>The standard streams a command uses, so tests run commands in-process.</summary>
@@ -9,6 +11,12 @@ public interface ICommand
     string Name { get; }
 
     string Summary { get; }
+
+    /// <summary>
+    /// The options that may be given more than once (each adds); any other given twice is refused before the
+    /// command runs, rather than the last silently winning over the first.
+    /// </summary>
+    IReadOnlySet<string> Repeatable => ImmutableSortedSet<string>.Empty;
 
     /// <summary>Runs with the arguments after the command name; returns the process exit code.</summary>
     int Run(IReadOnlyList<string> args, CommandIo io);

@@ -24,6 +24,9 @@ public sealed class SimulateCommand(TimeProvider time, TimeSpan firstRetryDelay)
 
     public string Name => "simulate";
 
+    /// <summary>Scenarios add up: each <c>--scenario</c> switches one on.</summary>
+    public IReadOnlySet<string> Repeatable { get; } = System.Collections.Immutable.ImmutableSortedSet.Create(StringComparer.Ordinal, "--scenario");
+
     public string Summary => "a seeded feed calibrated on the force's report, with scenarios: NDJSON to --out FILE or live to --post URL";
 
     public int Run(IReadOnlyList<string> args, CommandIo io)
