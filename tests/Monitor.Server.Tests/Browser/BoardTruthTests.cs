@@ -77,6 +77,42 @@ public sealed class BoardTruthTests(Chromium chromium)
     }
 
     [Fact]
+    public async Task A_tiles_last_change_is_when_its_figures_changed_never_when_a_snapshot_was_taken()
+    {
+        // After the clocks went back (GMT = UTC), and before today's real date (see the test above).
+        var evening = new DateTimeOffset(2026, 10, 31, 23, 50, 0, TimeSpan.Zero);
+        await using var app = new BoardPortBoundApp(FreePort.Next(), evening);
+        await using var browser = await chromium.OpenAsync(app.Address);
+        var feed = new MonitorApi(app.CreateFeedClient());
+        await feed.PostOk(Events.Array([Events.CallOffered("first-call", "999", app.Now.AddSeconds(-20)), Answered("first-call", app.Now.AddSeconds(-15))]));
+
+        await browser.Page.GotoAsync($"{app.Address}board?force=warwickshire&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        await Expect(browser.Page.Locator("#connection")).ToContainTextAsync("live", new() { Timeout = 30_000 });
+        var age = browser.Page.Locator("#tile-999 [data-role='age']");
+        var today = browser.Page.Locator("#tile-999 [data-role='service-today']");
+        await Expect(today).ToContainTextAsync("100.0%");
+
+        // Figures the board has only read in a snapshot: when they last changed is not known, so not said.
+        await Expect(age).ToContainTextAsync("● live");
+        await Expect(age).Not.ToContainTextAsync("last change");
+
+        // A caller rings at 23:51: pushed as it is counted, stamped with the server's time of counting.
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await feed.PostOk(Events.Array([Events.CallOffered("second-call", "999", app.Now)]));
+        await Expect(browser.Page.Locator("#tile-999 [data-role='waiting']")).ToHaveTextAsync("1", new() { Timeout = 10_000 });
+        await Expect(age).ToContainTextAsync("last change 23:51:00", new() { Timeout = 10_000 });
+
+        // Nothing changes; past midnight the board takes a fresh snapshot (its tiles show yesterday). The snapshot is
+        // built at 00:01 with the same figures: the last change is still 23:51.
+        app.Clock.Advance(TimeSpan.FromMinutes(10));
+        await Expect(today).ToContainTextAsync("no calls yet", new() { Timeout = 20_000 });
+        await Expect(browser.Page.Locator("#tile-999 [data-role='waiting']")).ToHaveTextAsync("1");
+        await Expect(age).ToContainTextAsync("last change 23:51:00");
+        await Expect(age).Not.ToContainTextAsync("00:01");
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task A_service_level_just_under_its_target_never_reads_as_the_target()
     {
         await using var app = new BoardPortBoundApp(FreePort.Next(), Morning);

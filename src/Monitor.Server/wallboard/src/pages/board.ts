@@ -27,6 +27,25 @@ let incidentsAsOf = 0;
 let signalling: MeasureSignalling[] = [];
 let warningLead: Record<string, number> = {};
 const alerts = new Map<string, Alert>();
+
+// When each item's figures last changed, as far as this board can know: the asOf of the push that brought them (the
+// server builds a push as it counts the change). A snapshot is built when it is asked for, so its asOf says nothing
+// of when its figures changed: one bringing what the board already holds keeps the earlier time, and one bringing
+// figures the board did not see change leaves the time unknown, and the tile's footer then names no last change.
+const lastChange = new Map<string, { content: string; at: number | null }>();
+
+function noteChange(item: string, content: string, asOf: string, by: "push" | "snapshot"): void {
+  if (lastChange.get(item)?.content === content) return;
+  lastChange.set(item, { content, at: by === "push" ? Date.parse(asOf) : null });
+}
+
+const noteTile = (t: MeasureTile, by: "push" | "snapshot") => noteChange(`tile:${t.area}/${t.measure}`, String(t.version), t.asOf, by);
+const noteQueue = (q: CallQueue, by: "push" | "snapshot") => noteChange(`queue:${q.channel}`, `${q.waiting}|${q.longestWaitingSince}`, q.asOf, by);
+const noteIncidents = (areaId: string, list: OpenIncident[], byGrade: Record<string, number>, asOf: string, by: "push" | "snapshot") =>
+  noteChange(`incidents:${areaId}`, JSON.stringify([list, byGrade]), asOf, by);
+
+/** The newest known change of the items a tile shows, or 0 when none is known. */
+const changedAt = (...items: string[]) => Math.max(0, ...items.map(i => lastChange.get(i)?.at ?? 0));
 let responseLimits: { cl: number | null; lcl: number | null; ucl: number | null } | null | "unavailable" = null;
 let status: BoardStatus | null = null;
 let connected = false;
@@ -93,7 +112,7 @@ function lineTile(channel: "999" | "101"): void {
           abandoned?.target != null ? " " : "", abandoned?.target != null ? against(abandonedTile?.today.value, abandoned.target, "lower") : null,
           el("span", { class: "muted" }, ` (${abandonedTile?.today.sum ?? 0} of ${abandonedTile?.today.n ?? 0})`))),
     ));
-  section.dataset.changedAt = String(Math.max(queue ? Date.parse(queue.asOf) : 0, tile ? Date.parse(tile.asOf) : 0));
+  section.dataset.changedAt = String(changedAt(`queue:${channel}`, ...(inTarget ? [`tile:${forceArea}/${inTarget.id}`] : [])));
 }
 
 // ---------------------------------------------------------------- emergency response
@@ -149,7 +168,7 @@ function emergencyTile(): void {
     openEmergencies > emergencies.length ? el("p", { class: "muted" }, `and ${openEmergencies - emergencies.length} more`) : null,
     others > 0 ? el("p", { class: "muted" }, `${others} priority incident${others === 1 ? "" : "s"} also open`) : null,
   ].filter((n): n is NonNullable<typeof n> => n !== null));
-  section.dataset.changedAt = String(Math.max(incidentsAsOf, mean ? Date.parse(mean.asOf) : 0));
+  section.dataset.changedAt = String(changedAt(`incidents:${area()}`, `tile:${area()}/response-emergency-time`));
 }
 
 // Clocks tick between renders: only the text and the state of each clock change, so nothing flickers.
@@ -373,6 +392,7 @@ function applyTiles(update: MeasureTile[]): void {
     const known = tiles.get(key);
     if (known && known.version >= tile.version) continue;
     tiles.set(key, tile);
+    noteTile(tile, "push");
     changed = true;
   }
   confirm();
@@ -383,6 +403,7 @@ function applyQueue(queue: CallQueue): void {
   const known = queues.get(queue.channel);
   if (known && Date.parse(known.asOf) > Date.parse(queue.asOf)) return;
   queues.set(queue.channel, queue);
+  noteQueue(queue, "push");
   confirm();
   lineTile(queue.channel === "101" ? "101" : "999");
 }
@@ -392,6 +413,7 @@ function applyIncidents(view: OpenIncidentsView): void {
   incidents = view.incidents;
   openByGrade = view.openByGrade;
   incidentsAsOf = Date.parse(view.asOf);
+  noteIncidents(view.area, view.incidents, view.openByGrade, view.asOf, "push");
   confirm();
   emergencyTile();
 }
@@ -469,12 +491,19 @@ async function subscribeTo(target: string, mine: number, heard: (() => void)[]):
   syncServerClock(snapshot.asOf);
   responseLimits = limits;
   tiles.clear();
-  for (const t of [...snapshot.tiles, ...(lines === snapshot ? [] : lines.tiles)]) tiles.set(`${t.area}/${t.measure}`, t);
+  for (const t of [...snapshot.tiles, ...(lines === snapshot ? [] : lines.tiles)]) {
+    tiles.set(`${t.area}/${t.measure}`, t);
+    noteTile(t, "snapshot");
+  }
   queues.clear();
-  for (const q of lines.queues) queues.set(q.channel, q);
+  for (const q of lines.queues) {
+    queues.set(q.channel, q);
+    noteQueue(q, "snapshot");
+  }
   incidents = snapshot.openIncidents;
   openByGrade = snapshot.openIncidentsByGrade;
   incidentsAsOf = Date.parse(snapshot.asOf);
+  noteIncidents(target, incidents, openByGrade, snapshot.asOf, "snapshot");
   signalling = snapshot.signalling;
   warningLead = snapshot.incidentWarningBeforeMinutes;
   alerts.clear();
