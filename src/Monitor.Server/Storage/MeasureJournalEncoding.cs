@@ -88,14 +88,10 @@ public static class MeasureJournalEncoding
     private static MeasureBatch DecodeFixedBatch(ref Reader reader)
     {
         var n = reader.Count(32);
-        var fingerprints = new ulong[n];
+        var fingerprints = ReadFingerprints(ref reader, n);
         var ticks = new long[n];
         var sums = new double[n];
         var counts = new long[n];
-        for (var i = 0; i < n; i++)
-        {
-            fingerprints[i] = reader.UInt64();
-        }
 
         for (var i = 0; i < n; i++)
         {
@@ -183,14 +179,10 @@ public static class MeasureJournalEncoding
         }
 
         var divisor = TicksPer(unit);
-        var fingerprints = new ulong[n];
+        var fingerprints = ReadFingerprints(ref reader, n);
         var ticks = new long[n];
         var sums = new double[n];
         var counts = new long[n];
-        for (var i = 0; i < n; i++)
-        {
-            fingerprints[i] = reader.UInt64();
-        }
 
         var previous = 0L;
         for (var i = 0; i < n; i++)
@@ -212,6 +204,18 @@ public static class MeasureJournalEncoding
 
         reader.End();
         return new MeasureBatch { Fingerprints = fingerprints, AtUtcTicks = ticks, Sums = sums, Counts = counts };
+    }
+
+    /// <summary>Both batch formats keep a fact's fingerprint, a hash, as its 8 bytes.</summary>
+    private static ulong[] ReadFingerprints(ref Reader reader, int n)
+    {
+        var fingerprints = new ulong[n];
+        for (var i = 0; i < n; i++)
+        {
+            fingerprints[i] = reader.UInt64();
+        }
+
+        return fingerprints;
     }
 
     private const byte TicksUnit = 0;
