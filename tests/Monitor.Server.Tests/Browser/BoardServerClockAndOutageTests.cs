@@ -62,6 +62,9 @@ public sealed class BoardServerClockAndOutageTests(Chromium chromium)
         var connection = browser.Page.Locator("#connection");
         await Expect(connection).ToContainTextAsync("live", new() { Timeout = 30_000 });
         await Expect(browser.Page.Locator("#banners [data-kind='connection']")).ToHaveCountAsync(0);
+        var age = browser.Page.Locator("#tile-999 [data-role='age']");
+        await new MonitorApi(first.CreateFeedClient()).PostOk(Events.Array([Events.CallOffered("before-outage", "999", first.Now)]));
+        await Expect(age).ToContainTextAsync("last change 09:30:00", new() { Timeout = 10_000 });
 
         // A marker the page keeps only as long as it is not reloaded.
         await browser.Page.EvaluateAsync("window.notReloaded = true");
@@ -90,8 +93,15 @@ public sealed class BoardServerClockAndOutageTests(Chromium chromium)
         // The board re-subscribed: what the new server counts reaches it.
         var waiting = browser.Page.Locator("#tile-999 [data-role='waiting']");
         await Expect(waiting).ToHaveTextAsync("0");
+
+        // The new server's figures changed while the board was away, at a time it cannot know: no last change is named
+        // (the snapshot's own time would be a claim it cannot make), until the next change is pushed.
+        await Expect(age).ToContainTextAsync("● live");
+        await Expect(age).Not.ToContainTextAsync("last change");
+        second.Clock.Advance(TimeSpan.FromMinutes(1));
         await new MonitorApi(second.CreateFeedClient()).PostOk(Events.Array([Events.CallOffered("after-restart", "999", second.Now.AddSeconds(-1))]));
         await Expect(waiting).ToHaveTextAsync("1", new() { Timeout = 10_000 });
+        await Expect(age).ToContainTextAsync("last change 09:31:00", new() { Timeout = 10_000 });
 
         browser.AssertNoErrors();
     }

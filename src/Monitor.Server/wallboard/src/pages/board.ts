@@ -31,12 +31,13 @@ const alerts = new Map<string, Alert>();
 // When each item's figures last changed, as far as this board can know: the asOf of the push that brought them (the
 // server builds a push as it counts the change). A snapshot is built when it is asked for, so its asOf says nothing
 // of when its figures changed: one bringing what the board already holds keeps the earlier time, and one bringing
-// figures the board did not see change leaves the time unknown, and the tile's footer then names no last change.
-const lastChange = new Map<string, { content: string; at: number | null }>();
+// figures the board did not see change leaves the time unknown, known only to be before the snapshot.
+const lastChange = new Map<string, { content: string; at: number | null; before: number }>();
 
 function noteChange(item: string, content: string, asOf: string, by: "push" | "snapshot"): void {
   if (lastChange.get(item)?.content === content) return;
-  lastChange.set(item, { content, at: by === "push" ? Date.parse(asOf) : null });
+  const at = Date.parse(asOf);
+  lastChange.set(item, { content, at: by === "push" ? at : null, before: at });
 }
 
 const noteTile = (t: MeasureTile, by: "push" | "snapshot") => noteChange(`tile:${t.area}/${t.measure}`, String(t.version), t.asOf, by);
@@ -44,8 +45,16 @@ const noteQueue = (q: CallQueue, by: "push" | "snapshot") => noteChange(`queue:$
 const noteIncidents = (areaId: string, list: OpenIncident[], byGrade: Record<string, number>, asOf: string, by: "push" | "snapshot") =>
   noteChange(`incidents:${areaId}`, JSON.stringify([list, byGrade]), asOf, by);
 
-/** The newest known change of the items a tile shows, or 0 when none is known. */
-const changedAt = (...items: string[]) => Math.max(0, ...items.map(i => lastChange.get(i)?.at ?? 0));
+/**
+ * When the items a tile shows last changed, or 0 when that is not known: the newest known change, unless an item
+ * changed at an unknown time that may be later (figures a snapshot brought after it, say on a reconnect).
+ */
+function changedAt(...items: string[]): number {
+  const held = items.map(i => lastChange.get(i)).filter(c => c !== undefined);
+  const known = Math.max(0, ...held.map(c => c.at ?? 0));
+  const unknownUntil = Math.max(0, ...held.filter(c => c.at === null).map(c => c.before));
+  return known >= unknownUntil ? known : 0;
+}
 let responseLimits: { cl: number | null; lcl: number | null; ucl: number | null } | null | "unavailable" = null;
 let status: BoardStatus | null = null;
 let connected = false;
