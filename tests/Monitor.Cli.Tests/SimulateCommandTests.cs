@@ -195,6 +195,8 @@ public sealed class SimulateCommandTests : IDisposable
     [InlineData("unknown option 'size'", "--out", "x.ndjson", "--scenario", "surge-999:size=3")]
     [InlineData("--force 'kent' is not configured", "--out", "x.ndjson", "--force", "kent")]
     [InlineData("--out needs a value", "--out")]
+    [InlineData("--overwrite applies only to --out FILE", "--post", "http://127.0.0.1:9/", "--overwrite")]
+    [InlineData("--overwrite applies only to --out FILE", "--out", "-", "--overwrite")]
     public void Bad_arguments_are_one_line_on_stderr_and_exit_code_2(string reason, params string[] args)
     {
         var (code, output, error) = Run(["simulate", .. args.Select(a => a == "x.ndjson" ? Path.Combine(_directory, a) : a)]);
@@ -205,6 +207,25 @@ public sealed class SimulateCommandTests : IDisposable
         Assert.StartsWith("monitor simulate: ", line, StringComparison.Ordinal);
         Assert.Contains(reason, line, StringComparison.Ordinal);
         Assert.False(File.Exists(Path.Combine(_directory, "x.ndjson")));
+    }
+
+    [Fact]
+    public void An_existing_file_is_replaced_only_when_overwrite_is_given()
+    {
+        var file = Path.Combine(_directory, "captured.ndjson");
+        File.WriteAllText(file, "a captured feed\n");
+
+        var (refused, _, error) = Run("simulate", "--out", file, "--from", From, "--days", "1");
+
+        Assert.Equal(MonitorCli.UsageError, refused);
+        Assert.Equal($"monitor simulate: '{file}' exists; give --overwrite to replace it", error.Trim());
+        Assert.Equal("a captured feed\n", File.ReadAllText(file));
+
+        var (replaced, _, replacedError) = Run("simulate", "--out", file, "--from", From, "--days", "1", "--overwrite");
+
+        Assert.True(replaced == 0, replacedError);
+        Assert.All(File.ReadLines(file), line => JsonDocument.Parse(line).Dispose());
+        Assert.True(new FileInfo(file).Length > 1_000);
     }
 
     [Fact]

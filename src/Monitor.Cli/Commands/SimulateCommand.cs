@@ -85,7 +85,13 @@ public sealed class SimulateCommand(TimeProvider time, TimeSpan firstRetryDelay)
         var scenarios = Scenarios(options, force, from, to);
         var simulator = new FeedSimulator(force, profile, options.Seed, from - options.Backfill, scenarios);
         var toStdout = options.Out == "-";
-        using var writer = toStdout ? null : new StreamWriter(options.Out!, append: false);
+        if (!toStdout && !options.Overwrite && File.Exists(options.Out))
+        {
+            throw new FormatException($"'{options.Out}' exists; give --overwrite to replace it");
+        }
+
+        // CreateNew as well: a file that appears after the check is not replaced either.
+        using var writer = toStdout ? null : new StreamWriter(new FileStream(options.Out!, options.Overwrite ? FileMode.Create : FileMode.CreateNew));
         var output = writer ?? io.Out;
         var count = Write(simulator, to, output);
         output.Flush();

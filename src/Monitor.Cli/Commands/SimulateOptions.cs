@@ -6,10 +6,13 @@ namespace Monitor.Cli.Commands;
 internal sealed class SimulateOptions
 {
     public const string Usage =
-        "usage: monitor simulate (--out FILE | --post URL [--api-key KEY] [--speed X]) [--from T] [--to T] [--days N] " +
+        "usage: monitor simulate (--out FILE [--overwrite] | --post URL [--api-key KEY] [--speed X]) [--from T] [--to T] [--days N] " +
         "[--backfill 2y|90d|12h] [--seed N] [--scenario NAME[:k=v,...]]... [--force ID] [--config DIR]";
 
     public string? Out { get; private set; }
+
+    /// <summary>An existing --out file is replaced only when asked: a captured feed is not lost to a typo.</summary>
+    public bool Overwrite { get; private set; }
 
     public Uri? Post { get; private set; }
 
@@ -44,6 +47,12 @@ internal sealed class SimulateOptions
             if (name is "-h" or "--help")
             {
                 options.Help = true;
+                continue;
+            }
+
+            if (name is "--overwrite")
+            {
+                options.Overwrite = true;
                 continue;
             }
 
@@ -123,6 +132,11 @@ internal sealed class SimulateOptions
         if (Post is null && (ApiKey is not null || Speed != 1))
         {
             throw new FormatException("--api-key and --speed apply only to --post");
+        }
+
+        if (Overwrite && Out is null or "-")
+        {
+            throw new FormatException("--overwrite applies only to --out FILE");
         }
 
         if (Post is not null && From is not null)
