@@ -8,8 +8,8 @@ namespace Monitor.Server.Storage;
 /// <summary>
 /// The bytes a measure's journal batches and snapshots are stored as. Little-endian, a format byte first so a
 /// later format can be read beside an earlier one. Snapshots are fixed width (a plain walk with no parser state);
-/// batches, written for every fact round and about half of what the monitor writes to Redis, are varints where a
-/// fact's fields are small: about 12 bytes a fact instead of 32 (docs/architecture.md, "Measure journals").
+/// batches, written for every fact round and about a third of what the monitor wrote to Redis, are varints where a
+/// fact's fields are small: about 12 bytes a fact instead of 32 (docs/architecture.md, "Encoding").
 /// </summary>
 /// <remarks>
 /// Batch, format 1 (written by builds before 2026-11-27, and with <c>Monitor:CompactRecords</c> false):
