@@ -121,6 +121,15 @@ public sealed class ImportMonthlyTests : IAsyncLifetime
         Assert.Equal(MonitorCli.UsageError, exit);
         Assert.Contains("line 1: the first line must name the columns force,area,measure,month,value,denominator", errors, StringComparison.Ordinal);
 
+        var (extraExit, _, extraErrors) = Import("force,area,measure,month,value,denominator,note", "warwickshire,warwickshire,total-recorded-crime,2017-07,3650,,checked");
+        Assert.Equal(MonitorCli.UsageError, extraExit);
+        Assert.Contains("line 1: the first line must name only the columns force,area,measure,month,value,denominator (also: 'note')", extraErrors, StringComparison.Ordinal);
+        Assert.DoesNotContain("line 2", extraErrors, StringComparison.Ordinal);
+
+        var (twiceExit, _, twiceErrors) = Import("force,area,measure,month,value,denominator,value", "warwickshire,warwickshire,total-recorded-crime,2017-07,3650,,3650");
+        Assert.Equal(MonitorCli.UsageError, twiceExit);
+        Assert.Contains("(also: 'value')", twiceErrors, StringComparison.Ordinal);
+
         var (emptyExit, _, emptyErrors) = Import();
         Assert.Equal(MonitorCli.UsageError, emptyExit);
         Assert.Contains("the file is empty", emptyErrors, StringComparison.Ordinal);

@@ -51,6 +51,15 @@ public static class MonthlyCsv
                     break;
                 }
 
+                // Every line has exactly the six cells, so a header naming more would refuse every row after it as
+                // "7 columns": said once, of the header, naming what it has too many of.
+                if (cells.Count != Columns.Count)
+                {
+                    var extra = cells.Where((_, i) => !index.Contains(i)).Select(h => $"'{h.Trim()}'");
+                    errors.Add(new MonthlyCsvError(number, null, $"the first line must name only the columns {string.Join(",", Columns)} (also: {string.Join(", ", extra)})"));
+                    break;
+                }
+
                 continue;
             }
 
