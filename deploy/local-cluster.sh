@@ -79,12 +79,16 @@ rm -rf "$state/redis" "$state"/monitor-*.log "$state/instances"
 mkdir -p "$state/redis"
 echo $$ > "$state/script.pid"
 
-# A port nothing listens on now, and not handed out before in this run.
+# A port nothing listens on now, and not handed out before in this run. Below the kernel's ephemeral range: a port
+# in it can become, at any moment, the local end of some outgoing connection (a test run makes thousands), which
+# the check cannot see coming and which makes the listener's bind fail ("Address already in use").
 taken=" "
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+(( ephemeral_low > 11000 )) || ephemeral_low=32768
 free_port() {
     local port
     while true; do
-        port=$((20000 + RANDOM % 40000))
+        port=$((10000 + RANDOM % (ephemeral_low - 10000)))
         [[ $taken == *" $port "* ]] && continue
         if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
             taken+="$port "
