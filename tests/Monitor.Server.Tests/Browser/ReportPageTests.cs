@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Playwright;
 using Monitor.Security;
 using Monitor.Server.Tests.Infrastructure;
@@ -66,6 +67,95 @@ public sealed class ReportPageTests(ReportFixture fixture, Chromium chromium)
         Assert.True(check.GetProperty("title").GetProperty("dark").GetDouble() > 0.01, $"no title at the top of page 1: {check.GetProperty("title")}");
         Assert.Equal(0, check.GetProperty("topMargin").GetProperty("ink").GetDouble());
     }
+
+    /// <summary>
+    /// A change within 1% is "comparable", so its printed figure must not read as 1%: CSE, 164 against 165 (-0.61%),
+    /// was printed "-1%" beside "comparable". Changes beyond 1% keep the force report's whole percent.
+    /// </summary>
+    [Fact]
+    public async Task A_comparable_change_is_never_printed_as_one_percent_or_more()
+    {
+        Assert.True(fixture.FirstImport.Exit == 0, fixture.FirstImport.Errors);
+        await using var browser = await chromium.OpenAsync(fixture.App.ClientOptions.BaseAddress, width: 1240, height: 1754);
+        await browser.Page.GotoAsync($"/report.html?force=warwickshire&quarter=2017Q3&access_token={MonitorAppFactory.MintToken(MonitorRoles.Inspector)}");
+        await Expect(browser.Page.Locator("body[data-ready='2017Q3']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+
+        var cse = browser.Page.Locator("tr[data-topic='Child sexual exploitation']");
+        await Expect(cse).ToHaveAttributeAsync("data-verdict", "comparable");
+        await Expect(SummaryChange(browser.Page, "Child sexual exploitation")).ToHaveTextAsync("-0.6%");
+        await Expect(browser.Page.Locator("tr[data-measure='cse'][data-area='warwickshire'] span.comparable")).ToHaveTextAsync("-0.6%");
+
+        // The rest as before: no change is 0%, no previous quarter a dash, a change beyond 1% a whole percent
+        // (cyber crime, 192 against 195, is the report's "2% reduction").
+        await Expect(SummaryChange(browser.Page, "Business crime")).ToHaveTextAsync("0%");
+        await Expect(SummaryChange(browser.Page, "Missing person reports")).ToHaveTextAsync("–");
+        await Expect(SummaryChange(browser.Page, "Cyber crime")).ToHaveTextAsync("-2%");
+        await Expect(SummaryChange(browser.Page, "Total recorded crime")).ToHaveTextAsync("+4%");
+
+        // Every comparable change on the page, in the summary and in the measures' rows, reads under 1%.
+        var comparable = await browser.Page.EvaluateAsync<string[]>("""
+            () => [...document.querySelectorAll("tr[data-topic][data-verdict='comparable'] td:nth-of-type(3), tr[data-measure][data-area] span.comparable")]
+              .map(cell => cell.textContent)
+            """);
+        Assert.NotEmpty(comparable);
+        Assert.All(comparable, text => Assert.True(
+            text == "–" || Math.Abs(double.Parse(text.TrimEnd('%'), System.Globalization.CultureInfo.InvariantCulture)) < 1, $"'{text}' is printed beside 'comparable'"));
+        browser.AssertNoErrors();
+    }
+
+    /// <summary>
+    /// Changes either side of the 1% line, put into the server's own report on its way to the page: the printed
+    /// figure stays on the change's side of the line (docs/reports.md).
+    /// </summary>
+    [Fact]
+    public async Task Changes_near_one_percent_are_printed_on_their_own_side_of_it()
+    {
+        Assert.True(fixture.FirstImport.Exit == 0, fixture.FirstImport.Errors);
+        await using var browser = await chromium.OpenAsync(fixture.App.ClientOptions.BaseAddress, width: 1240, height: 1754);
+        var summaryChanges = new Dictionary<string, double>
+        {
+            ["Child sexual exploitation"] = 0.7, // comparable
+            ["Business crime"] = -0.96, // comparable: one decimal would still say "-1.0%"
+            ["Total recorded crime"] = 3.55, // an increase
+            ["Hate crime"] = -2.5, // a decrease, halves away from zero
+            ["Cyber crime"] = -1.0, // a decrease: a change of 1% is not within 1%
+        };
+        await browser.Page.RouteAsync("**/api/reports/**", async route =>
+        {
+            var response = await route.FetchAsync();
+            var report = JsonNode.Parse(await response.TextAsync())!;
+            foreach (var line in report["summary"]!.AsArray())
+            {
+                if (summaryChanges.TryGetValue((string)line!["topic"]!, out var change))
+                {
+                    line["changePercent"] = change;
+                }
+            }
+
+            foreach (var quarter in report["measures"]!.AsArray())
+            {
+                if ((string)quarter!["area"]! == "warwickshire" && (string)quarter["measure"]! == "cse")
+                {
+                    quarter["changePercent"] = -0.96;
+                }
+            }
+
+            await route.FulfillAsync(new() { Response = response, Body = report.ToJsonString() });
+        });
+        await browser.Page.GotoAsync($"/report.html?force=warwickshire&quarter=2017Q3&access_token={MonitorAppFactory.MintToken(MonitorRoles.Inspector)}");
+        await Expect(browser.Page.Locator("body[data-ready='2017Q3']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+
+        await Expect(SummaryChange(browser.Page, "Child sexual exploitation")).ToHaveTextAsync("+0.7%");
+        await Expect(SummaryChange(browser.Page, "Business crime")).ToHaveTextAsync("-0.96%");
+        await Expect(browser.Page.Locator("tr[data-measure='cse'][data-area='warwickshire'] span.comparable")).ToHaveTextAsync("-0.96%");
+        await Expect(SummaryChange(browser.Page, "Total recorded crime")).ToHaveTextAsync("+4%");
+        await Expect(SummaryChange(browser.Page, "Hate crime")).ToHaveTextAsync("-3%");
+        await Expect(SummaryChange(browser.Page, "Cyber crime")).ToHaveTextAsync("-1%");
+        browser.AssertNoErrors();
+    }
+
+    /// <summary>The change column of a summary line: topic, quarter, previous, change, data.</summary>
+    private static ILocator SummaryChange(IPage page, string topic) => page.Locator($"tr[data-topic='{topic}'] td").Nth(2);
 
     /// <summary>Draws page 1 of the PDF with pdf.js on a canvas, measures its pixels and screenshots it.</summary>
     private async Task<(JsonElement Check, byte[] Image)> RenderFirstPageAsync(byte[] pdf)

@@ -43,9 +43,25 @@ function figure(value: number | null, q: { aggregation: string; unit: string } |
   return Math.round(value).toLocaleString("en-GB");
 }
 
-// Halves round away from zero, as the report's commentary (ReportSummary.RoundedPercent) does: -2.5% is -3%.
-const roundedPercent = (change: number) => Math.sign(change) * Math.round(Math.abs(change));
-const percent = (change: number | null) => change === null ? "–" : `${change > 0 ? "+" : ""}${roundedPercent(change)}%`;
+/** Changes smaller than this, in percent either way, are "comparable": the server's ReportSummary.ComparableWithinPercent. */
+const comparableWithinPercent = 1;
+
+/**
+ * A change as the page prints it, the one place for the rule (docs/reports.md). A whole percent, as the force's report
+ * writes changes ("a 2% reduction"), halves away from zero as the commentary does (ReportSummary.RoundedPercent):
+ * +3.55% is "+4%", -2.5% is "-3%". But a change within 1% is "comparable", and its whole percent must not read as 1%
+ * (+0.7% is not "+1%"): it gets the fewest decimals that keep it under 1, "+0.7%", "-0.96%". Zero is "0%".
+ */
+function percent(change: number | null): string {
+  if (change === null) return "–";
+  const size = Math.abs(change);
+  // toFixed rounds the exact value, ties to the larger magnitude: halves away from zero.
+  let decimals = 0;
+  while (size < comparableWithinPercent && Number(size.toFixed(decimals)) >= comparableWithinPercent && decimals < 20) decimals++;
+  const printed = size.toFixed(decimals);
+  return `${change > 0 ? "+" : change < 0 && Number(printed) !== 0 ? "-" : ""}${printed}%`;
+}
+
 const monthLabel = (period: string) => `${monthNames[Number(period.slice(5, 7)) - 1]} ${period.slice(2, 4)}`;
 
 function table(head: string[], rows: HTMLTableRowElement[], caption?: string): HTMLTableElement {
