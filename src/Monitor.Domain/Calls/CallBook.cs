@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Text.Json.Serialization;
 using Monitor.Domain.Events;
 using Monitor.Domain.Measures;
@@ -38,6 +39,8 @@ public sealed class CallBook
 
     public required string Channel { get; init; }
 
+    private static readonly CallRecord Unheard = new(null, null, null);
+
     private readonly Dictionary<string, CallRecord> _calls = new(StringComparer.Ordinal);
 
     // Offered and not ended: the board's queue. Kept beside the book because a line remembers a day of calls
@@ -51,7 +54,22 @@ public sealed class CallBook
 
     public CallOutcome Apply(CallEvent e)
     {
-        var before = _calls.GetValueOrDefault(e.CallId) ?? new CallRecord(null, null, null);
+        var facts = new List<Fact>(2);
+        return new CallOutcome(!Apply(e, facts), facts);
+    }
+
+    /// <summary>
+    /// Applies one call event, adding the facts it completed to <paramref name="facts"/>; false when it told nothing
+    /// new. The line's batches use this form: a list and an outcome per event were a tenth of the bytes they allocated.
+    /// </summary>
+    public bool Apply(CallEvent e, List<Fact> facts)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(facts);
+
+        // One look-up of the call for reading and writing: a line holds a day of calls, so each is a cache miss.
+        ref var stored = ref CollectionsMarshal.GetValueRefOrAddDefault(_calls, e.CallId, out var known);
+        var before = stored ?? Unheard;
         var after = e switch
         {
             CallOffered => before with { Offered = before.Offered ?? e.At },
@@ -62,11 +80,16 @@ public sealed class CallBook
 
         if (after == before)
         {
-            return new CallOutcome(true, []);
+            if (!known)
+            {
+                _calls.Remove(e.CallId);
+            }
+
+            return false;
         }
 
-        Set(e.CallId, after);
-        var facts = new List<Fact>(2);
+        stored = after;
+        Waiting(e.CallId, after);
         if (before.Offered is null && after.Offered is { } offered)
         {
             facts.Add(new Fact(FactKind.CallOffered, FactKey(e.CallId, "offered"), offered, null, Channel: Channel));
@@ -86,7 +109,7 @@ public sealed class CallBook
             facts.Add(new Fact(FactKind.CallAnswered, FactKey(e.CallId, "answered"), start, null, Channel: Channel, Duration: seconds));
         }
 
-        return new CallOutcome(false, facts);
+        return true;
     }
 
     /// <summary>Callers waiting now, longest first.</summary>
@@ -121,6 +144,11 @@ public sealed class CallBook
     private void Set(string callId, CallRecord call)
     {
         _calls[callId] = call;
+        Waiting(callId, call);
+    }
+
+    private void Waiting(string callId, CallRecord call)
+    {
         if (call is { Offered: { } offered, Ended: false })
         {
             _waiting[callId] = offered;

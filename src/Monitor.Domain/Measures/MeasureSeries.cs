@@ -76,10 +76,12 @@ public sealed class MeasureSeries
     private long _lastDay;
     private FingerprintSet? _lastDaySeen;
 
-    // The last period found per kind, as UTC ticks [start, end): facts arrive close together in time, and reading
-    // an instant in the force's zone (PeriodOf) costs far more than the counting. Periods of a kind tile time, so
-    // an instant inside the last one belongs to it.
-    private readonly (long Start, long End)[] _lastPeriod = new (long, long)[(int)PeriodKind.Month + 1];
+    // The last periods found per kind, as UTC ticks [start, end), PeriodsRemembered a kind, newest first: reading
+    // an instant in the force's zone (PeriodOf) costs far more than the counting, and periods of a kind tile time,
+    // so an instant inside one of them belongs to it. One was not enough: a fact round mixes the batches of several
+    // feeds (and a catching-up feed's days), so consecutive facts alternate between a few days.
+    private const int PeriodsRemembered = 4;
+    private readonly (long Start, long End)[] _lastPeriods = new (long, long)[((int)PeriodKind.Month + 1) * PeriodsRemembered];
 
     public MeasureSeries(MeasureDefinition measure, PeriodCalendar calendar, SeriesRetention retention)
     {
@@ -111,7 +113,20 @@ public sealed class MeasureSeries
     public long Version { get; private set; }
 
     /// <summary>Fact fingerprints kept for de-duplication, over every day kept: what a snapshot's size grows with.</summary>
-    public int FingerprintsKept => _seenByDay.Values.Sum(s => s.Count);
+    public int FingerprintsKept
+    {
+        get
+        {
+            // Read after every batch once a snapshot is near due: a loop, not a LINQ sum over the days.
+            var kept = 0;
+            foreach (var seen in _seenByDay.Values)
+            {
+                kept += seen.Count;
+            }
+
+            return kept;
+        }
+    }
 
     public IEnumerable<PeriodKind> Kinds => Array.AsReadOnly(_kinds);
 
@@ -153,15 +168,20 @@ public sealed class MeasureSeries
     private long StartOf(PeriodKind kind, DateTimeOffset at)
     {
         var ticks = at.UtcTicks;
-        ref var last = ref _lastPeriod[(int)kind];
-        if (ticks >= last.Start && ticks < last.End)
+        var remembered = _lastPeriods.AsSpan((int)kind * PeriodsRemembered, PeriodsRemembered);
+        for (var i = 0; i < remembered.Length; i++)
         {
-            return last.Start;
+            if (ticks >= remembered[i].Start && ticks < remembered[i].End)
+            {
+                return remembered[i].Start;
+            }
         }
 
+        // The oldest is forgotten. An empty entry is [0, 0): no instant falls in it.
+        remembered[..^1].CopyTo(remembered[1..]);
         var period = _calendar.PeriodOf(kind, at);
-        last = (period.Start.UtcTicks, _calendar.EndOf(period).UtcTicks);
-        return last.Start;
+        remembered[0] = (period.Start.UtcTicks, _calendar.EndOf(period).UtcTicks);
+        return remembered[0].Start;
     }
 
     private int SlotOf(PeriodKind kind) => (uint)kind < (uint)_slotOfKind.Length ? _slotOfKind[(int)kind] : -1;

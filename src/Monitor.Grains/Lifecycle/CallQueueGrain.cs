@@ -60,7 +60,7 @@ public sealed partial class CallQueueGrain(
             throw failure;
         }
 
-        var batch = LifecycleBatch.Apply(events.Value, e => { var outcome = _book.Apply(e); return (outcome.Duplicate, outcome.Facts); });
+        var batch = LifecycleBatch.Apply(events.Value, _book.Apply);
         try
         {
             if (batch.NothingNew)
