@@ -32,7 +32,7 @@ public sealed class SnapshotTests(ClusterFixture fixture)
         Assert.Equal(140, before.Version);
 
         // The activation is collected; the next call activates the grain again from the journal alone.
-        await DeactivateAsync(grain);
+        await Activations.CollectAsync(fixture.Cluster.Client, grain);
         var after = await grain.GetTile();
 
         Assert.Equal(before.Version, after.Version);
@@ -42,7 +42,7 @@ public sealed class SnapshotTests(ClusterFixture fixture)
         Assert.Equal(70, after.Today.N);
 
         // A batch only the store knows about shows once the grain is activated again: proof it reloads from the journal.
-        await DeactivateAsync(grain);
+        await Activations.CollectAsync(fixture.Cluster.Client, grain);
         await fixture.Journal.AppendAsync(key, new MeasureBatch { Fingerprints = [9999], AtUtcTicks = [at.UtcTicks], Sums = [1], Counts = [1] });
         var reloaded = await grain.GetTile();
         Assert.Equal(141, reloaded.Version);
@@ -83,26 +83,5 @@ public sealed class SnapshotTests(ClusterFixture fixture)
         stored = await fixture.Journal.LoadAsync(key);
         Assert.Equal(66, stored.Snapshot?.Version);
         Assert.Empty(stored.Tail);
-    }
-
-    /// <summary>
-    /// Collects the grain's activation and waits until it is gone. An age limit above zero is not enough: idleness is
-    /// measured on a coarse clock, so an activation called a moment before can still count as busy and be kept.
-    /// </summary>
-    private async Task DeactivateAsync(IMeasureGrain grain)
-    {
-        var management = fixture.Cluster.Client.GetGrain<IManagementGrain>(0);
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            await management.ForceActivationCollection(TimeSpan.Zero);
-            if (await management.GetGrainActivationCount((GrainReference)grain) == 0)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, "the measure grain's activation was not collected within 30 s");
-            await Task.Delay(TimeSpan.FromMilliseconds(10));
-        }
     }
 }

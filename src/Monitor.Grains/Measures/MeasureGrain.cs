@@ -47,6 +47,9 @@ public sealed partial class MeasureGrain(
     private PeriodFigure[]? _dayFigures;
     private PeriodFigure[]? _monthFigures;
 
+    /// <summary>The store holds this series itself (<see cref="IMeasureJournal.Hold"/>): nothing to journal.</summary>
+    private bool _seriesHeld;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _keyText = this.GetPrimaryKeyString();
@@ -54,10 +57,13 @@ public sealed partial class MeasureGrain(
         _force = forces.Get(_key.Force);
         var measure = _force.FindMeasure(_key.Measure)
             ?? throw new InvalidOperationException($"Measure '{_key.Measure}' is not in the catalog of '{_key.Force}'.");
-        _series = new MeasureSeries(measure, _force.Calendar, retention);
+        MeasureSeries NewSeries() => new(measure, _force.Calendar, retention);
+        var held = journal.Hold(_keyText, NewSeries);
+        _series = held ?? NewSeries();
+        _seriesHeld = held is not null;
         await LoadNotesAsync();
 
-        var stored = await journal.LoadAsync(_keyText);
+        var stored = held is null ? await journal.LoadAsync(_keyText) : new StoredMeasure(null, []);
         if (stored.Snapshot is { } snapshot)
         {
             _series.Restore(snapshot);
@@ -70,9 +76,12 @@ public sealed partial class MeasureGrain(
 
         _batchesAfterSnapshot = stored.Tail.Count;
         _factsAfterSnapshot = stored.Tail.Sum(b => (long)b.Length);
+
+        // A held series has its history already, unless an activation before this one failed while loading it:
+        // setting a period's history again is harmless, so it is always loaded.
         await LoadHistoryAsync();
         Prune();
-        LogActivated(logger, _keyText, stored.Snapshot is not null, stored.Tail.Count, _series.Version);
+        LogActivated(logger, _keyText, held is not null, stored.Snapshot is not null, stored.Tail.Count, _series.Version);
     }
 
     public async Task<ApplyOutcome> Apply(MeasureBatch batch)
@@ -91,31 +100,40 @@ public sealed partial class MeasureGrain(
         var counted = batch.Length - (duplicates?.Count ?? 0);
         if (counted > 0)
         {
-            try
-            {
-                await journal.AppendAsync(_keyText, duplicates is null ? batch : batch.Select([.. Enumerable.Range(0, batch.Length).Except(duplicates)]));
-            }
-            catch (Exception e)
-            {
-                // Memory now holds facts the store does not: drop this activation so the next call reloads
-                // the truth from the journal, and let the feed's retry count them.
-                LogAppendFailed(logger, e, _keyText);
-                DeactivateOnIdle();
-                throw;
-            }
-
-            _batchesAfterSnapshot++;
-            _factsAfterSnapshot += counted;
             Prune();
-            if (SnapshotDue())
+            if (!_seriesHeld)
             {
-                await SaveSnapshot();
+                await JournalAsync(batch, duplicates, counted);
             }
 
             notifier.Publish(BuildTile());
         }
 
         return new ApplyOutcome(duplicates is null ? [] : [.. duplicates], _series.Version);
+    }
+
+    /// <summary>Appends what the batch counted, and snapshots when due; returns once the journal holds it.</summary>
+    private async Task JournalAsync(MeasureBatch batch, List<int>? duplicates, int counted)
+    {
+        try
+        {
+            await journal.AppendAsync(_keyText, duplicates is null ? batch : batch.Select([.. Enumerable.Range(0, batch.Length).Except(duplicates)]));
+        }
+        catch (Exception e)
+        {
+            // Memory now holds facts the store does not: drop this activation so the next call reloads
+            // the truth from the journal, and let the feed's retry count them.
+            LogAppendFailed(logger, e, _keyText);
+            DeactivateOnIdle();
+            throw;
+        }
+
+        _batchesAfterSnapshot++;
+        _factsAfterSnapshot += counted;
+        if (SnapshotDue())
+        {
+            await SaveSnapshot();
+        }
     }
 
     public Task<MeasureTile> GetTile() => Task.FromResult(BuildTile());
@@ -234,8 +252,8 @@ public sealed partial class MeasureGrain(
     /// <summary>The day's and month's periods of a tile, oldest first (the current one last), and the day they hold for.</summary>
     private sealed record TilePeriods(DateTimeOffset From, DateTimeOffset Until, (Period Period, string Label)[] Days, (Period Period, string Label)[] Months);
 
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Measure {Key} activated (snapshot: {FromSnapshot}) replaying {Batches} journal batches, at version {Version}")]
-    private static partial void LogActivated(ILogger logger, string key, bool fromSnapshot, int batches, long version);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Measure {Key} activated (held by its store: {Held}; snapshot: {FromSnapshot}) replaying {Batches} journal batches, at version {Version}")]
+    private static partial void LogActivated(ILogger logger, string key, bool held, bool fromSnapshot, int batches, long version);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Measure {Key} found its journal changed by another writer; the activation is dropped and reloads from the store")]
     private static partial void LogJournalChanged(ILogger logger, string key);

@@ -30,6 +30,14 @@ public interface IMeasureJournal
 
     /// <summary>Throws when the store cannot be reached.</summary>
     Task PingAsync();
+
+    /// <summary>
+    /// The grain's series held by the store itself, from one activation to the next, made with
+    /// <paramref name="create"/> the first time; null (the default) when the store keeps only what is appended. A
+    /// store in this process's memory has nothing to gain from copies: the series object outlives the activation
+    /// as a copy would, and a grain given one appends, snapshots and replays nothing.
+    /// </summary>
+    MeasureSeries? Hold(string grainKey, Func<MeasureSeries> create) => null;
 }
 
 /// <summary>What a journal holds for one grain: a snapshot, if any, and the batches appended after it.</summary>

@@ -92,7 +92,7 @@ public static partial class MonitorHostingExtensions
             throw new MonitorConfigurationException("Monitor:Orleans:Kubernetes needs Monitor:Redis: the pods of a deployment find each other through Redis.");
         }
 
-        builder.Services.AddSingleton<IMeasureJournal, InMemoryMeasureJournal>();
+        builder.Services.AddSingleton<IMeasureJournal>(new InMemoryMeasureJournal(holdsSeries: true));
         builder.Services.AddSingleton<IRecordStore, InMemoryRecordStore>();
         builder.UseOrleans(silo =>
         {
