@@ -8,10 +8,12 @@ namespace Monitor.Domain.Incidents;
 public sealed record AreaOpenIncidents(string Area, IReadOnlyList<OpenIncident> Longest, IReadOnlyDictionary<string, int> OpenByGrade);
 
 /// <summary>
-/// A force's open emergency and priority incidents, longest open first, with each area's count by grade kept as
-/// they change. A board lists the longest open of each grade and counts the rest, so an area's view is built by
-/// walking the list only until every grade of every area asked for has its <see cref="ListedPerGrade"/>: a busy
-/// night's hundreds of open incidents cost a board a short list and a count, not the whole list at every change.
+/// A force's open emergency and priority incidents, longest open first, and each area's of each grade in the same
+/// order, kept as they change. A board lists the longest open of each grade and counts the rest, so an area's view
+/// takes the first <see cref="ListedPerGrade"/> of each of its grades: a busy night's hundreds of open incidents
+/// cost a board a short list and a count, not a walk of the list at every change. (Until 2026-11-27 a view walked
+/// the force's list until each of its grades had its share, which for a grade with fewer than that open meant to
+/// the end of the list: a tenth of embedded ingest once thousands were open.)
 /// </summary>
 public sealed class OpenIncidentList(ForceDefinition force)
 {
@@ -20,9 +22,10 @@ public sealed class OpenIncidentList(ForceDefinition force)
 
     private readonly Dictionary<string, OpenIncident> _open = new(StringComparer.Ordinal);
 
-    // Longest open first, ties by id, kept in order as incidents change: no sort per view.
+    // Longest open first, ties by id, kept in order as incidents change: no sort per view. The same per area (its
+    // districts' incidents too) and grade; an area or grade with none open has no set.
     private readonly SortedSet<OpenIncident> _oldestFirst = new(OldestFirst.Instance);
-    private readonly Dictionary<(string Area, string Grade), int> _counts = [];
+    private readonly Dictionary<string, Dictionary<string, SortedSet<OpenIncident>>> _byAreaAndGrade = new(StringComparer.Ordinal);
 
     public int Count => _open.Count;
 
@@ -46,7 +49,7 @@ public sealed class OpenIncidentList(ForceDefinition force)
 
         _open[open.IncidentId] = open;
         _oldestFirst.Add(open);
-        Tally(open, +1, changedAreas);
+        Tally(open, opened: true, changedAreas);
         return true;
     }
 
@@ -65,11 +68,11 @@ public sealed class OpenIncidentList(ForceDefinition force)
 
     public OpenIncident? Find(string incidentId) => _open.GetValueOrDefault(incidentId);
 
-    /// <summary>The views of the areas, built in one walk that stops once each has its longest open of every grade.</summary>
+    /// <summary>The views of the areas, each area once, in the order asked.</summary>
     public IReadOnlyList<AreaOpenIncidents> Views(IEnumerable<string> areas)
     {
-        var wanted = new Dictionary<string, (List<OpenIncident> Longest, Dictionary<string, int> Listed)>(StringComparer.Ordinal);
-        var slots = 0;
+        var views = new List<AreaOpenIncidents>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var area in areas)
         {
             if (force.FindArea(area) is null)
@@ -77,43 +80,43 @@ public sealed class OpenIncidentList(ForceDefinition force)
                 throw new ArgumentException($"Area '{area}' is not part of force '{force.Id}'.", nameof(areas));
             }
 
-            if (wanted.TryAdd(area, ([], new Dictionary<string, int>(StringComparer.Ordinal))))
+            if (seen.Add(area))
             {
-                slots += OpenByGrade(area).Values.Sum(count => Math.Min(count, ListedPerGrade));
+                views.Add(ViewOf(area));
             }
         }
 
-        foreach (var open in _oldestFirst)
+        return views;
+    }
+
+    private AreaOpenIncidents ViewOf(string area)
+    {
+        var longest = new List<OpenIncident>();
+        if (_byAreaAndGrade.TryGetValue(area, out var grades))
         {
-            if (slots == 0)
+            foreach (var open in grades.Values)
             {
-                break;
+                longest.AddRange(open.Take(ListedPerGrade));
             }
 
-            var lineage = force.Lineage(open.District);
-            for (var i = 0; i < lineage.Count; i++)
-            {
-                if (wanted.TryGetValue(lineage[i].Id, out var view)
-                    && view.Listed.GetValueOrDefault(open.Grade) is var listed && listed < ListedPerGrade)
-                {
-                    view.Listed[open.Grade] = listed + 1;
-                    view.Longest.Add(open);
-                    slots--;
-                }
-            }
+            longest.Sort(OldestFirst.Instance);
         }
 
-        return [.. wanted.Select(pair => new AreaOpenIncidents(pair.Key, pair.Value.Longest, OpenByGrade(pair.Key)))];
+        return new AreaOpenIncidents(area, longest, OpenByGrade(area));
     }
 
     private Dictionary<string, int> OpenByGrade(string area)
     {
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var grade in Events.Vocabulary.Grades)
+        if (_byAreaAndGrade.TryGetValue(area, out var grades))
         {
-            if (_counts.GetValueOrDefault((area, grade)) is var count and > 0)
+            // In the vocabulary's order, whatever order the grades were first seen in.
+            foreach (var grade in Events.Vocabulary.Grades)
             {
-                counts[grade] = count;
+                if (grades.TryGetValue(grade, out var open))
+                {
+                    counts[grade] = open.Count;
+                }
             }
         }
 
@@ -123,26 +126,39 @@ public sealed class OpenIncidentList(ForceDefinition force)
     private void Forget(OpenIncident open, ISet<string> changedAreas)
     {
         _oldestFirst.Remove(open);
-        Tally(open, -1, changedAreas);
+        Tally(open, opened: false, changedAreas);
     }
 
-    private void Tally(OpenIncident open, int change, ISet<string> changedAreas)
+    private void Tally(OpenIncident open, bool opened, ISet<string> changedAreas)
     {
         var lineage = force.Lineage(open.District);
         for (var i = 0; i < lineage.Count; i++)
         {
-            var key = (lineage[i].Id, open.Grade);
-            var count = _counts.GetValueOrDefault(key) + change;
-            if (count == 0)
+            var area = lineage[i].Id;
+            if (opened)
             {
-                _counts.Remove(key);
+                if (!_byAreaAndGrade.TryGetValue(area, out var grades))
+                {
+                    grades = new Dictionary<string, SortedSet<OpenIncident>>(StringComparer.Ordinal);
+                    _byAreaAndGrade.Add(area, grades);
+                }
+
+                if (!grades.TryGetValue(open.Grade, out var ofGrade))
+                {
+                    ofGrade = new SortedSet<OpenIncident>(OldestFirst.Instance);
+                    grades.Add(open.Grade, ofGrade);
+                }
+
+                ofGrade.Add(open);
             }
-            else
+            else if (_byAreaAndGrade.TryGetValue(area, out var grades)
+                && grades.TryGetValue(open.Grade, out var ofGrade) && ofGrade.Remove(open) && ofGrade.Count == 0)
             {
-                _counts[key] = count;
+                // A grade with none open is left out of the area's counts.
+                grades.Remove(open.Grade);
             }
 
-            changedAreas.Add(lineage[i].Id);
+            changedAreas.Add(area);
         }
     }
 
