@@ -20,6 +20,8 @@ public interface IRecordStore
     /// Stores the changes as one atomic step (a null value forgets the record) and returns the new version.
     /// Throws <see cref="StoreUnavailableException"/> when the store cannot be reached, and
     /// <see cref="RecordsChangedException"/> when the version is no longer <paramref name="expectedVersion"/>.
+    /// The records are handed over: a store in this process's memory keeps them as given, so a writer never changes a
+    /// record after writing it (<c>RecordSet</c> writes copies of the records its grain changes in place).
     /// </summary>
     Task<long> WriteAsync<T>(string grainKey, long expectedVersion, IReadOnlyList<KeyValuePair<string, T?>> changes, RecordFormat<T> format)
         where T : class;

@@ -4,7 +4,9 @@ namespace Monitor.Grains.Storage;
 
 /// <summary>
 /// The embedded default: record sets in this process's memory, kept across grain activations, lost with the process.
-/// Records are kept as objects (<see cref="RecordFormat{T}.Copy"/>), not as JSON: nothing outside the process reads them.
+/// Records are kept as objects, not as JSON: nothing outside the process reads them. A write's records are kept as
+/// handed over (their writer does not change them after, see <see cref="IRecordStore.WriteAsync"/>); a load hands out
+/// copies (<see cref="RecordFormat{T}.Copy"/>), which the activation changes in place.
 /// </summary>
 public sealed class InMemoryRecordStore : IRecordStore
 {
@@ -50,7 +52,7 @@ public sealed class InMemoryRecordStore : IRecordStore
                 }
                 else
                 {
-                    set.Records[id] = format.Copy(record);
+                    set.Records[id] = record;
                 }
             }
 

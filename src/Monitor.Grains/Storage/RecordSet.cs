@@ -46,19 +46,15 @@ internal sealed class RecordSet<T>(IRecordStore store, string grainKey, RecordFo
             return;
         }
 
-        var changes = new List<KeyValuePair<string, T?>>(_changed.Count);
-        foreach (var id in _changed)
-        {
-            changes.Add(KeyValuePair.Create(id, current(id)));
-        }
-
+        var changes = Capture(_changed, current);
         _changed.Clear();
         await WriteChangesAsync(changes);
     }
 
     /// <summary>
-    /// The records as they are now, kept apart from the grain's (a copy of a record it changes in place), for a
-    /// write that happens after later batches have changed them again (<see cref="OrderedCommit{TChange}"/>).
+    /// The records as they are now, kept apart from the grain's (a copy of a record it changes in place): for a
+    /// write that happens after later batches have changed them again (<see cref="OrderedCommit{TChange}"/>), and
+    /// because a store in memory keeps what it is given (<see cref="IRecordStore.WriteAsync"/>).
     /// </summary>
     public IReadOnlyList<KeyValuePair<string, T?>> Capture(IEnumerable<string> ids, Func<string, T?> current)
     {
