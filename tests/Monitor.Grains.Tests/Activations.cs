@@ -1,6 +1,8 @@
+using Monitor.Abstractions;
+
 namespace Monitor.Grains.Tests;
 
-/// <summary>Ends a grain's activation, as the silo's idle collection would, so a test can see what the next one loads.</summary>
+/// <summary>What the grain tests do to a grain's activations: end one, as idle collection would, and feed one.</summary>
 public static class Activations
 {
     /// <summary>
@@ -21,6 +23,25 @@ public static class Activations
 
             Assert.True(DateTime.UtcNow < deadline, "the grain's activation was not collected within 30 s");
             await Task.Delay(TimeSpan.FromMilliseconds(10));
+        }
+    }
+
+    /// <summary>
+    /// 70 batches (more than a journal takes before its first snapshot), each of two new facts: fingerprint 1000 + i at
+    /// <paramref name="at"/> + i minutes and 5000 + i a day before; none may be a duplicate.
+    /// </summary>
+    public static async Task ApplySeventyPairsAsync(IMeasureGrain grain, DateTimeOffset at)
+    {
+        for (var i = 0; i < 70; i++)
+        {
+            var outcome = await grain.Apply(new MeasureBatch
+            {
+                Fingerprints = [(ulong)(1000 + i), (ulong)(5000 + i)],
+                AtUtcTicks = [at.AddMinutes(i).UtcTicks, at.AddDays(-1).AddMinutes(i).UtcTicks],
+                Sums = [1, 1],
+                Counts = [1, 1],
+            });
+            Assert.Empty(outcome.Duplicates);
         }
     }
 }

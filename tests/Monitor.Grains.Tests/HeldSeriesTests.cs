@@ -41,17 +41,7 @@ public sealed class HeldSeriesTests : IAsyncLifetime
         var at = _clock.GetUtcNow().AddHours(-3);
 
         // More batches than a journal takes before its first snapshot: a journaling grain would have written both.
-        for (var i = 0; i < 70; i++)
-        {
-            var outcome = await grain.Apply(new MeasureBatch
-            {
-                Fingerprints = [(ulong)(1000 + i), (ulong)(5000 + i)],
-                AtUtcTicks = [at.AddMinutes(i).UtcTicks, at.AddDays(-1).AddMinutes(i).UtcTicks],
-                Sums = [1, 1],
-                Counts = [1, 1],
-            });
-            Assert.Empty(outcome.Duplicates);
-        }
+        await Activations.ApplySeventyPairsAsync(grain, at);
 
         var threeDaysAgo = (await grain.GetTile()).Days[^4].Start;
         Assert.Equal(1, await grain.ImportHistory([new HistoryPoint(PeriodKind.Day, threeDaysAgo, 5, 5)]));

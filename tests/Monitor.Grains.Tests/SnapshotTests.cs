@@ -11,17 +11,7 @@ public sealed class SnapshotTests(ClusterFixture fixture)
         const string key = "warwickshire/warwick/rural-crime";
         var grain = fixture.Cluster.Client.GetGrain<IMeasureGrain>(key);
         var at = fixture.Clock.GetUtcNow().AddHours(-3);
-        for (var i = 0; i < 70; i++)
-        {
-            var outcome = await grain.Apply(new MeasureBatch
-            {
-                Fingerprints = [(ulong)(1000 + i), (ulong)(5000 + i)],
-                AtUtcTicks = [at.AddMinutes(i).UtcTicks, at.AddDays(-1).AddMinutes(i).UtcTicks],
-                Sums = [1, 1],
-                Counts = [1, 1],
-            });
-            Assert.Empty(outcome.Duplicates);
-        }
+        await Activations.ApplySeventyPairsAsync(grain, at);
 
         var stored = await fixture.Journal.LoadAsync(key);
         Assert.NotNull(stored.Snapshot);
