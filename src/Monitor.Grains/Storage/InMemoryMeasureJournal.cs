@@ -8,7 +8,7 @@ namespace Monitor.Grains.Storage;
 /// Journals in this process's memory, kept across grain activations, lost with the process. The embedded default
 /// holds each grain's series instead (<paramref name="holdsSeries"/>, see <see cref="IMeasureJournal.Hold"/>): a
 /// journal in memory copied every batch a grain counted and every snapshot it took, for nothing a held series does
-/// not give (the copies were a tenth of embedded ingest's cost). Without it, the journal keeps batches and snapshots
+/// not give (the copies were about a sixth of embedded ingest's cost). Without it, the journal keeps batches and snapshots
 /// as a durable store would, which is what tests of several silos sharing one store need (a killed silo's
 /// activation never hands anything back, and must not share a series with its successor).
 /// </summary>
