@@ -263,7 +263,30 @@ public static partial class EventReader
 
         public string? Identifier(int field) => Text(field, MaxIdLength, required: true);
 
-        public string? Name(int field) => Text(field, MaxNameLength, required: true);
+        /// <summary>A required name, shared with this thread's recent names when it is one of them (see <see cref="RecentNames"/>).</summary>
+        public string? Name(int field)
+        {
+            var slot = _fields[field];
+            if (Error is not null || slot.Kind != JsonTokenType.String || slot.Escaped)
+            {
+                return Text(field, MaxNameLength, required: true);
+            }
+
+            var utf8 = _json.Slice(slot.Start, slot.Length);
+            var recent = RecentNames.Current;
+            if (recent.Find(utf8) is { } held)
+            {
+                return held;
+            }
+
+            var name = Text(field, MaxNameLength, required: true);
+            if (name is not null)
+            {
+                recent.Hold(utf8, name);
+            }
+
+            return name;
+        }
 
         public string? OptionalName(int field) => Text(field, MaxNameLength, required: false);
 

@@ -204,4 +204,31 @@ public sealed class EventReaderTests
         Assert.Equal(first.Key, resent.Key);
         Assert.Equal("call.answered:e-1", answered.Key);
     }
+
+    [Fact]
+    public void Force_and_district_read_again_are_the_one_string_read_first()
+    {
+        var first = Assert.IsType<CrimeRecorded>(Read(Of(EventTypes.CrimeRecorded)).Event);
+        var again = Assert.IsType<CrimeRecorded>(Read(With(EventTypes.CrimeRecorded, "id", "\"e-2\"")).Event);
+        var incident = Assert.IsType<IncidentCreated>(Read(Of(EventTypes.IncidentCreated)).Event);
+
+        Assert.Same(first.Force, again.Force);
+        Assert.Same(first.Area, again.Area);
+        Assert.Same(first.Force, incident.Force);
+        Assert.Equal("warwickshire", first.Force);
+    }
+
+    [Fact]
+    public void A_name_refused_once_is_refused_again_and_an_escaped_one_reads_as_its_text()
+    {
+        var tooLong = JsonValue.Create(new string('r', EventReader.MaxNameLength + 1)).ToJsonString();
+
+        var refused = Read(With(EventTypes.CrimeRecorded, "area", tooLong));
+        var refusedAgain = Read(With(EventTypes.CrimeRecorded, "area", tooLong));
+        var escaped = Read(With(EventTypes.CrimeRecorded, "force", "\"\\u0077arwickshire\""));
+
+        Assert.Equal("'area' is 65 characters long, at most 64 are allowed", refused.Error);
+        Assert.Equal(refused.Error, refusedAgain.Error);
+        Assert.Equal("warwickshire", escaped.Event!.Force);
+    }
 }
