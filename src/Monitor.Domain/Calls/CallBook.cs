@@ -41,6 +41,8 @@ public sealed class CallBook
 
     private static readonly CallRecord Unheard = new(null, null, null);
 
+    private string? _keyHead;
+
     private readonly Dictionary<string, CallRecord> _calls = new(StringComparer.Ordinal);
 
     // Offered and not ended: the board's queue. Kept beside the book because a line remembers a day of calls
@@ -92,7 +94,7 @@ public sealed class CallBook
         Waiting(e.CallId, after);
         if (before.Offered is null && after.Offered is { } offered)
         {
-            facts.Add(new Fact(FactKind.CallOffered, FactKey(e.CallId, "offered"), offered, null, Channel: Channel));
+            facts.Add(new Fact(FactKind.CallOffered, FactKey.Of(KeyHead, e.CallId, ":offered"), offered, null, Channel: Channel));
         }
 
         // An answer or an abandonment counts once the call's offer is known too, whichever came first, and
@@ -100,13 +102,13 @@ public sealed class CallBook
         // calls, so a call offered at 23:59:50 and abandoned at 00:00:20 is abandoned in the day it was offered.
         if (after is { Abandoned: not null, Offered: { } offeredAt } && (before.Abandoned is null || before.Offered is null))
         {
-            facts.Add(new Fact(FactKind.CallAbandoned, FactKey(e.CallId, "abandoned"), offeredAt, null, Channel: Channel));
+            facts.Add(new Fact(FactKind.CallAbandoned, FactKey.Of(KeyHead, e.CallId, ":abandoned"), offeredAt, null, Channel: Channel));
         }
 
         if (after is { Answered: { } answered, Offered: { } start } && (before.Answered is null || before.Offered is null))
         {
             var seconds = Math.Max(0, (answered - start).TotalSeconds);
-            facts.Add(new Fact(FactKind.CallAnswered, FactKey(e.CallId, "answered"), start, null, Channel: Channel, Duration: seconds));
+            facts.Add(new Fact(FactKind.CallAnswered, FactKey.Of(KeyHead, e.CallId, ":answered"), start, null, Channel: Channel, Duration: seconds));
         }
 
         return true;
@@ -159,5 +161,6 @@ public sealed class CallBook
         }
     }
 
-    private string FactKey(string callId, string what) => $"call:{Channel}:{callId}:{what}";
+    /// <summary>What every fact key of the line begins with: "call:999:".</summary>
+    private string KeyHead => _keyHead ??= $"call:{Channel}:";
 }

@@ -131,7 +131,7 @@ public sealed class HistoryAggregator(ForceDefinition force, KeptPeriods? kept =
 
     private void Count(Fact fact)
     {
-        if (!_counted.Add(FactKey.Hash(fact.Key)))
+        if (!_counted.Add(fact.Key.Fingerprint))
         {
             return;
         }

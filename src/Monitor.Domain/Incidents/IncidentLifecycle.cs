@@ -109,7 +109,7 @@ public sealed class IncidentLifecycle
         var facts = new List<Fact>();
         if (e is IncidentCreated && District is not null && Created is { } at && GradeAtCreation is not null)
         {
-            facts.Add(new Fact(FactKind.IncidentCreated, $"incident:{IncidentId}:created", at, District, Grade: GradeAtCreation));
+            facts.Add(new Fact(FactKind.IncidentCreated, FactKey.Of("incident:", IncidentId, ":created"), at, District, Grade: GradeAtCreation));
         }
 
         var response = ResponseFact(force);

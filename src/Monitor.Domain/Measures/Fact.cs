@@ -9,7 +9,7 @@ namespace Monitor.Domain.Measures;
 /// <param name="AreaId">The district it happened in, or null for force-level facts (telephony).</param>
 public sealed record Fact(
     FactKind Kind,
-    string Key,
+    FactKey Key,
     DateTimeOffset At,
     string? AreaId,
     string? Channel = null,
@@ -26,5 +26,5 @@ public sealed record Fact(
     /// The fact that takes this one back out of every figure it was counted in: a corrected response time
     /// retracts the old fact and adds the new one, so nothing is ever counted twice.
     /// </summary>
-    public Fact Retract() => this with { Key = Key + ":retracted", Retraction = true };
+    public Fact Retract() => this with { Key = Key.Retracted(), Retraction = true };
 }

@@ -68,8 +68,8 @@ public static class FactRouter
     /// </summary>
     public static Fact? FactOf(MonitorEvent e) => e switch
     {
-        CrimeRecorded crime => new Fact(FactKind.CrimeRecorded, e.Key, e.At, crime.Area, Category: crime.Category, MarkerList: crime.Markers),
-        IncidentRecorded recorded => new Fact(FactKind.IncidentRecorded, e.Key, e.At, recorded.Area, Category: recorded.Category, MarkerList: recorded.Markers),
+        CrimeRecorded crime => new Fact(FactKind.CrimeRecorded, FactKey.Of(e.Type, ":", e.Id), e.At, crime.Area, Category: crime.Category, MarkerList: crime.Markers),
+        IncidentRecorded recorded => new Fact(FactKind.IncidentRecorded, FactKey.Of(e.Type, ":", e.Id), e.At, recorded.Area, Category: recorded.Category, MarkerList: recorded.Markers),
         _ => null,
     };
 }

@@ -118,7 +118,7 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
         for (var index = 0; index < caller.Facts.Count; index++)
         {
             var fact = caller.Facts[index];
-            var fingerprint = FactKey.Hash(fact.Key);
+            var fingerprint = fact.Key.Fingerprint;
             _routes.Clear();
             FactRouter.Route(caller.Force, fact, _routes);
             foreach (var route in _routes)

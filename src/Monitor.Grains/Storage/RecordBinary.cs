@@ -87,7 +87,7 @@ internal static class RecordBinary
     private static void WriteFact(Writer writer, Fact fact)
     {
         writer.Integer((int)fact.Kind);
-        writer.Text(fact.Key);
+        writer.Text(fact.Key.ToString());
         writer.Time(fact.At);
         writer.Text(fact.AreaId);
         writer.Text(fact.Channel);

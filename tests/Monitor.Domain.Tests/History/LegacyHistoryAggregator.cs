@@ -43,7 +43,7 @@ internal sealed class LegacyHistoryAggregator(ForceDefinition force)
 
         foreach (var fact in facts)
         {
-            if (!_counted.Add(FactKey.Hash(fact.Key)))
+            if (!_counted.Add(fact.Key.Fingerprint))
             {
                 continue;
             }

@@ -192,7 +192,7 @@ public sealed class CallBookTests
     private static List<(FactKind, string, DateTimeOffset, double?)> FactsOf(IEnumerable<CallEvent> events)
     {
         var book = new CallBook { Channel = "999" };
-        return [.. events.SelectMany(e => book.Apply(e).Facts).Select(f => (f.Kind, f.Key, f.At, f.Duration)).Order()];
+        return [.. events.SelectMany(e => book.Apply(e).Facts).Select(f => (f.Kind, f.Key.ToString(), f.At, f.Duration)).Order()];
     }
 
     private static IEnumerable<IReadOnlyList<T>> Permutations<T>(IReadOnlyList<T> items) =>

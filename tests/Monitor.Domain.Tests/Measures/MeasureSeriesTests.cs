@@ -130,7 +130,7 @@ public sealed class MeasureSeriesTests
         for (var i = 0; i < seconds.Length; i++)
         {
             var fact = new Fact(FactKind.CallAnswered, $"call.answered:{i}", Utc(2026, 3, 29, 9, i), null, Channel: "999", Duration: seconds[i]);
-            series.Apply(FactKey.Hash(fact.Key), fact.At, measure.ContributionOf(fact)!.Value);
+            series.Apply(fact.Key.Fingerprint, fact.At, measure.ContributionOf(fact)!.Value);
         }
 
         var hour = Calendar.PeriodOf(PeriodKind.Hour, Utc(2026, 3, 29, 9));
@@ -147,7 +147,7 @@ public sealed class MeasureSeriesTests
         for (var i = 0; i < seconds.Length; i++)
         {
             var fact = new Fact(FactKind.CallAnswered, $"call.answered:{i}", Utc(2026, 3, 29, 9, i), null, Channel: "101", Duration: seconds[i]);
-            series.Apply(FactKey.Hash(fact.Key), fact.At, measure.ContributionOf(fact)!.Value);
+            series.Apply(fact.Key.Fingerprint, fact.At, measure.ContributionOf(fact)!.Value);
         }
 
         Assert.Equal(9, ValueAt(series, PeriodKind.Day, Utc(2026, 3, 29, 9)));

@@ -138,7 +138,7 @@ public sealed class FactRouterTests
         var fact = FactRouter.FactOf(crime);
 
         Assert.NotNull(fact);
-        Assert.Equal((FactKind.CrimeRecorded, "crime.recorded:e-7", At, "rugby", "rape"), (fact.Kind, fact.Key, fact.At, fact.AreaId, fact.Category));
+        Assert.Equal((FactKind.CrimeRecorded, "crime.recorded:e-7", At, "rugby", "rape"), (fact.Kind, fact.Key.ToString(), fact.At, fact.AreaId, fact.Category));
         Assert.Equal(["cse", "child-at-risk"], fact.Markers);
     }
 
