@@ -104,8 +104,8 @@ public sealed partial class CallQueueGrain(
     private CallQueueView View()
     {
         var now = time.GetUtcNow();
-        var waiting = _book.Waiting(now);
-        return new CallQueueView(_force, _channel, waiting.Count, waiting.Count > 0 ? waiting[0].Offered : null, now);
+        var (waiting, longestOffered) = _book.Queue(now);
+        return new CallQueueView(_force, _channel, waiting, longestOffered, now);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Call queue {Force}/{Channel} could not store a batch; the activation is dropped")]

@@ -98,12 +98,41 @@ public sealed class CallBookTests
         book.Apply(Offered("c6", T0.AddSeconds(5)));
 
         Assert.Equal(["c5", "c6"], book.Waiting(T0.AddSeconds(10)).Select(w => w.CallId));
+        Assert.Equal((2, T0), book.Queue(T0.AddSeconds(10)));
         var outcome = book.Apply(Abandoned("c5", T0.AddSeconds(30)));
 
         Assert.Equal(FactKind.CallAbandoned, Assert.Single(outcome.Facts).Kind);
         var waiting = Assert.Single(book.Waiting(T0.AddSeconds(31)));
         Assert.Equal("c6", waiting.CallId);
         Assert.Equal(T0.AddSeconds(5), waiting.Offered);
+        Assert.Equal((1, T0.AddSeconds(5)), book.Queue(T0.AddSeconds(31)));
+    }
+
+    // The board's count and longest wait, walked without a list, against the list the alert sweep reads: callers
+    // offered in the future of "now" (a clock behind the feed's) and past two hours are in neither.
+    [Fact]
+    public void The_queue_counted_for_the_board_is_the_waiting_list_counted()
+    {
+        var random = new Random(7);
+        var book = new CallBook { Channel = "999" };
+        for (var i = 0; i < 400; i++)
+        {
+            var offered = T0.AddMinutes(random.Next(-180, 30));
+            book.Apply(Offered($"q{i}", offered));
+            if (random.Next(3) == 0)
+            {
+                book.Apply(Answered($"q{i}", offered.AddSeconds(8)));
+            }
+        }
+
+        foreach (var now in new[] { T0.AddMinutes(-200), T0.AddMinutes(-60), T0, T0.AddMinutes(29), T0.AddHours(3) })
+        {
+            var waiting = book.Waiting(now);
+            Assert.Equal((waiting.Count, waiting.Count > 0 ? waiting[0].Offered : (DateTimeOffset?)null), book.Queue(now));
+        }
+
+        Assert.Equal(0, book.Queue(T0.AddMinutes(-200)).Count);
+        Assert.InRange(book.Queue(T0).Count, 100, 250);
     }
 
     [Fact]
@@ -114,6 +143,8 @@ public sealed class CallBookTests
 
         Assert.Single(book.Waiting(T0.AddMinutes(119)));
         Assert.Empty(book.Waiting(T0.AddMinutes(121)));
+        Assert.Equal((1, T0), book.Queue(T0.AddMinutes(119)));
+        Assert.Equal((0, null), book.Queue(T0.AddMinutes(121)));
         Assert.Equal(["c7"], book.Prune(T0.AddMinutes(121)));
         Assert.Empty(book.Calls);
     }
