@@ -184,7 +184,8 @@ public sealed class IncidentLifecycle
         var minutes = Math.Max(0, (arrival - start).TotalMinutes);
         return new Fact(
             FactKind.IncidentAttended,
-            $"incident:{IncidentId}:attended",
+            // A response counted gets a key with its revision (Apply); this one only stands for it until compared.
+            FactKey.Of("incident:", IncidentId, ":attended"),
             start,
             District,
             Grade: grade,
