@@ -119,6 +119,8 @@ public sealed class ReportPageTests(ReportFixture fixture, Chromium chromium)
             ["Total recorded crime"] = 3.55, // an increase
             ["Hate crime"] = -2.5, // a decrease, halves away from zero
             ["Cyber crime"] = -1.0, // a decrease: a change of 1% is not within 1%
+            ["Robbery"] = 0.3, // comparable: a whole percent would say "+0%", a change that is not there
+            ["Shoplifting"] = -0.04, // comparable: so would one decimal, "-0.0%"
         };
         await browser.Page.RouteAsync("**/api/reports/**", async route =>
         {
@@ -151,6 +153,8 @@ public sealed class ReportPageTests(ReportFixture fixture, Chromium chromium)
         await Expect(SummaryChange(browser.Page, "Total recorded crime")).ToHaveTextAsync("+4%");
         await Expect(SummaryChange(browser.Page, "Hate crime")).ToHaveTextAsync("-3%");
         await Expect(SummaryChange(browser.Page, "Cyber crime")).ToHaveTextAsync("-1%");
+        await Expect(SummaryChange(browser.Page, "Robbery")).ToHaveTextAsync("+0.3%");
+        await Expect(SummaryChange(browser.Page, "Shoplifting")).ToHaveTextAsync("-0.04%");
         browser.AssertNoErrors();
     }
 

@@ -50,14 +50,19 @@ const comparableWithinPercent = 1;
  * A change as the page prints it, the one place for the rule (docs/reports.md). A whole percent, as the force's report
  * writes changes ("a 2% reduction"), halves away from zero as the commentary does (ReportSummary.RoundedPercent):
  * +3.55% is "+4%", -2.5% is "-3%". But a change within 1% is "comparable", and its whole percent must not read as 1%
- * (+0.7% is not "+1%"): it gets the fewest decimals that keep it under 1, "+0.7%", "-0.96%". Zero is "0%".
+ * (+0.7% is not "+1%") nor as none (+0.3% is not "+0%"): it gets the fewest decimals that keep it under 1 and above
+ * 0, "+0.7%", "-0.96%", "+0.3%", "-0.04%". Zero is "0%".
  */
 function percent(change: number | null): string {
   if (change === null) return "–";
   const size = Math.abs(change);
   // toFixed rounds the exact value, ties to the larger magnitude: halves away from zero.
+  const misread = (decimals: number) => {
+    const printed = Number(size.toFixed(decimals));
+    return printed >= comparableWithinPercent || printed === 0;
+  };
   let decimals = 0;
-  while (size < comparableWithinPercent && Number(size.toFixed(decimals)) >= comparableWithinPercent && decimals < 20) decimals++;
+  while (size > 0 && size < comparableWithinPercent && misread(decimals) && decimals < 20) decimals++;
   const printed = size.toFixed(decimals);
   return `${change > 0 ? "+" : change < 0 && Number(printed) !== 0 ? "-" : ""}${printed}%`;
 }
