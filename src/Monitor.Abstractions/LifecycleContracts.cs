@@ -4,7 +4,10 @@ using Orleans.Concurrency;
 
 namespace Monitor.Abstractions;
 
-/// <summary>A line's queue as the board shows it: callers waiting now, and since when the longest has waited.</summary>
+/// <summary>
+/// A line's queue as the board shows it: callers waiting now, and since when the longest has waited; <c>ChangedAt</c>
+/// is when a call event last changed those two, or null when that is not known (see <see cref="MeasureTile"/>).
+/// </summary>
 [GenerateSerializer]
 [Immutable]
 public sealed record CallQueueView(
@@ -12,11 +15,13 @@ public sealed record CallQueueView(
     [property: Id(1)] string Channel,
     [property: Id(2)] int Waiting,
     [property: Id(3)] DateTimeOffset? LongestWaitingSince,
-    [property: Id(4)] DateTimeOffset AsOf);
+    [property: Id(4)] DateTimeOffset AsOf,
+    [property: Id(5)] DateTimeOffset? ChangedAt);
 
 /// <summary>
 /// The open emergency and priority incidents of one area as a board shows them: the longest open of each grade
-/// (<see cref="OpenIncidentList.ListedPerGrade"/>), each with its clock start, and how many of each grade are open.
+/// (<see cref="OpenIncidentList.ListedPerGrade"/>), each with its clock start, and how many of each grade are open;
+/// <c>ChangedAt</c> is when the area's view last changed, or null when that is not known (see <see cref="MeasureTile"/>).
 /// </summary>
 [GenerateSerializer]
 [Immutable]
@@ -25,7 +30,8 @@ public sealed record OpenIncidentsView(
     [property: Id(1)] string Area,
     [property: Id(2)] IReadOnlyList<OpenIncident> Incidents,
     [property: Id(4)] IReadOnlyDictionary<string, int> OpenByGrade,
-    [property: Id(3)] DateTimeOffset AsOf);
+    [property: Id(3)] DateTimeOffset AsOf,
+    [property: Id(5)] DateTimeOffset? ChangedAt);
 
 /// <summary>One line of a force (key <c>{force}/{channel}</c>): pairs call events into facts, keeps the queue.</summary>
 public interface ICallQueueGrain : IGrainWithStringKey

@@ -47,7 +47,11 @@ public sealed record PeriodFigure(
     [property: Id(3)] double Sum,
     [property: Id(4)] long N);
 
-/// <summary>A measure as a wallboard tile shows it: today and month to date, with recent days and months.</summary>
+/// <summary>
+/// A measure as a wallboard tile shows it: today and month to date, with recent days and months. <c>AsOf</c> is when
+/// the tile was built; <c>ChangedAt</c> when this server last counted a change to its figures (its version), or null
+/// when that is not known (nothing counted since the measure's grain was activated).
+/// </summary>
 [GenerateSerializer]
 [Immutable]
 public sealed record MeasureTile(
@@ -59,7 +63,8 @@ public sealed record MeasureTile(
     [property: Id(5)] PeriodFigure Today,
     [property: Id(6)] PeriodFigure MonthToDate,
     [property: Id(7)] IReadOnlyList<PeriodFigure> Days,
-    [property: Id(8)] IReadOnlyList<PeriodFigure> Months);
+    [property: Id(8)] IReadOnlyList<PeriodFigure> Months,
+    [property: Id(9)] DateTimeOffset? ChangedAt);
 
 /// <summary>One measure in one area (key <c>{force}/{area}/{measure}</c>): counts facts per period, once each.</summary>
 public interface IMeasureGrain : IMeasureChartGrain

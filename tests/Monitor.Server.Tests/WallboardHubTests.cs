@@ -65,7 +65,7 @@ public sealed class WallboardHubTests(MonitorAppFactory app)
         for (var version = 1; version <= 3; version++)
         {
             var figure = new PeriodFigure(app.Now, "today", version, version, version);
-            notifier.Publish(new MeasureTile("warwickshire", "warwick", "notifier-probe", version, app.Now, figure, figure, [], []));
+            notifier.Publish(new MeasureTile("warwickshire", "warwick", "notifier-probe", version, app.Now, figure, figure, [], [], app.Now));
         }
 
         // The first goes at once; the last follows as soon as the send before it is done; the middle one may be folded.

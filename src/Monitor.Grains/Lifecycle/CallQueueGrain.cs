@@ -38,6 +38,10 @@ public sealed partial class CallQueueGrain(
     private OrderedCommit<IReadOnlyList<KeyValuePair<string, CallRecord?>>> _commit = null!;
     private DateTimeOffset _prunedAt;
 
+    /// <summary>The queue as last shown, and when events last changed it (null: not since activation, or its callers' age has since).</summary>
+    private (int Count, DateTimeOffset? LongestOffered) _shown;
+    private DateTimeOffset? _changedAt;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         var key = this.GetPrimaryKeyString();
@@ -93,19 +97,29 @@ public sealed partial class CallQueueGrain(
             throw;
         }
 
-        notifier.Publish(View());
+        notifier.Publish(View(afterEvents: true));
         return batch.Duplicates;
     }
 
-    public Task<CallQueueView> GetQueue() => Task.FromResult(View());
+    public Task<CallQueueView> GetQueue() => Task.FromResult(View(afterEvents: false));
 
     public Task<IReadOnlyList<WaitingCall>> GetWaiting() => Task.FromResult(_book.Waiting(time.GetUtcNow()));
 
-    private CallQueueView View()
+    /// <summary>
+    /// The queue now. A batch with something new changed its callers now (a caller offered and answered within one
+    /// batch changed it too, though the figures look the same); a change found at any other time was made by a
+    /// caller's wait passing the queue's age limit, at a moment not worked out here, so its time is left unknown.
+    /// </summary>
+    private CallQueueView View(bool afterEvents)
     {
         var now = time.GetUtcNow();
-        var (waiting, longestOffered) = _book.Queue(now);
-        return new CallQueueView(_force, _channel, waiting, longestOffered, now);
+        var shown = _book.Queue(now);
+        if (afterEvents || shown != _shown)
+        {
+            (_shown, _changedAt) = (shown, afterEvents ? now : null);
+        }
+
+        return new CallQueueView(_force, _channel, shown.Count, shown.LongestOffered, now, _changedAt);
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Call queue {Force}/{Channel} could not store a batch; the activation is dropped")]

@@ -26,6 +26,9 @@ public sealed partial class OpenIncidentsGrain(
     ILogger<OpenIncidentsGrain> logger) : Grain, IOpenIncidentsGrain
 {
     private readonly HashSet<string> _changedAreas = new(StringComparer.Ordinal);
+
+    /// <summary>When each area's view last changed, for the areas changed since activation.</summary>
+    private readonly Dictionary<string, DateTimeOffset> _areaChangedAt = new(StringComparer.Ordinal);
     private OpenIncidentList _open = null!;
     private ForceDefinition _force = null!;
     private RecordSet<OpenIncident> _records = null!;
@@ -82,6 +85,12 @@ public sealed partial class OpenIncidentsGrain(
         // The first caller back from a write tells the boards of every area the write changed; the others find nothing left.
         if (_changedAreas.Count > 0)
         {
+            var now = time.GetUtcNow();
+            foreach (var area in _changedAreas)
+            {
+                _areaChangedAt[area] = now;
+            }
+
             foreach (var view in Views(_changedAreas))
             {
                 notifier.Publish(view);
@@ -98,7 +107,8 @@ public sealed partial class OpenIncidentsGrain(
     private List<OpenIncidentsView> Views(IEnumerable<string> areas)
     {
         var asOf = time.GetUtcNow();
-        return [.. _open.Views(areas).Select(v => new OpenIncidentsView(_force.Id, v.Area, v.Longest, v.OpenByGrade, asOf))];
+        return [.. _open.Views(areas).Select(v => new OpenIncidentsView(
+            _force.Id, v.Area, v.Longest, v.OpenByGrade, asOf, _areaChangedAt.TryGetValue(v.Area, out var at) ? at : null))];
     }
 
     private async Task WriteAsync()

@@ -16,9 +16,16 @@ public sealed partial class MeasureGrain
 
         // Stored first: the series in memory never holds history the store does not.
         await GrainFactory.GetGrain<IMeasureHistoryGrain>(_keyText).Set(kept);
+        var version = _series.Version;
         foreach (var point in kept)
         {
             _series.ImportHistory(point.Kind, point.Start, new Bucket(point.Sum, point.N));
+        }
+
+        // Imported totals change the figures (and version) a board reads in its next snapshot: changed now.
+        if (_series.Version != version)
+        {
+            _changedAt = Clock.GetUtcNow();
         }
 
         // History beyond the retention is kept in its store but not in memory: the same bound as live data.

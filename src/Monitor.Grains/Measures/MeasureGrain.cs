@@ -50,6 +50,9 @@ public sealed partial class MeasureGrain(
     /// <summary>The store holds this series itself (<see cref="IMeasureJournal.Hold"/>): nothing to journal.</summary>
     private bool _seriesHeld;
 
+    /// <summary>When this activation last counted a fact; null until it has (the time of earlier counts is not kept).</summary>
+    private DateTimeOffset? _changedAt;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _keyText = this.GetPrimaryKeyString();
@@ -106,6 +109,7 @@ public sealed partial class MeasureGrain(
                 await JournalAsync(batch, duplicates, counted);
             }
 
+            _changedAt = time.GetUtcNow();
             notifier.Publish(BuildTile());
         }
 
@@ -191,7 +195,7 @@ public sealed partial class MeasureGrain(
         var periods = TilePeriodsAt(now);
         var days = Figures(periods.Days, ref _dayFigures);
         var months = Figures(periods.Months, ref _monthFigures);
-        return new MeasureTile(_key.Force, _key.Area, _key.Measure, _series.Version, now, days[^1], months[^1], days, months);
+        return new MeasureTile(_key.Force, _key.Area, _key.Measure, _series.Version, now, days[^1], months[^1], days, months, _changedAt);
     }
 
     /// <summary>

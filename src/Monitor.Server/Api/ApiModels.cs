@@ -29,6 +29,7 @@ public sealed record LiveSnapshot(
     IReadOnlyList<CallQueueView> Queues,
     IReadOnlyList<OpenIncident> OpenIncidents,
     IReadOnlyDictionary<string, int> OpenIncidentsByGrade,
+    DateTimeOffset? OpenIncidentsChangedAt,
     ServiceLevel? ServiceLevel999,
     AlertCounts Alerts,
     IReadOnlyList<MeasureSignalling> Signalling,

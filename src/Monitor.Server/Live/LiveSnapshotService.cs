@@ -60,6 +60,7 @@ public sealed class LiveSnapshotService(IGrainFactory grains, ForceCatalog force
             await queues,
             (await incidents).Incidents,
             (await incidents).OpenByGrade,
+            (await incidents).ChangedAt,
             await serviceLevel,
             CountAlerts(definition, area, await alerts),
             await signalling,

@@ -87,7 +87,7 @@ public sealed class SignalRTileNotifierTests : IDisposable
 
         // Another area's tiles and this area's incidents have lanes of their own: they go at once.
         _notifier.Publish(Tile("rugby", "vehicle-offences", 1));
-        _notifier.Publish(new OpenIncidentsView(Force, "warwick", [], new Dictionary<string, int>(), DateTimeOffset.UnixEpoch));
+        _notifier.Publish(new OpenIncidentsView(Force, "warwick", [], new Dictionary<string, int>(), DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch));
         var others = new[] { await _hub.NextAsync(), await _hub.NextAsync() };
         Assert.Equal(
             ["warwickshire/rugby tiles", "warwickshire/warwick incidents"],
@@ -253,7 +253,7 @@ public sealed class SignalRTileNotifierTests : IDisposable
     private static MeasureTile Tile(string area, string measure, long version)
     {
         var today = new PeriodFigure(DateTimeOffset.UnixEpoch, "today", version, version, version);
-        return new MeasureTile(Force, area, measure, version, DateTimeOffset.UnixEpoch, today, today, [], []);
+        return new MeasureTile(Force, area, measure, version, DateTimeOffset.UnixEpoch, today, today, [], [], DateTimeOffset.UnixEpoch);
     }
 
     private static Monitor.Domain.Alerts.Alert Alert(int i) => new()

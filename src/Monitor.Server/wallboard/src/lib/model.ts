@@ -2,18 +2,18 @@
 
 export interface PeriodFigure { start: string; label: string; value: number | null; sum: number; n: number; }
 export interface MeasureTile {
-  force: string; area: string; measure: string; version: number; asOf: string;
+  force: string; area: string; measure: string; version: number; asOf: string; changedAt: string | null;
   today: PeriodFigure; monthToDate: PeriodFigure; days: PeriodFigure[]; months: PeriodFigure[];
 }
-export interface CallQueue { force: string; channel: string; waiting: number; longestWaitingSince: string | null; asOf: string; }
+export interface CallQueue { force: string; channel: string; waiting: number; longestWaitingSince: string | null; asOf: string; changedAt: string | null; }
 export interface OpenIncident { incidentId: string; district: string; grade: string; clockStart: string; targetMinutes: number; }
 /** The area's longest open incidents of each grade (the server decides how many) and every open one counted by grade. */
-export interface OpenIncidentsView { force: string; area: string; incidents: OpenIncident[]; openByGrade: Record<string, number>; asOf: string; }
+export interface OpenIncidentsView { force: string; area: string; incidents: OpenIncident[]; openByGrade: Record<string, number>; asOf: string; changedAt: string | null; }
 export interface MeasureSignalling { area: string; measure: string; kind: string; period: string; event: string; effect: string; value: number; }
 export interface LiveSnapshot {
   force: string; area: string; areaName: string; asOf: string; storage: string;
   tiles: MeasureTile[]; queues: CallQueue[]; openIncidents: OpenIncident[]; openIncidentsByGrade: Record<string, number>;
-  signalling: MeasureSignalling[]; incidentWarningBeforeMinutes: Record<string, number>;
+  openIncidentsChangedAt: string | null; signalling: MeasureSignalling[]; incidentWarningBeforeMinutes: Record<string, number>;
 }
 export interface AlertNote { at: string; who: string; role: string; action: string; text: string; }
 export interface Alert {

@@ -28,22 +28,24 @@ let signalling: MeasureSignalling[] = [];
 let warningLead: Record<string, number> = {};
 const alerts = new Map<string, Alert>();
 
-// When each item's figures last changed, as far as this board can know: the asOf of the push that brought them (the
-// server builds a push as it counts the change). A snapshot is built when it is asked for, so its asOf says nothing
-// of when its figures changed: one bringing what the board already holds keeps the earlier time, and one bringing
-// figures the board did not see change leaves the time unknown, known only to be before the snapshot.
+// When each item's figures last changed, as far as this board can know: the changedAt the server sends with them
+// (when it counted the change; null when it does not know, as after a restart). A snapshot is built when it is asked
+// for, so its asOf says nothing of when its figures changed: one bringing what the board already holds keeps the
+// earlier time, and one bringing figures whose change the server cannot date leaves the time unknown, known only to
+// be before the snapshot. A push is built as the server counts the change, so without a changedAt its asOf is that.
 const lastChange = new Map<string, { content: string; at: number | null; before: number }>();
 
-function noteChange(item: string, content: string, asOf: string, by: "push" | "snapshot"): void {
+function noteChange(item: string, content: string, asOf: string, changedAt: string | null | undefined, by: "push" | "snapshot"): void {
   if (lastChange.get(item)?.content === content) return;
-  const at = Date.parse(asOf);
-  lastChange.set(item, { content, at: by === "push" ? at : null, before: at });
+  const at = changedAt ? Date.parse(changedAt) : by === "push" ? Date.parse(asOf) : null;
+  lastChange.set(item, { content, at, before: Date.parse(asOf) });
 }
 
-const noteTile = (t: MeasureTile, by: "push" | "snapshot") => noteChange(`tile:${t.area}/${t.measure}`, String(t.version), t.asOf, by);
-const noteQueue = (q: CallQueue, by: "push" | "snapshot") => noteChange(`queue:${q.channel}`, `${q.waiting}|${q.longestWaitingSince}`, q.asOf, by);
-const noteIncidents = (areaId: string, list: OpenIncident[], byGrade: Record<string, number>, asOf: string, by: "push" | "snapshot") =>
-  noteChange(`incidents:${areaId}`, JSON.stringify([list, byGrade]), asOf, by);
+const noteTile = (t: MeasureTile, by: "push" | "snapshot") => noteChange(`tile:${t.area}/${t.measure}`, String(t.version), t.asOf, t.changedAt, by);
+const noteQueue = (q: CallQueue, by: "push" | "snapshot") =>
+  noteChange(`queue:${q.channel}`, `${q.waiting}|${q.longestWaitingSince}`, q.asOf, q.changedAt, by);
+const noteIncidents = (areaId: string, list: OpenIncident[], byGrade: Record<string, number>, asOf: string, changedAt: string | null, by: "push" | "snapshot") =>
+  noteChange(`incidents:${areaId}`, JSON.stringify([list, byGrade]), asOf, changedAt, by);
 
 /**
  * When the items a tile shows last changed, or 0 when that is not known: the newest known change, unless an item
@@ -422,7 +424,7 @@ function applyIncidents(view: OpenIncidentsView): void {
   incidents = view.incidents;
   openByGrade = view.openByGrade;
   incidentsAsOf = Date.parse(view.asOf);
-  noteIncidents(view.area, view.incidents, view.openByGrade, view.asOf, "push");
+  noteIncidents(view.area, view.incidents, view.openByGrade, view.asOf, view.changedAt, "push");
   confirm();
   emergencyTile();
 }
@@ -512,7 +514,7 @@ async function subscribeTo(target: string, mine: number, heard: (() => void)[]):
   incidents = snapshot.openIncidents;
   openByGrade = snapshot.openIncidentsByGrade;
   incidentsAsOf = Date.parse(snapshot.asOf);
-  noteIncidents(target, incidents, openByGrade, snapshot.asOf, "snapshot");
+  noteIncidents(target, incidents, openByGrade, snapshot.asOf, snapshot.openIncidentsChangedAt, "snapshot");
   signalling = snapshot.signalling;
   warningLead = snapshot.incidentWarningBeforeMinutes;
   alerts.clear();
