@@ -69,16 +69,22 @@ public sealed class RedisDurabilityTests
 
         var after = await LiveAsync(again);
         Assert.Equal(before.Keys, after.Keys);
+
+        // When the figures last changed is kept by the activations that counted them, not stored (docs/api.md): the new
+        // process does not know it, and says so rather than dating the figures to its own start.
+        Assert.Contains(ChangeTimes(before["warwickshire"]), at => at is not null);
+        Assert.All(ChangeTimes(after["warwickshire"]), at => Assert.Null(at));
         foreach (var area in Areas)
         {
-            Assert.True(JsonNode.DeepEquals(before[area], after[area]), $"{area} before: {before[area].ToJsonString()}\nafter: {after[area].ToJsonString()}");
+            Assert.True(JsonNode.DeepEquals(Figures(before[area]), Figures(after[area])), $"{area} before: {before[area].ToJsonString()}\nafter: {after[area].ToJsonString()}");
         }
 
         var resent = await again.PostOk(new JsonArray([.. batches.SelectMany(b => b).Take(200).Select(e => e!.DeepClone())]));
         Assert.Equal(0, (int)resent["accepted"]!);
         Assert.Equal(200, (int)resent["duplicates"]!);
         var unchanged = await LiveAsync(again);
-        Assert.All(Areas, area => Assert.True(JsonNode.DeepEquals(before[area], unchanged[area]), area));
+        Assert.All(Areas, area => Assert.True(JsonNode.DeepEquals(Figures(before[area]), Figures(unchanged[area])), area));
+        Assert.All(ChangeTimes(unchanged["warwickshire"]), at => Assert.Null(at));
     }
 
     [Fact(Timeout = 45_000)]
@@ -152,6 +158,27 @@ public sealed class RedisDurabilityTests
         await using var probe = await ConnectionMultiplexer.ConnectAsync(options);
         var clients = await probe.GetServer(probe.GetEndPoints()[0]).ClientListAsync();
         return [.. clients.Where(c => c.Name != "test-probe")];
+    }
+
+    /// <summary>Every change time of a live snapshot: its tiles', its lines' and its open incidents'.</summary>
+    private static List<string?> ChangeTimes(JsonNode live) =>
+    [
+        .. live["tiles"]!.AsArray().Select(t => (string?)t!["changedAt"]),
+        .. live["queues"]!.AsArray().Select(q => (string?)q!["changedAt"]),
+        (string?)live["openIncidentsChangedAt"],
+    ];
+
+    /// <summary>A live snapshot without its change times: everything a restart must bring back exactly.</summary>
+    private static JsonNode Figures(JsonNode live)
+    {
+        var figures = live.DeepClone();
+        figures.AsObject().Remove("openIncidentsChangedAt");
+        foreach (var item in figures["tiles"]!.AsArray().Concat(figures["queues"]!.AsArray()))
+        {
+            Assert.True(item!.AsObject().Remove("changedAt"), "a tile or line without its change time");
+        }
+
+        return figures;
     }
 
     /// <summary>The whole live snapshot of every area: tiles, lines, open incidents, service level.</summary>
