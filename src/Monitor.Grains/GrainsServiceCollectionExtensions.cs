@@ -21,6 +21,8 @@ public static class GrainsServiceCollectionExtensions
         services.TryAddSingleton(new Alerts.AlertSweepOptions(TimeSpan.FromSeconds(15)));
         services.AddSingleton<FactDispatcher>();
         services.AddSingleton<EventIngestor>();
+        services.AddSingleton<Alerts.AlertWork>();
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<Alerts.AlertWork>());
         return services.AddMonitorSerialization();
     }
 

@@ -82,6 +82,46 @@ public sealed class AlertStorageFailureTests : IAsyncLifetime
         Assert.Equal($"alert {id} is already acknowledged (by Sgt Patel)", (await grain.Acknowledge(id, "Sgt Patel", AlertRoles.Supervisor, "again")).Refusal);
     }
 
+    [Fact]
+    public async Task While_the_silo_stops_an_alert_change_is_stored_and_kept_for_the_board_instead_of_sent_to_it()
+    {
+        var (grain, id) = await RaiseAsync("stopping");
+        await Work.StopAsync(CancellationToken.None);
+
+        // The supervisor's action is done (stored); the board, which may be deactivating, is not called.
+        var acknowledged = await grain.Acknowledge(id, "Sgt Patel", AlertRoles.Supervisor, "crew assigned");
+        Assert.Equal(AlertState.ActiveAcknowledged, acknowledged.Alert!.State);
+        await grain.Tick();
+        Assert.Equal(AlertState.ActiveUnacknowledged, (await Board.Find(id))!.State);
+        Assert.DoesNotContain(await Board.Audit(), e => e.AlertId == id && e.Action == AlertAction.Acknowledged);
+    }
+
+    [Fact]
+    public async Task Stopping_the_silo_waits_for_alert_work_in_flight_before_its_grains_are_deactivated()
+    {
+        var (_, id) = await RaiseAsync("in-flight");
+        var work = Work;
+        Assert.True(work.TryEnter());
+
+        var stopping = _cluster.StopSiloAsync(_cluster.Silos[0]);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (work.TryEnter())
+        {
+            work.Exit();
+            Assert.True(DateTime.UtcNow < deadline, "the silo's stop did not reach the alert work");
+            await Task.Delay(10);
+        }
+
+        // The stop has begun and waits: the board is still there for the work in flight.
+        Assert.False(stopping.IsCompleted);
+        Assert.Equal(AlertState.ActiveUnacknowledged, (await Board.Find(id))!.State);
+
+        work.Exit();
+        await stopping.WaitAsync(TimeSpan.FromSeconds(30));
+    }
+
+    private AlertWork Work => _cluster.GetSiloServiceProvider(_cluster.Silos[0].SiloAddress).GetRequiredService<AlertWork>();
+
     private static AlertKey KeyOf(string feed) => AlertKey.ForFeed("warwickshire", feed);
 
     private async Task<(IAlertGrain Grain, string Id)> RaiseAsync(string feed)

@@ -35,6 +35,7 @@ public sealed class AlertGrainState
 public sealed partial class AlertGrain(
     [PersistentState("alert")] IPersistentState<AlertGrainState> state,
     ForceCatalog forces,
+    AlertWork work,
     TimeProvider time,
     ILogger<AlertGrain> logger) : Grain, IAlertGrain
 {
@@ -98,10 +99,19 @@ public sealed partial class AlertGrain(
         return outcome;
     }
 
-    /// <summary>Sends the outbox to the board in order, and forgets what the board took. Never throws: what is left is sent again.</summary>
+    /// <summary>
+    /// Sends the outbox to the board in order, and forgets what the board took. Never throws: what is left is sent
+    /// again. Not while the silo stops (<see cref="AlertWork"/>): the board may be deactivating, and the stored outbox
+    /// goes to it from the next activation.
+    /// </summary>
     private async Task TellBoardAsync()
     {
         var outbox = state.State.Outbox;
+        if (outbox.Count == 0 || !work.TryEnter())
+        {
+            return;
+        }
+
         var sent = 0;
         try
         {
@@ -115,6 +125,10 @@ public sealed partial class AlertGrain(
         catch (Exception e)
         {
             LogBoardBehind(logger, e, this.GetPrimaryKeyString(), outbox.Count - sent);
+        }
+        finally
+        {
+            work.Exit();
         }
 
         if (sent == 0)

@@ -12,7 +12,7 @@ public sealed record AlertSweepOptions(TimeSpan Every);
 
 /// <summary>The live sources' side of alerts: a timer while active, a reminder to come back after a restart.</summary>
 [GrainType("alert-sweeper")]
-public sealed class AlertSweeperGrain(ForceCatalog forces, AlertSweepOptions sweep, TimeProvider time) : Grain, IAlertSweeperGrain, IRemindable
+public sealed class AlertSweeperGrain(ForceCatalog forces, AlertSweepOptions sweep, AlertWork work, TimeProvider time) : Grain, IAlertSweeperGrain, IRemindable
 {
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -29,6 +29,24 @@ public sealed class AlertSweeperGrain(ForceCatalog forces, AlertSweepOptions swe
     public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
 
     public async Task Sweep()
+    {
+        // A stopping silo starts no sweep: the next sweep, on whichever silo runs this grain, looks at everything again.
+        if (!work.TryEnter())
+        {
+            return;
+        }
+
+        try
+        {
+            await SweepAsync();
+        }
+        finally
+        {
+            work.Exit();
+        }
+    }
+
+    private async Task SweepAsync()
     {
         var force = forces.Get(this.GetPrimaryKeyString());
         var now = time.GetUtcNow();
