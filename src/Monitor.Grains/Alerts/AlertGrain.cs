@@ -101,13 +101,13 @@ public sealed partial class AlertGrain(
 
     /// <summary>
     /// Sends the outbox to the board in order, and forgets what the board took. Never throws: what is left is sent
-    /// again. Not while the silo stops (<see cref="AlertWork"/>): the board may be deactivating, and the stored outbox
-    /// goes to it from the next activation.
+    /// again. Not once the silo's stop has waited for alert work (<see cref="AlertWork"/>): the board may be
+    /// deactivating, and the stored outbox goes to it from the next activation.
     /// </summary>
     private async Task TellBoardAsync()
     {
         var outbox = state.State.Outbox;
-        if (outbox.Count == 0 || !work.TryEnter())
+        if (outbox.Count == 0 || !work.TryDeliver())
         {
             return;
         }

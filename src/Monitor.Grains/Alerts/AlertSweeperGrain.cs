@@ -31,7 +31,7 @@ public sealed class AlertSweeperGrain(ForceCatalog forces, AlertSweepOptions swe
     public async Task Sweep()
     {
         // A stopping silo starts no sweep: the next sweep, on whichever silo runs this grain, looks at everything again.
-        if (!work.TryEnter())
+        if (!work.TrySweep())
         {
             return;
         }

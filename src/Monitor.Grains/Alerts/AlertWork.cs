@@ -3,61 +3,61 @@ using Microsoft.Extensions.Logging;
 namespace Monitor.Grains.Alerts;
 
 /// <summary>
-/// The alert work in flight on this silo: sweeps, period closes and alert changes on their way to the force's board.
-/// When the silo begins to stop, no new work starts and the stop waits, bounded, for the work in flight; only then
-/// does the silo deactivate its grains.
+/// The alert work in flight on this silo: sweeps, and alert changes on their way to the force's board. When the silo
+/// begins to stop, no new sweep starts and the stop waits, bounded, for the sweeps and deliveries in flight (changes
+/// made meanwhile, an escalation falling due, still go); only then does the silo deactivate its grains, and a change
+/// made after that is kept in its alert's stored outbox instead of sent to a board being deactivated.
 /// </summary>
 /// <remarks>
 /// Without this, the sweep kept calling alert grains, and alert grains the board, while the silo was deactivating
-/// them: such a call is forwarded to another silo, and a one-silo deployment has none, so every stop under load
-/// logged placement errors ("No active nodes are compatible with grain alert-board"). Nothing was lost then and
-/// nothing is now: an alert change not delivered stays in its grain's stored outbox and goes to the board when the
-/// grain next runs (the next sweep observes or ticks every alert it knows).
+/// them: such a call is forwarded to another silo, and a one-silo deployment has none, so stops under load logged
+/// placement errors ("No active nodes are compatible with grain alert-board"). Nothing was lost then and nothing is
+/// now: a change not delivered stays in its grain's stored outbox and goes to the board when the grain next runs.
+/// Deliveries are waited for rather than refused while stopping, because a change kept in an outbox reaches the
+/// board only once something calls its grain again (the next sweep observes or ticks the alerts it knows of).
 /// </remarks>
 public sealed partial class AlertWork(ILogger<AlertWork> logger) : ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>The longest a stop waits for alert work: a sweep of thousands of alerts on a slow store takes seconds.</summary>
     public static readonly TimeSpan MostWait = TimeSpan.FromSeconds(10);
 
+    private enum Phase
+    {
+        Running,
+        Stopping,
+        Stopped,
+    }
+
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _inFlight;
-    private bool _stopping;
+    private Phase _phase;
 
-    /// <summary>Counts a piece of work in, or refuses it (false) once the silo is stopping.</summary>
-    public bool TryEnter()
-    {
-        lock (_lock)
-        {
-            if (_stopping)
-            {
-                return false;
-            }
+    /// <summary>Counts a sweep in, or refuses it (false) once the silo is stopping: the next sweep looks at everything again.</summary>
+    public bool TrySweep() => TryEnter(Phase.Running);
 
-            _inFlight++;
-            return true;
-        }
-    }
+    /// <summary>Counts a delivery to the board in, or refuses it (false) once the stop has finished waiting.</summary>
+    public bool TryDeliver() => TryEnter(Phase.Stopping);
 
     public void Exit()
     {
         lock (_lock)
         {
             _inFlight--;
-            if (_stopping && _inFlight == 0)
+            if (_phase != Phase.Running && _inFlight == 0)
             {
                 _idle.TrySetResult();
             }
         }
     }
 
-    /// <summary>Refuses new work and waits for the work in flight; what the stop would otherwise interrupt.</summary>
+    /// <summary>Refuses new sweeps, waits for the work in flight, then refuses deliveries too.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
         int inFlight;
         lock (_lock)
         {
-            _stopping = true;
+            _phase = Phase.Stopping;
             inFlight = _inFlight;
             if (inFlight == 0)
             {
@@ -65,19 +65,25 @@ public sealed partial class AlertWork(ILogger<AlertWork> logger) : ILifecyclePar
             }
         }
 
-        if (inFlight == 0)
+        if (inFlight > 0)
         {
-            return;
+            LogWaiting(logger, inFlight);
         }
 
-        LogWaiting(logger, inFlight);
         try
         {
             await _idle.Task.WaitAsync(MostWait, cancellationToken);
         }
         catch (Exception e) when (e is TimeoutException or OperationCanceledException)
         {
-            LogGaveUp(logger, _inFlight);
+            LogGaveUp(logger, Volatile.Read(ref _inFlight));
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                _phase = Phase.Stopped;
+            }
         }
     }
 
@@ -88,9 +94,23 @@ public sealed partial class AlertWork(ILogger<AlertWork> logger) : ILifecyclePar
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(AlertWork), ServiceLifecycleStage.Active, _ => Task.CompletedTask, StopAsync);
 
+    private bool TryEnter(Phase latest)
+    {
+        lock (_lock)
+        {
+            if (_phase > latest)
+            {
+                return false;
+            }
+
+            _inFlight++;
+            return true;
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Stopping: waiting for {InFlight} alert sweep(s) and change(s) in flight")]
     private static partial void LogWaiting(ILogger logger, int inFlight);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping with {InFlight} alert sweep(s) and change(s) still in flight; undelivered changes stay in their alerts' outboxes")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stopping with {InFlight} alert sweep(s) and change(s) still in flight; changes not delivered stay in their alerts' outboxes")]
     private static partial void LogGaveUp(ILogger logger, int inFlight);
 }
