@@ -37,7 +37,7 @@ public sealed class AlertStorageFailureTests : IAsyncLifetime
         {
             services.AddMonitorTestSilo(_forces, _clock, new InMemoryMeasureJournal(), _records, new RecordingNotifier());
             services.AddGrainStorage("Default", (_, _) => _storage);
-        }));
+        }).UseInMemoryReminderService());
         builder.ConfigureClient(client => client.Services.AddMonitorSerialization());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
@@ -123,6 +123,40 @@ public sealed class AlertStorageFailureTests : IAsyncLifetime
         await stopping.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.False(work.TryDeliver());
     }
+
+    [Fact]
+    public async Task An_alert_whose_activation_ends_with_changes_the_board_has_not_taken_is_reminded_to_send_them()
+    {
+        var (grain, id) = await RaiseAsync("outbox-left");
+        _records.FailNextWrite("alert-board/" + Force);
+        await grain.Acknowledge(id, "Sgt Patel", AlertRoles.Supervisor, "crew assigned");
+        Assert.Equal(AlertState.ActiveUnacknowledged, (await Board.Find(id))!.State);
+
+        // The activation ends with the acknowledgement still in its outbox: a reminder is stored to bring it back.
+        await Activations.CollectAsync(Grains, grain);
+        var reminders = Silo.GetRequiredService<IReminderTable>();
+        var grainId = GrainId.Create("alert", AlertBoardGrain.GrainKey(Force, KeyOf("outbox-left")));
+        Assert.NotNull(await reminders.ReadRow(grainId, AlertGrain.DeliveryReminder));
+
+        // The reminder comes (a minute later, on whichever silo runs the grain): the board has the acknowledgement and
+        // its audit entry, and the reminder is gone.
+        var now = _clock.GetUtcNow().UtcDateTime;
+        await grain.AsReference<IRemindable>().ReceiveReminder(AlertGrain.DeliveryReminder, new TickStatus(now, TimeSpan.FromMinutes(1), now));
+        Assert.Equal(AlertState.ActiveAcknowledged, (await Board.Find(id))!.State);
+        Assert.Single(await Board.Audit(), e => e.AlertId == id && e.Action == AlertAction.Acknowledged);
+        Assert.Null(await reminders.ReadRow(grainId, AlertGrain.DeliveryReminder));
+    }
+
+    [Fact]
+    public async Task An_alert_whose_activation_ends_with_nothing_to_send_stores_no_reminder()
+    {
+        var (grain, _) = await RaiseAsync("outbox-empty");
+        await Activations.CollectAsync(Grains, grain);
+        var grainId = GrainId.Create("alert", AlertBoardGrain.GrainKey(Force, KeyOf("outbox-empty")));
+        Assert.Null(await Silo.GetRequiredService<IReminderTable>().ReadRow(grainId, AlertGrain.DeliveryReminder));
+    }
+
+    private IServiceProvider Silo => _cluster.GetSiloServiceProvider(_cluster.Silos[0].SiloAddress);
 
     private AlertWork Work => _cluster.GetSiloServiceProvider(_cluster.Silos[0].SiloAddress).GetRequiredService<AlertWork>();
 

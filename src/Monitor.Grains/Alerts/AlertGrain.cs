@@ -37,10 +37,25 @@ public sealed partial class AlertGrain(
     ForceCatalog forces,
     AlertWork work,
     TimeProvider time,
-    ILogger<AlertGrain> logger) : Grain, IAlertGrain
+    ILogger<AlertGrain> logger) : Grain, IAlertGrain, IRemindable
 {
     /// <summary>How soon a board that could not take a change is told again, if no call or tick comes first.</summary>
     private static readonly TimeSpan BoardRetry = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Brings the grain back to send an outbox it still held when its activation ended. Reminders run at most once a
+    /// minute; the first a minute after the activation ended (a stopping silo's is then gone and the board elsewhere).
+    /// </summary>
+    public const string DeliveryReminder = "deliver-outbox";
+
+    private static readonly TimeSpan DeliveryEvery = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// The longest an ending activation waits to store that reminder. In a stopping silo the in-memory reminder table
+    /// is a grain being deactivated too (and an embedded deployment's reminders die with it anyway): without a bound the
+    /// call waited for the whole deactivation timeout.
+    /// </summary>
+    private static readonly TimeSpan ReminderWait = TimeSpan.FromSeconds(2);
 
     private string _force = string.Empty;
     private IGrainTimer? _timer;
@@ -55,6 +70,45 @@ public sealed partial class AlertGrain(
         state.State.Track ??= new AlertTrack { Key = AlertKey.Parse(key[(slash + 1)..]) ?? throw new InvalidOperationException($"'{key}' is not an alert key") };
         Schedule();
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Changes the board has not taken would otherwise wait for a call that may never come: an alert raised and
+    /// cleared before the board heard of it is neither observed nor ticked by the sweep, and its raise and its audit
+    /// entries would never reach the board's list and audit log. A reminder, stored with the reminders (Redis in a
+    /// durable deployment), brings the grain back on whichever silo runs it.
+    /// </summary>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (state.State.Outbox.Count == 0)
+        {
+            return;
+        }
+
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        bounded.CancelAfter(ReminderWait);
+        try
+        {
+            await this.RegisterOrUpdateReminder(DeliveryReminder, DeliveryEvery, DeliveryEvery, bounded.Token).WaitAsync(bounded.Token);
+        }
+        catch (Exception e)
+        {
+            LogReminderFailed(logger, e, this.GetPrimaryKeyString(), state.State.Outbox.Count);
+        }
+    }
+
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (reminderName != DeliveryReminder)
+        {
+            return;
+        }
+
+        await TellBoardAsync();
+        if (state.State.Outbox.Count == 0 && await this.GetReminder(DeliveryReminder) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
+        }
     }
 
     public Task Observe(AlertCondition condition) => Apply(track => track.Observe(condition, time.GetUtcNow(), Options));
@@ -191,6 +245,9 @@ public sealed partial class AlertGrain(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "The alert {Alert} could not be stored; nothing was changed and the activation is dropped")]
     private static partial void LogStoreFailed(ILogger logger, Exception exception, string alert);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The alert {Alert} ends its activation with {Pending} changes the board has not taken, and no reminder to send them could be stored; they go at its next call")]
+    private static partial void LogReminderFailed(ILogger logger, Exception exception, string alert, int pending);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The alert board has not taken {Pending} stored changes of {Alert}; they are sent again at the next call or tick")]
     private static partial void LogBoardBehind(ILogger logger, Exception exception, string alert, int pending);
