@@ -57,7 +57,8 @@ public sealed partial class AlertWork(ILogger<AlertWork> logger) : ILifecyclePar
         int inFlight;
         lock (_lock)
         {
-            _phase = Phase.Stopping;
+            // A second stop (a test, or a host stopped twice) never lets deliveries through again.
+            _phase = _phase == Phase.Running ? Phase.Stopping : _phase;
             inFlight = _inFlight;
             if (inFlight == 0)
             {
