@@ -42,4 +42,49 @@ public sealed class RedisAlertDurabilityTests
         Assert.Equal("active-acknowledged", (string)alertsAfter.Single(a => ((string)a!["id"]!).Contains("durable-alert", StringComparison.Ordinal))!["state"]!);
         Assert.Equal(auditBefore, await again.GetStringAsync("/api/audit/warwickshire?format=json"));
     }
+
+    /// <summary>
+    /// An acknowledgement stored after a stopping server's alert work has finished is kept in the alert's outbox, not
+    /// sent to a board being deactivated; the alert's activation ends with it and stores a reminder in Redis, which
+    /// brings it to the board of the next process, audit entry and all.
+    /// </summary>
+    [Fact(Timeout = 45_000)]
+    public async Task A_change_kept_in_its_outbox_while_a_server_stopped_reaches_the_next_servers_board_by_its_reminder()
+    {
+        await using var redis = await RedisServerFixture.StartNewAsync();
+        var cluster = "alerts-" + Guid.NewGuid().ToString("N");
+        string alertId;
+        await using (var first = new RedisMonitorAppFactory(redis.Configuration, cluster, "monitor-test"))
+        {
+            await new MonitorApi(first.CreateAuthenticatedClient()).PostOk(Events.Array([Events.EmergencyIncident("kept-alert", "rugby", first.Now.AddMinutes(-16))]));
+            await first.Services.GetRequiredService<IGrainFactory>().GetGrain<IAlertSweeperGrain>("warwickshire").Sweep();
+            var reader = first.CreateUserClient(MonitorRoles.Inspector);
+            alertId = (string)(await reader.GetFromJsonAsync<JsonArray>("/api/alerts/warwickshire?state=active"))!
+                .Single(a => ((string)a!["id"]!).Contains("kept-alert", StringComparison.Ordinal))!["id"]!;
+
+            // The server is stopping and has waited for its alert work: the acknowledgement is stored, not sent.
+            await first.Services.GetRequiredService<Monitor.Grains.Alerts.AlertWork>().StopAsync(CancellationToken.None);
+            using var acknowledged = await first.CreateUserClient(MonitorRoles.Supervisor, name: "Insp Hale")
+                .PostAsJsonAsync($"/api/alerts/warwickshire/{Uri.EscapeDataString(alertId)}/acknowledge", new { note = "kept while stopping" });
+            Assert.Equal(HttpStatusCode.OK, acknowledged.StatusCode);
+            Assert.DoesNotContain("kept while stopping", await reader.GetStringAsync("/api/audit/warwickshire?format=json"), StringComparison.Ordinal);
+        }
+
+        await using var second = new RedisMonitorAppFactory(redis.Configuration, cluster, "monitor-test");
+        var grains = second.Services.GetRequiredService<IGrainFactory>();
+        var key = Monitor.Grains.Alerts.AlertBoardGrain.GrainKey("warwickshire", Monitor.Domain.Alerts.AlertKey.ForIncident("rugby", "I-kept-alert"));
+        var reminders = second.Services.GetRequiredService<IReminderTable>();
+        Assert.NotNull(await reminders.ReadRow(GrainId.Create("alert", key), Monitor.Grains.Alerts.AlertGrain.DeliveryReminder));
+        var again = second.CreateUserClient(MonitorRoles.Inspector);
+        Assert.DoesNotContain("kept while stopping", await again.GetStringAsync("/api/audit/warwickshire?format=json"), StringComparison.Ordinal);
+
+        // The reminder comes a minute after it was stored; called here rather than waited for.
+        var now = second.Now.UtcDateTime;
+        await grains.GetGrain<IAlertGrain>(key).AsReference<IRemindable>()
+            .ReceiveReminder(Monitor.Grains.Alerts.AlertGrain.DeliveryReminder, new TickStatus(now, TimeSpan.FromMinutes(1), now));
+        Assert.Contains("kept while stopping", await again.GetStringAsync("/api/audit/warwickshire?format=json"), StringComparison.Ordinal);
+        var alert = (await again.GetFromJsonAsync<JsonArray>("/api/alerts/warwickshire?state=all"))!.Single(a => (string)a!["id"]! == alertId)!;
+        Assert.Equal("active-acknowledged", (string)alert["state"]!);
+        Assert.Null(await reminders.ReadRow(GrainId.Create("alert", key), Monitor.Grains.Alerts.AlertGrain.DeliveryReminder));
+    }
 }

@@ -139,10 +139,14 @@ public sealed partial class AlertGrain(
         {
             // Stored first, then told: the board may hear of a change late, never of one that was not stored.
             var number = stored.Changes + 1;
+
+            // The audit as an array, not a collection expression: Redis keeps this state as JSON naming each value's
+            // type, and the compiler's own read-only list type cannot be named back, so a stored outbox holding one
+            // could not be read again (the alert's next activation failed).
             state.State = new AlertGrainState
             {
                 Track = track,
-                Outbox = outcome.Alert is { } alert ? [.. stored.Outbox, new AlertChange(alert.Copy(), [.. outcome.Audit], number)] : [.. stored.Outbox],
+                Outbox = outcome.Alert is { } alert ? [.. stored.Outbox, new AlertChange(alert.Copy(), outcome.Audit.ToArray(), number)] : [.. stored.Outbox],
                 Changes = number,
             };
             await WriteAsync(stored);
