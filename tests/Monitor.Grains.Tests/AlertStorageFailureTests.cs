@@ -4,6 +4,7 @@ using Monitor.Abstractions;
 using Monitor.Domain.Alerts;
 using Monitor.Domain.Forces;
 using Monitor.Grains.Alerts;
+using Monitor.Grains.Measures;
 using Monitor.Grains.Notifications;
 using Monitor.Grains.Storage;
 using Orleans.Runtime.Hosting;
@@ -154,6 +155,29 @@ public sealed class AlertStorageFailureTests : IAsyncLifetime
         await Activations.CollectAsync(Grains, grain);
         var grainId = GrainId.Create("alert", AlertBoardGrain.GrainKey(Force, KeyOf("outbox-empty")));
         Assert.Null(await Silo.GetRequiredService<IReminderTable>().ReadRow(grainId, AlertGrain.DeliveryReminder));
+    }
+
+    [Fact]
+    public async Task A_period_close_due_while_the_silo_stops_is_left_for_the_next_close_to_cover()
+    {
+        var closer = Grains.GetGrain<IPeriodCloserGrain>(Force);
+        await closer.CloseNow();
+        var closedAt = _clock.GetUtcNow();
+        Assert.Equal(closedAt, await StoredLastCloseAsync());
+
+        // Closing now would call alert grains the silo is about to deactivate; the stored close stays an hour old, so
+        // the next close, wherever it runs, looks back over this hour's.
+        await Work.StopAsync(CancellationToken.None);
+        _clock.Advance(TimeSpan.FromHours(1));
+        Assert.Equal(0, await closer.CloseNow());
+        Assert.Equal(closedAt, await StoredLastCloseAsync());
+    }
+
+    private async Task<DateTimeOffset?> StoredLastCloseAsync()
+    {
+        var stored = new GrainState<PeriodCloserState>();
+        await _storage.ReadStateAsync("period-closer", GrainId.Create("period-closer", Force), stored);
+        return stored.State?.LastClosed;
     }
 
     private IServiceProvider Silo => _cluster.GetSiloServiceProvider(_cluster.Silos[0].SiloAddress);

@@ -129,31 +129,31 @@ public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorApp
     [Fact]
     public async Task A_concern_signal_on_a_closed_day_alerts_and_the_next_closed_day_without_it_returns_the_alert_to_normal()
     {
-        // Six quiet days of burglary in Stratford, then a spike yesterday: a concern (burglary should fall).
         var today = new DateTimeOffset(app.Now.UtcDateTime.Date, TimeSpan.Zero);
-        var events = new List<JsonNode>();
-        int[] perDay = [2, 3, 2, 3, 2, 3, 30];
-        for (var d = 0; d < perDay.Length; d++)
-        {
-            for (var i = 0; i < perDay[d]; i++)
-            {
-                events.Add(Events.Crime($"alert-sig-{d}-{i}", "stratford", "residential-burglary", today.AddDays(d - 7).AddHours(12).AddMinutes(i)));
-            }
-        }
-
-        await _feed.PostOk(Events.Array(events));
-        var closer = app.Services.GetRequiredService<IGrainFactory>().GetGrain<Monitor.Grains.Measures.IPeriodCloserGrain>("warwickshire");
-        await closer.CloseNow();
-        var spike = Assert.Single(await Alerts("active"), a => (string)a["key"]!["area"]! == "stratford" && (string)a["key"]!["rule"]! == "day.beyond-upper");
-        Assert.Equal("breach", (string)spike["severity"]!);
+        var spike = await RaiseBurglarySpikeYesterday("stratford", today);
 
         // Today closes with an ordinary figure: the day's signal is not repeated, so the alert returns to normal.
         await _feed.PostOk(Events.Array([Events.Crime("alert-sig-today", "stratford", "residential-burglary", app.Now.AddMinutes(-1))]));
         app.Clock.SetUtcNow(today.AddDays(1).AddMinutes(1));
-        await closer.CloseNow();
+        await Closer.CloseNow();
 
-        var after = Assert.Single(await Alerts("all"), a => (string)a["id"]! == (string)spike["id"]!);
-        Assert.Equal("returned-unacknowledged", (string)after["state"]!);
+        Assert.Equal("returned-unacknowledged", await StateOf(spike));
+    }
+
+    [Fact]
+    public async Task A_day_whose_close_was_missed_while_the_servers_were_down_still_returns_its_signal_alert_to_normal_at_the_next_close()
+    {
+        var today = new DateTimeOffset(app.Now.UtcDateTime.Date, TimeSpan.Zero);
+        var spike = await RaiseBurglarySpikeYesterday("warwick", today);
+        await _feed.PostOk(Events.Array([Events.Crime("alert-missed-today", "warwick", "residential-burglary", app.Now.AddMinutes(-1))]));
+
+        // The servers are down over midnight: every activation is gone, and the close due at 00:00:30 never happens.
+        // The first close after the restart, at 01:00:30, still closes the day that ended meanwhile.
+        await app.Services.GetRequiredService<IGrainFactory>().GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero);
+        app.Clock.SetUtcNow(today.AddDays(1).AddHours(1).AddSeconds(30));
+        await Closer.CloseNow();
+
+        Assert.Equal("returned-unacknowledged", await StateOf(spike));
     }
 
     [Fact]
@@ -201,6 +201,32 @@ public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorApp
 
         await app.Services.GetRequiredService<IGrainFactory>().GetGrain<IAlertSweeperGrain>("warwickshire").Sweep();
     }
+
+    private Monitor.Grains.Measures.IPeriodCloserGrain Closer =>
+        app.Services.GetRequiredService<IGrainFactory>().GetGrain<Monitor.Grains.Measures.IPeriodCloserGrain>("warwickshire");
+
+    /// <summary>Six quiet days of burglary in a district, then a spike yesterday: a concern (burglary should fall), alerted at the close.</summary>
+    private async Task<string> RaiseBurglarySpikeYesterday(string district, DateTimeOffset today)
+    {
+        var events = new List<JsonNode>();
+        int[] perDay = [2, 3, 2, 3, 2, 3, 30];
+        for (var d = 0; d < perDay.Length; d++)
+        {
+            for (var i = 0; i < perDay[d]; i++)
+            {
+                events.Add(Events.Crime($"alert-sig-{district}-{d}-{i}", district, "residential-burglary", today.AddDays(d - 7).AddHours(12).AddMinutes(i)));
+            }
+        }
+
+        await _feed.PostOk(Events.Array(events));
+        await Closer.CloseNow();
+        var spike = Assert.Single(await Alerts("active"), a => (string)a["key"]!["area"]! == district && (string)a["key"]!["rule"]! == "day.beyond-upper");
+        Assert.Equal("breach", (string)spike["severity"]!);
+        return (string)spike["id"]!;
+    }
+
+    private async Task<string> StateOf(string alertId) =>
+        (string)Assert.Single(await Alerts("all"), a => (string)a["id"]! == alertId)["state"]!;
 
     private async Task<List<JsonObject>> Mine(string state) =>
         [.. (await Alerts(state)).Where(a => ((string)a["id"]!).Contains("alert-inc-1", StringComparison.Ordinal))];
