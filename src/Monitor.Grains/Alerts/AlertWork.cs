@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 namespace Monitor.Grains.Alerts;
 
 /// <summary>
-/// The alert work in flight on this silo: sweeps, and alert changes on their way to the force's board. When the silo
+/// The alert work in flight on this silo: sweeps and hourly period closes, and alert changes on their way to the force's board. When the silo
 /// begins to stop, no new sweep starts and the stop waits, bounded, for the sweeps and deliveries in flight (changes
 /// made meanwhile, an escalation falling due, still go); only then does the silo deactivate its grains, and a change
 /// made after that is kept in its alert's stored outbox instead of sent to a board being deactivated.
@@ -33,7 +33,10 @@ public sealed partial class AlertWork(ILogger<AlertWork> logger) : ILifecyclePar
     private int _inFlight;
     private Phase _phase;
 
-    /// <summary>Counts a sweep in, or refuses it (false) once the silo is stopping: the next sweep looks at everything again.</summary>
+    /// <summary>
+    /// Counts a sweep or a period close in, or refuses it (false) once the silo is stopping: the next sweep looks at
+    /// everything again, and the next close back to the last stored one.
+    /// </summary>
     public bool TrySweep() => TryEnter(Phase.Running);
 
     /// <summary>Counts a delivery to the board in, or refuses it (false) once the stop has finished waiting.</summary>
