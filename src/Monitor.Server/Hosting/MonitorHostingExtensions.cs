@@ -99,10 +99,9 @@ public static partial class MonitorHostingExtensions
             silo.UseLocalhostClustering(options.Orleans.SiloPort, options.Orleans.GatewayPort, serviceId: options.Orleans.ServiceId, clusterId: options.Orleans.ClusterId);
             silo.AddMemoryGrainStorageAsDefault();
 
-            // Lifecycle state is copied on every write; Orleans' own binary format does that several times faster
-            // than the provider's default (Newtonsoft JSON), and nothing outside this process ever reads it.
+            // The in-memory store copies state through a serializer on every write: the form Redis stores too.
             silo.Services.AddOptions<MemoryGrainStorageOptions>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME)
-                .Configure<Orleans.Serialization.Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+                .Configure<Orleans.Serialization.Serializer>((o, serializer) => o.GrainStorageSerializer = new GrainStateSerializer(serializer));
             silo.UseInMemoryReminderService();
         });
     }

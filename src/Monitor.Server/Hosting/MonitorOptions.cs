@@ -30,9 +30,9 @@ public sealed class MonitorOptions
     public string? Redis { get; set; }
 
     /// <summary>
-    /// With Redis, calls and incidents are stored in their compact form and measure journal batches in their
-    /// varint format (the default); false stores JSON records and fixed-width batches, which builds before
-    /// 2026-11-27 read. Either way both are read. Set false for the roll from such a build so a
+    /// With Redis, calls and incidents are stored in their compact form, measure journal batches in their
+    /// varint format and grain state (alerts, signals, notes, history) in Orleans' binary form (the default); false
+    /// stores JSON records and state and fixed-width batches, which earlier builds read. Either way both are read. Set false for the roll from such a build so a
     /// roll back stays possible, and true again once every copy runs this one (docs/operations.md, "Upgrading").
     /// </summary>
     public bool CompactRecords { get; set; } = true;

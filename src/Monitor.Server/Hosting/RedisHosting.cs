@@ -7,6 +7,7 @@ using Orleans.Clustering.Redis;
 using Orleans.Configuration;
 using Orleans.Persistence;
 using Orleans.Serialization;
+using Orleans.Storage;
 using StackExchange.Redis;
 
 namespace Monitor.Server.Hosting;
@@ -138,10 +139,14 @@ public static class RedisHosting
             silo.Services.AddOptions<RedisClusteringOptions>().Configure<IServiceProvider>((o, sp) =>
                 o.CreateMultiplexer = _ => Task.FromResult((sp.GetRequiredService<IConnectionMultiplexer>(), true)));
 
+            // Grain state in the form the embedded store and the grain tests use; JSON an earlier build stored is still
+            // read, with the provider's default serializer that wrote it, and written while CompactRecords is false.
             silo.AddRedisGrainStorageAsDefault(storage => storage.Configure<IServiceProvider>((o, sp) =>
             {
                 o.ConfigurationOptions = redis.Clone();
                 o.CreateMultiplexer = _ => Task.FromResult((sp.GetRequiredService<IConnectionMultiplexer>(), true));
+                o.GrainStorageSerializer = new GrainStateSerializer(
+                    sp.GetRequiredService<Serializer>(), sp.GetRequiredService<IGrainStorageSerializer>(), compact: options.CompactRecords);
             }));
 
             silo.UseRedisReminderService(o => o.ConfigurationOptions = redis.Clone());

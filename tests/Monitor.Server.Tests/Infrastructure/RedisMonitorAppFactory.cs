@@ -21,14 +21,18 @@ public sealed class RedisMonitorAppFactory : WebApplicationFactory<Program>
     private readonly string _clusterId;
     private readonly string _serviceId;
     private readonly IReadOnlyDictionary<string, string> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <param name="settings">Configuration of this server only (a test's beat, a limit), set after the defaults.</param>
-    public RedisMonitorAppFactory(string redis, string clusterId, string serviceId, IReadOnlyDictionary<string, string>? settings = null)
+    /// <param name="services">Services of this server only (an earlier build's storage form), set after its own.</param>
+    public RedisMonitorAppFactory(
+        string redis, string clusterId, string serviceId, IReadOnlyDictionary<string, string>? settings = null, Action<IServiceCollection>? services = null)
     {
         _redis = redis;
         _clusterId = clusterId;
         _serviceId = serviceId;
         _settings = settings ?? new Dictionary<string, string>();
+        _services = services;
         UseKestrel(0);
         StartServer();
     }
@@ -55,6 +59,10 @@ public sealed class RedisMonitorAppFactory : WebApplicationFactory<Program>
 
         MonitorAppFactory.ConfigureCredentials(builder);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            _services?.Invoke(services);
+        });
     }
 }
