@@ -50,6 +50,30 @@ public sealed class ChartNoteApiTests(MonitorAppFactory app)
         var kept = Assert.Single(notes)!;
         Assert.Equal("crimes recorded at first contact from this day", (string)kept["reason"]!);
         Assert.Equal(("Insp Hale", "the change came a week later"), ((string)kept["withdrawn"]!["who"]!, (string)kept["withdrawn"]!["reason"]!));
+
+        // The force's chart-note log, beside the alert audit, says who re-baselined which chart, when and why.
+        var log = (await _wallboard.GetFromJsonAsync<JsonArray>("/api/audit/warwickshire/chart-notes"))!
+            .Where(e => (string)e!["area"]! == "nuneaton-bedworth" && (string)e!["measure"]! == "theft-from-person")
+            .Select(e => ((string)e!["noteId"]!, (string)e["action"]!, (string)e["kind"]!, (string)e["who"]!, (string)e["reason"]!));
+        Assert.Equal(
+            [
+                ("n1", "added", "phase-start", "Insp Hale", "crimes recorded at first contact from this day"),
+                ("n1", "withdrawn", "phase-start", "Insp Hale", "the change came a week later"),
+            ],
+            log);
+        var csv = await _wallboard.GetStringAsync("/api/audit/warwickshire/chart-notes?format=csv");
+        Assert.Contains(",nuneaton-bedworth,theft-from-person,n1,withdrawn,phase-start,", csv, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_chart_note_log_refuses_an_unknown_format_with_the_reason_and_another_forces_log_to_this_ones_readers()
+    {
+        using var format = await _wallboard.GetAsync("/api/audit/warwickshire/chart-notes?format=xml");
+        Assert.Equal(HttpStatusCode.BadRequest, format.StatusCode);
+        Assert.Equal("'format' is json or csv.", (string)(await MonitorApi.ReadJson(format))["detail"]!);
+
+        using var otherForce = await _wallboard.GetAsync("/api/audit/west-mercia/chart-notes");
+        Assert.Equal(HttpStatusCode.Forbidden, otherForce.StatusCode);
     }
 
     [Fact]

@@ -22,7 +22,7 @@ public sealed class RoleMatrixTests(MonitorAppFactory app)
     public static TheoryData<string> Callers => new(
         "none", "other-force", "wallboard", "inspector", "supervisor", "admin", "expired", "bad-signature", "feed-key", "unknown-feed-key");
 
-    /// <summary>Expected answers of the reading endpoints (/api/forces/{force}, /api/live/{force}/{area}, /api/charts/{force}/{area}/{measure} and its notes, /api/alerts/{force}, /api/audit/{force}).</summary>
+    /// <summary>Expected answers of the reading endpoints (/api/forces/{force}, /api/live/{force}/{area}, /api/charts/{force}/{area}/{measure} and its notes, /api/alerts/{force}, /api/audit/{force} and its chart-note log).</summary>
     private static readonly Dictionary<string, HttpStatusCode> ReadExpected = new()
     {
         ["none"] = HttpStatusCode.Unauthorized,
@@ -57,7 +57,7 @@ public sealed class RoleMatrixTests(MonitorAppFactory app)
     public async Task Reading_endpoints_answer_by_role_and_force(string caller)
     {
         using var http = Client(caller);
-        foreach (var path in new[] { $"/api/forces/{Force}", $"/api/live/{Force}/{Force}", $"/api/live/{Force}/rugby", $"/api/charts/{Force}/{Force}/calls-999-offered", $"/api/charts/{Force}/rugby/shoplifting?period=day", $"/api/charts/{Force}/rugby/shoplifting/notes", $"/api/alerts/{Force}?state=all", $"/api/audit/{Force}", $"/api/audit/{Force}?format=csv" })
+        foreach (var path in new[] { $"/api/forces/{Force}", $"/api/live/{Force}/{Force}", $"/api/live/{Force}/rugby", $"/api/charts/{Force}/{Force}/calls-999-offered", $"/api/charts/{Force}/rugby/shoplifting?period=day", $"/api/charts/{Force}/rugby/shoplifting/notes", $"/api/alerts/{Force}?state=all", $"/api/audit/{Force}", $"/api/audit/{Force}?format=csv", $"/api/audit/{Force}/chart-notes" })
         {
             using var response = await http.GetAsync(path);
             Assert.True(ReadExpected[caller] == response.StatusCode, $"{caller} GET {path}: {(int)response.StatusCode}");

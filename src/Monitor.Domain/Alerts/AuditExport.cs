@@ -49,7 +49,8 @@ public static class AuditExport
         }
     }
 
-    private static string Instant(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
+    /// <summary>An instant as every audit export writes it: to the millisecond, with its offset.</summary>
+    public static string Instant(DateTimeOffset at) => at.ToString("yyyy-MM-dd'T'HH:mm:ss.fffzzz", CultureInfo.InvariantCulture);
 
     /// <summary>The entries as a JSON array (camelCase, enums by their wire names).</summary>
     public static string ToJson(IEnumerable<AlertAuditEntry> entries) => JsonSerializer.Serialize(entries.ToList(), Json);
@@ -69,7 +70,8 @@ public static class AuditExport
         return value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
     }
 
-    private static void WriteRow(TextWriter writer, IEnumerable<string> cells)
+    /// <summary>One record of cells, ended by CRLF.</summary>
+    public static void WriteRow(TextWriter writer, IEnumerable<string> cells)
     {
         var line = new StringBuilder();
         foreach (var cell in cells)

@@ -187,5 +187,8 @@ public static class ChartNotes
         : reason.Trim().Length > MaxReasonLength ? $"The reason is longer than {MaxReasonLength} characters."
         : null;
 
+    /// <summary>The wire name of the chart a note is limited to; null for a note on all of them.</summary>
+    public static string? PeriodName(this ChartNote note) => note.Period is PeriodKind kind ? Wire(kind) : null;
+
     private static string Wire(PeriodKind kind) => kind.ToString().ToLowerInvariant();
 }

@@ -4,6 +4,7 @@ using Monitor.Domain.Forces;
 using Monitor.Domain.Measures;
 using Monitor.Domain.Periods;
 using Monitor.Domain.Routing;
+using Monitor.Grains.Measures;
 using Monitor.Server.Auth;
 
 namespace Monitor.Server.Api;
@@ -19,7 +20,7 @@ public sealed record ChartNoteResponse(
     string Id, string Kind, DateTimeOffset From, DateTimeOffset? To, string? Period, string Reason, DateTimeOffset At, string Who, string Role, ChartNoteWithdrawal? Withdrawn)
 {
     public static ChartNoteResponse Of(ChartNote note) => new(
-        note.Id, note.Kind.Name(), note.From, note.Before, note.Period?.ToString().ToLowerInvariant(), note.Reason, note.At, note.Who, note.Role, note.Withdrawn);
+        note.Id, note.Kind.Name(), note.From, note.Before, note.PeriodName(), note.Reason, note.At, note.Who, note.Role, note.Withdrawn);
 }
 
 /// <summary>
@@ -57,6 +58,8 @@ public static partial class ChartNoteEndpoints
         .RequireAuthorization(MonitorPolicies.Acknowledge)
         .WithMetadata(new Microsoft.AspNetCore.Http.Metadata.AcceptsMetadata(["*/*"]));
 
+        app.MapGet("/api/audit/{force}/chart-notes", NoteLog).RequireAuthorization(MonitorPolicies.Read);
+
         app.MapPost(Notes + "/{id}/withdraw", async (string force, string area, string measure, string id, ChartNoteWithdrawRequest body, ClaimsPrincipal user, ForceCatalog forces, IGrainFactory grains, ILogger<ChartNoteRequest> logger) =>
         {
             var found = Find(forces, force, area, measure);
@@ -83,6 +86,30 @@ public static partial class ChartNoteEndpoints
         return definition.MeasuresAt(area).Any(m => m.Id == measure)
             ? new(definition, null)
             : new(null, NotFound($"Measure '{measure}' does not exist in area '{area}' of force '{force}'."));
+    }
+
+    /// <summary>
+    /// GET /api/audit/{force}/chart-notes: every note given and withdrawn on the force's charts, oldest first, read
+    /// from each measure's notes (their one store), so the log cannot disagree with the charts.
+    /// </summary>
+    private static async Task<IResult> NoteLog(string force, string? format, ForceCatalog forces, IGrainFactory grains)
+    {
+        if (forces.Find(force) is not { } definition)
+        {
+            return NotFound($"Force '{force}' is not configured.");
+        }
+
+        if (format is not (null or "json" or "csv"))
+        {
+            return Results.Problem(detail: "'format' is json or csv.", statusCode: StatusCodes.Status400BadRequest, title: "Bad format");
+        }
+
+        var measures = await Task.WhenAll(definition.Areas.SelectMany(area => definition.MeasuresAt(area.Id).Select(async measure =>
+            (area.Id, measure.Id, await grains.GetGrain<IChartNotesGrain>(new MeasureKey(definition.Id, area.Id, measure.Id).ToString()).Get()))));
+        var log = ChartNoteLog.Entries(measures);
+        return format == "csv"
+            ? Results.Text(ChartNoteLog.ToCsv(log), "text/csv", System.Text.Encoding.UTF8)
+            : Results.Text(ChartNoteLog.ToJson(log), "application/json", System.Text.Encoding.UTF8);
     }
 
     /// <summary>The draft the request asks for, its times read as the chart API reads its window; or why it cannot be read.</summary>
