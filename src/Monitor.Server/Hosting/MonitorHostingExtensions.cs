@@ -81,6 +81,8 @@ public static partial class MonitorHostingExtensions
     private static void AddMonitorSilo(this WebApplicationBuilder builder, MonitorOptions options)
     {
         builder.Services.AddSingleton<ITileNotifier, SignalRTileNotifier>();
+        builder.Services.AddSingleton<PushRepair>();
+        builder.Services.AddHostedService(provider => provider.GetRequiredService<PushRepair>());
         if (!string.IsNullOrWhiteSpace(options.Redis))
         {
             builder.AddMonitorRedis(options, RedisHosting.Configuration(options.Redis));

@@ -84,6 +84,7 @@ public static class RedisHosting
             sp.GetRequiredService<IConnectionMultiplexer>(), options.Orleans.ServiceId, sp.GetRequiredService<ILogger<RedisBoardAudience>>()));
         services.AddSingleton<IBoardAudience>(sp => sp.GetRequiredService<RedisBoardAudience>());
         services.AddHostedService(sp => sp.GetRequiredService<RedisBoardAudience>());
+        services.AddHostedService<BackplaneWatch>();
         services.AddOptions<RedisOptions>().Configure<IServiceProvider>((o, sp) =>
             o.ConnectionFactory = _ => Task.FromResult(sp.GetRequiredService<IConnectionMultiplexer>()));
 

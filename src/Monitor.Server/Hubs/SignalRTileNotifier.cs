@@ -22,6 +22,7 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
     private readonly ForceCatalog _forces;
     private readonly Hosting.MonitorMetrics _metrics;
     private readonly IBoardAudience _audience;
+    private readonly PushRepair _repair;
     private readonly ILogger<SignalRTileNotifier> _logger;
 
     public SignalRTileNotifier(
@@ -30,12 +31,14 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
         Hosting.MonitorMetrics metrics,
         Hosting.WallboardHubOptions options,
         IBoardAudience audience,
+        PushRepair repair,
         ILogger<SignalRTileNotifier> logger)
     {
         _hub = hub;
         _forces = forces;
         _metrics = metrics;
         _audience = audience;
+        _repair = repair;
         _logger = logger;
         _floor = TimeSpan.FromMilliseconds(options.PushFloorMilliseconds);
         audience.Followed += SendHeld;
@@ -292,8 +295,10 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
         }
         catch (Exception e)
         {
-            // The next push of the same item carries its whole state and repairs the board.
+            // The next push of the item would carry its whole state, but a quiet item may have none for hours: the
+            // group's boards are told to take a fresh snapshot instead.
             LogSendFailed(_logger, e, message, group);
+            _repair.Missed(group);
         }
     }
 

@@ -2,11 +2,13 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using Monitor.Abstractions;
 using Monitor.Domain.Incidents;
 using Monitor.Security;
+using Monitor.Server.Hubs;
 using Monitor.Server.Tests.Infrastructure;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
@@ -166,6 +168,50 @@ public sealed class BoardPageTests(MonitorAppFactory app, Chromium chromium, ITe
         await Expect(waiting).ToHaveTextAsync((before + 1).ToString(CultureInfo.InvariantCulture), new() { Timeout = 1_000 });
         output.WriteLine($"999 waiting changed {returned.ElapsedMilliseconds} ms after the POST returned");
         await Expect(browser.Page.Locator("#tile-101 [data-role='waiting']")).ToHaveTextAsync(untouched!);
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
+    public async Task A_push_lost_on_its_way_is_put_right_once_the_server_tells_the_area_that_one_may_have_been_lost()
+    {
+        await using var browser = await chromium.OpenAsync(app.ClientOptions.BaseAddress);
+        var page = browser.Page;
+
+        // The hub's messages pass through the test, which loses the lines' queue pushes as a failed send would.
+        var losing = 1;
+        var lost = 0;
+        await page.RouteWebSocketAsync(new Regex("/hubs/wallboard"), socket =>
+        {
+            var server = socket.ConnectToServer();
+            server.OnMessage(frame =>
+            {
+                if (frame.Text is not { } text)
+                {
+                    socket.Send(frame.Binary!);
+                }
+                else if (Volatile.Read(ref losing) == 1 && text.Contains("\"target\":\"queue\"", StringComparison.Ordinal))
+                {
+                    Interlocked.Increment(ref lost);
+                }
+                else
+                {
+                    socket.Send(text);
+                }
+            });
+        });
+        await page.GotoAsync($"/board?force=warwickshire&area=stratford&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        await ExpectLive(page);
+        var waiting = page.Locator("#tile-101 [data-role='waiting']");
+        var before = int.Parse((await waiting.TextContentAsync())!, CultureInfo.InvariantCulture);
+
+        await _feed.PostOk(Events.Array([Events.CallOffered("board-lost-101", "101", app.Now.AddSeconds(-2))]));
+        await Poll.Until(() => Task.FromResult(Volatile.Read(ref lost) > 0), TimeSpan.FromSeconds(10), "the 101 queue's push to be lost");
+        Assert.Equal(before.ToString(CultureInfo.InvariantCulture), await waiting.TextContentAsync());
+
+        // The notifier's failed send names the group; its boards take a fresh snapshot at the next repair round.
+        Interlocked.Exchange(ref losing, 0);
+        app.Services.GetRequiredService<PushRepair>().Missed(WallboardHub.GroupOf("warwickshire", "stratford"));
+        await Expect(waiting).ToHaveTextAsync((before + 1).ToString(CultureInfo.InvariantCulture), new() { Timeout = 30_000 });
         browser.AssertNoErrors();
     }
 

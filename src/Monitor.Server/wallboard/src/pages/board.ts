@@ -598,6 +598,11 @@ async function main(): Promise<void> {
   hub.on("incidents", pushed(applyIncidents));
   hub.on("alert", pushed((push: AlertPush) => { if (push.force === force.id) { confirm(); applyAlert(push.alert); } }));
   hub.on("status", applyStatus);
+  // The server says a push to this board may have been lost (a failed send, or its Redis connection dropped): the
+  // figures are read afresh rather than left as they are until the item next changes.
+  hub.on("resync", () => {
+    if (hub.state === HubConnectionState.Connected) void subscribe().catch(e => setConnection(`could not refresh: ${(e as Error).message}`, false));
+  });
   hub.onreconnecting(() => setConnection("connection lost, reconnecting", false));
   hub.onreconnected(() => void subscribe().catch(e => setConnection(`reconnected but could not subscribe: ${(e as Error).message}`, false)));
   hub.onclose(() => {

@@ -373,6 +373,8 @@ async function main(): Promise<void> {
   });
   // The hub sends every board the queues, incidents and alerts; this page draws none of them.
   for (const name of ["queue", "incidents", "alert"]) connection.on(name, () => {});
+  // A push to this page may have been lost (docs/wallboard.md, "Never silently stale"): read the chart afresh.
+  connection.on("resync", () => reloadSoon());
   connection.onreconnecting(() => setStatus("connection lost, reconnecting", false));
   connection.onreconnected(async () => { await subscribe(); await load(); });
   connection.onclose(() => setStatus("disconnected", false));

@@ -95,6 +95,8 @@ async function main(): Promise<void> {
   };
 
   connection.on("tiles", applyTiles);
+  // A push to this page may have been lost (docs/wallboard.md, "Never silently stale"): read the area afresh.
+  connection.on("resync", () => void subscribe());
   connection.onreconnecting(() => setStatus("connection lost, reconnecting", false));
   connection.onreconnected(() => void subscribe());
   connection.onclose(() => setStatus("disconnected", false));
