@@ -116,8 +116,8 @@ public static class RedisHosting
 
             if (options.Orleans.Kubernetes)
             {
-                // After ConfigureEndpoints, which keeps the ports and listening on any address, and advertises the
-                // address found on the host's interface: in a pod, its one interface, the pod's IP.
+                // After ConfigureEndpoints, which keeps the ports and listening on any address; Kubernetes hosting
+                // then advertises the pod's IP, from POD_IP (deploy/k8s/deployment.yaml sets it from status.podIP).
                 silo.UseKubernetesHosting();
             }
 
