@@ -75,8 +75,27 @@ public sealed partial class PushRepair(IHubContext<WallboardHub> hub, BoardConne
 
         if (allBoards)
         {
-            // One connection at a time, as the status beat: a connection of this server is written to directly.
-            var connections = Enumerable.Range(0, BoardConnections.Slices).SelectMany(boards.InSlice).ToList();
+            await ResyncBoardsOfThisServerAsync(cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// A slice of the boards at a time, spread over a round: every board answers a resync with a snapshot and a read
+    /// of the alert list, and thousands at once after a Redis blip would queue behind each other and behind pushes.
+    /// One connection at a time within a slice, as the status beat: a connection of this server is written to directly.
+    /// </summary>
+    private async Task ResyncBoardsOfThisServerAsync(CancellationToken cancellationToken)
+    {
+        var (told, boardsSeen) = (0, 0);
+        for (var slice = 0; slice < BoardConnections.Slices; slice++)
+        {
+            if (slice > 0)
+            {
+                await Task.Delay(Every / BoardConnections.Slices, cancellationToken);
+            }
+
+            var connections = boards.InSlice(slice);
+            boardsSeen += connections.Length;
             var sent = await Task.WhenAll(connections.Select(async id =>
             {
                 try
@@ -90,9 +109,10 @@ public sealed partial class PushRepair(IHubContext<WallboardHub> hub, BoardConne
                     return false;
                 }
             }));
-            var told = sent.Count(ok => ok);
-            LogBoardsResynced(logger, told, connections.Count);
+            told += sent.Count(ok => ok);
         }
+
+        LogBoardsResynced(logger, told, boardsSeen);
     }
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Told the boards of {Group} to take a fresh snapshot: a push to them had failed")]
