@@ -157,6 +157,36 @@ public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorApp
     }
 
     [Fact]
+    public async Task A_ghost_over_the_day_a_signal_alert_stands_on_returns_it_to_normal_at_once_and_one_on_another_chart_leaves_it()
+    {
+        var today = new DateTimeOffset(app.Now.UtcDateTime.Date, TimeSpan.Zero);
+        var spike = await RaiseBurglarySpikeYesterday("north-warwickshire", today);
+        var supervisor = app.CreateUserClient(MonitorRoles.Supervisor, name: "Insp Hale");
+        const string Notes = "/api/charts/warwickshire/north-warwickshire/residential-burglary/notes";
+
+        // The same day excluded from the weekly chart only: the daily chart, and the alert it raised, are as they were.
+        using (var elsewhere = await supervisor.PostAsJsonAsync(Notes, new { kind = "ghost", from = Date(today.AddDays(-1)), to = Date(today), period = "week", reason = "the week's figure is rebuilt from the source" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, elsewhere.StatusCode);
+        }
+
+        Assert.Equal("active-unacknowledged", await StateOf(spike));
+
+        // The spike itself was the feed's fault: the alert it raised returns to normal with the note, not at midnight.
+        using (var ghost = await supervisor.PostAsJsonAsync(Notes, new { kind = "ghost", from = Date(today.AddDays(-1)), to = Date(today), period = "day", reason = "the feed sent the week's burglaries again" }))
+        {
+            Assert.Equal(HttpStatusCode.Created, ghost.StatusCode);
+        }
+
+        Assert.Equal("returned-unacknowledged", await StateOf(spike));
+        var audit = await app.CreateUserClient(MonitorRoles.Inspector).GetFromJsonAsync<JsonArray>("/api/audit/warwickshire");
+        var returned = Assert.Single(audit!, e => (string)e!["alertId"]! == spike && (string)e["to"]! == "returned-unacknowledged")!;
+        Assert.Equal(("returned-to-normal", "system"), ((string)returned["action"]!, (string)returned["who"]!));
+
+        static string Date(DateTimeOffset day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
     public async Task Acting_on_an_earlier_alert_of_a_key_answers_409_with_the_reason_not_404()
     {
         await _feed.PostOk(Events.Array([Events.EmergencyIncident("alert-inc-old", "rugby", app.Now.AddMinutes(-16))]));

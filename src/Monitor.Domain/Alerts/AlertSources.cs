@@ -156,6 +156,25 @@ public static class AlertSources
         return ([.. conditions, .. clears], [.. assessed.Where(a => a.News is not null).Select(a => a.News!)]);
     }
 
+    /// <summary>
+    /// What a chart note does to a measure's open signal alerts: one whose signal the charts no longer show on the
+    /// latest closed period of its kind (a ghosted spike, a new phase whose limits take it in) returns to normal now,
+    /// not at the next close. A note raises none: a signal is raised when its period closes.
+    /// </summary>
+    /// <param name="current">The signals the charts show now on the latest closed period of each kind.</param>
+    public static IReadOnlyList<AlertCondition> AfterChartNote(
+        string area, string measure, IEnumerable<PeriodKind> kinds, IReadOnlyList<RaisedSignal> current, IEnumerable<AlertKey> openSignalKeys)
+    {
+        var open = openSignalKeys.ToList();
+        return
+        [
+            .. kinds
+                .SelectMany(kind => ClosedPeriod(area, measure, kind, current, open).Conditions)
+                .Where(c => c.Level == AlertLevel.None)
+                .Select(c => AlertCondition.Normal(c.Key, AlertSource.Signal, "a chart note took the signal away: the chart no longer shows it")),
+        ];
+    }
+
     private static string Describe(string measure, RaisedSignal s)
     {
         var what = s.Event switch

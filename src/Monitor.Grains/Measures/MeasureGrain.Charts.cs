@@ -34,6 +34,24 @@ public sealed partial class MeasureGrain
         return raised;
     }
 
+    /// <summary>The signals the charts show now on the latest closed period of each kind, raised already or not.</summary>
+    private List<RaisedSignal> SignalsOnLatestClosed()
+    {
+        var now = Clock.GetUtcNow();
+        var current = new List<RaisedSignal>();
+        foreach (var kind in _series.Measure.Periods)
+        {
+            var view = MeasureChart.Build(_series, _force.Calendar, kind, now);
+            if (view.Periods.Count > 0)
+            {
+                var latest = view.Periods[^1].Period.Start;
+                current.AddRange(SignalLog.Candidates(view, _series.Measure.Direction, now).Where(s => s.PeriodStart == latest));
+            }
+        }
+
+        return current;
+    }
+
     private async Task<MeasureChartSnapshot> GetChartAsync(PeriodKind kind)
     {
         if (!_series.Measure.Periods.Contains(kind))

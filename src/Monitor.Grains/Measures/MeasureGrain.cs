@@ -19,6 +19,7 @@ public sealed partial class MeasureGrain(
     SeriesRetention retention,
     IMeasureJournal journal,
     ITileNotifier notifier,
+    Alerts.AlertWork work,
     TimeProvider time,
     ILogger<MeasureGrain> logger) : Grain, IMeasureGrain
 {

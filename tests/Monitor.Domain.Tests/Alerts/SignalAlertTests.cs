@@ -125,4 +125,30 @@ public sealed class SignalAlertTests
 
         Assert.Equal(AlertState.Resolved, bench.Alert.State);
     }
+
+    [Fact]
+    public void A_chart_note_returns_only_the_open_alerts_whose_signal_the_charts_no_longer_show_and_raises_none()
+    {
+        var open = new[]
+        {
+            AlertKey.ForSignal("rugby", "residential-burglary", PeriodKind.Month, EventKind.BeyondUpper),
+            AlertKey.ForSignal("rugby", "residential-burglary", PeriodKind.Month, EventKind.TrendUp),
+            AlertKey.ForSignal("rugby", "residential-burglary", PeriodKind.Week, EventKind.RunAbove),
+            AlertKey.ForSignal("rugby", "shoplifting", PeriodKind.Month, EventKind.TrendUp),
+            AlertKey.ForSignal("north", "residential-burglary", PeriodKind.Month, EventKind.TrendUp),
+        };
+
+        // The month still shows the point beyond its limit, and now a two-of-three it never alerted on; the trend is
+        // gone. The week still shows its run.
+        var current = new[]
+        {
+            Raised(EventKind.BeyondUpper, Effect.Concern), Raised(EventKind.TwoOfThreeUp, Effect.Concern), Raised(EventKind.RunAbove, Effect.Concern, kind: PeriodKind.Week),
+        };
+        var conditions = AlertSources.AfterChartNote("rugby", "residential-burglary", [PeriodKind.Week, PeriodKind.Month], current, open);
+
+        var cleared = Assert.Single(conditions);
+        Assert.Equal("rugby/residential-burglary/month.trend-up", cleared.Key.ToString());
+        Assert.Equal((AlertLevel.None, AlertSource.Signal), (cleared.Level, cleared.Source));
+        Assert.Equal("a chart note took the signal away: the chart no longer shows it", cleared.Message);
+    }
 }
