@@ -138,6 +138,9 @@ public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorApp
         await Closer.CloseNow();
 
         Assert.Equal("returned-unacknowledged", await StateOf(spike));
+        var audit = await app.CreateUserClient(MonitorRoles.Inspector).GetFromJsonAsync<JsonArray>("/api/audit/warwickshire");
+        var returned = Assert.Single(audit!, e => (string)e!["alertId"]! == spike && (string)e["action"]! == "returned-to-normal")!;
+        Assert.Equal("the closed period did not repeat the signal", (string)returned["note"]!);
     }
 
     [Fact]
@@ -182,6 +185,7 @@ public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorApp
         var audit = await app.CreateUserClient(MonitorRoles.Inspector).GetFromJsonAsync<JsonArray>("/api/audit/warwickshire");
         var returned = Assert.Single(audit!, e => (string)e!["alertId"]! == spike && (string)e["to"]! == "returned-unacknowledged")!;
         Assert.Equal(("returned-to-normal", "system"), ((string)returned["action"]!, (string)returned["who"]!));
+        Assert.Equal("a chart note took the signal away: the chart no longer shows it", (string)returned["note"]!);
 
         static string Date(DateTimeOffset day) => day.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
     }

@@ -190,7 +190,7 @@ public sealed class AlertTrack
 
         if (condition.ClearNow || options.ClearHoldFor(alert.Source) == TimeSpan.Zero)
         {
-            Clear(run, alert, now, condition.ClearNow);
+            Clear(run, alert, now, condition.ClearNow, condition.Message);
             return;
         }
 
@@ -272,20 +272,22 @@ public sealed class AlertTrack
     /// <summary>
     /// The condition has cleared (and held): an acknowledged or shelved alert is resolved; an unacknowledged one
     /// returns to normal and waits for its acknowledgement, unless the source ended for good (an attended incident).
+    /// The audit gives the source's reason when it cleared at once (a closed period, a chart note, an arrival);
+    /// a clear that held for its time has none beyond the hold.
     /// </summary>
-    private static void Clear(Run run, Alert alert, DateTimeOffset at, bool final)
+    private static void Clear(Run run, Alert alert, DateTimeOffset at, bool final, string? reason)
     {
         alert.ClearingSince = null;
         alert.ShelvedUntil = null;
         if (alert.State == AlertState.ActiveUnacknowledged && !final)
         {
-            Transition(run, alert, AlertState.ReturnedUnacknowledged, AlertAction.ReturnedToNormal, at, AlertRoles.System, AlertRoles.System, null);
+            Transition(run, alert, AlertState.ReturnedUnacknowledged, AlertAction.ReturnedToNormal, at, AlertRoles.System, AlertRoles.System, reason);
             return;
         }
 
         alert.ResolvedAt = at;
         alert.ResolvedBy = AlertRoles.System;
-        Transition(run, alert, AlertState.Resolved, AlertAction.Cleared, at, AlertRoles.System, AlertRoles.System, null);
+        Transition(run, alert, AlertState.Resolved, AlertAction.Cleared, at, AlertRoles.System, AlertRoles.System, reason);
     }
 
     private void Advance(Run run, DateTimeOffset now, AlertOptions options)
@@ -296,7 +298,7 @@ public sealed class AlertTrack
             switch (due.What)
             {
                 case Timed.Clear:
-                    Clear(run, alert, due.At, final: false);
+                    Clear(run, alert, due.At, final: false, reason: null);
                     break;
                 case Timed.Unshelve:
                     // A shelf is a time limit on inattention: when it ends the alert asks for attention again.

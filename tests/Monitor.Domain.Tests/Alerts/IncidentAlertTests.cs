@@ -108,6 +108,6 @@ public sealed class IncidentAlertTests
         bench.Observe(AlertSources.IncidentEnded("rugby", "INC-6"));
 
         Assert.Equal(AlertState.Resolved, bench.Alert.State);
-        Assert.Equal(new AlertAuditEntry(AlertBench.Start, "rugby:incident-INC-6:unattended:1", AlertAction.Cleared, AlertState.ActiveUnacknowledged, AlertState.Resolved, AlertLevel.Warning, EscalationLevel.Supervisor, "system", "system", null), bench.Audit[^1]);
+        Assert.Equal(new AlertAuditEntry(AlertBench.Start, "rugby:incident-INC-6:unattended:1", AlertAction.Cleared, AlertState.ActiveUnacknowledged, AlertState.Resolved, AlertLevel.Warning, EscalationLevel.Supervisor, "system", "system", "incident INC-6 attended or closed"), bench.Audit[^1]);
     }
 }
