@@ -68,7 +68,9 @@ public sealed partial class PushRepair(IHubContext<WallboardHub> hub, BoardConne
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
-                LogResyncFailed(logger, e, group);
+                // Tried again every round for as long as the backplane is away: the failed push itself was logged as
+                // a warning, so each retry is only a debug line, and success is logged.
+                LogGroupResyncFailed(logger, e, group);
                 Missed(group);
             }
         }
@@ -121,8 +123,11 @@ public sealed partial class PushRepair(IHubContext<WallboardHub> hub, BoardConne
     [LoggerMessage(Level = LogLevel.Information, Message = "Told {Sent} of this server's {Boards} boards to take a fresh snapshot: its connection to Redis was restored")]
     private static partial void LogBoardsResynced(ILogger logger, int sent, int boards);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell {Target} to take a fresh snapshot; trying again")]
-    private static partial void LogResyncFailed(ILogger logger, Exception exception, string target);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Could not tell the boards of {Group} to take a fresh snapshot; trying again next round")]
+    private static partial void LogGroupResyncFailed(ILogger logger, Exception exception, string group);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not tell board connection {Connection} to take a fresh snapshot")]
+    private static partial void LogResyncFailed(ILogger logger, Exception exception, string connection);
 }
 
 /// <summary>With Redis: a restored connection means pushes published while it was down may never have reached this server's boards.</summary>
