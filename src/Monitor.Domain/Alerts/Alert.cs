@@ -48,6 +48,9 @@ public sealed class Alert
     /// <summary>When the source first reported normal again, while that clear is waiting to hold.</summary>
     public DateTimeOffset? ClearingSince { get; set; }
 
+    /// <summary>What the source said when it first reported normal, while that clear holds: the audit's reason once it has.</summary>
+    public string? ClearingReason { get; set; }
+
     public DateTimeOffset? ResolvedAt { get; set; }
 
     /// <summary>Who resolved it: a person, or <see cref="AlertRoles.System"/> when its condition cleared.</summary>

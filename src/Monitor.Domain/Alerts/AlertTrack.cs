@@ -150,7 +150,7 @@ public sealed class AlertTrack
         alert.ResolvedAt = now;
         alert.ResolvedBy = who.Trim();
         alert.ShelvedUntil = null;
-        alert.ClearingSince = null;
+        (alert.ClearingSince, alert.ClearingReason) = (null, null);
         Transition(run, alert, AlertState.Resolved, AlertAction.Resolved, now, who.Trim(), role, note!.Trim());
         return run.Done(null);
     }
@@ -197,7 +197,8 @@ public sealed class AlertTrack
         // The clear starts holding now; it completes at ClearingSince + hold unless the condition returns first.
         if (alert.ClearingSince is null)
         {
-            alert.ClearingSince = now;
+            // Its first word of normal is the reason kept: later ones (a quiet feed's growing age) would each be a write.
+            (alert.ClearingSince, alert.ClearingReason) = (now, condition.Message);
             run.Changed = true;
         }
     }
@@ -213,7 +214,7 @@ public sealed class AlertTrack
         if (alert.ClearingSince is not null)
         {
             // A value back over the limit before the clear held: the clear is void and nothing flaps.
-            alert.ClearingSince = null;
+            (alert.ClearingSince, alert.ClearingReason) = (null, null);
             run.Changed = true;
         }
 
@@ -272,12 +273,12 @@ public sealed class AlertTrack
     /// <summary>
     /// The condition has cleared (and held): an acknowledged or shelved alert is resolved; an unacknowledged one
     /// returns to normal and waits for its acknowledgement, unless the source ended for good (an attended incident).
-    /// The audit gives the source's reason when it cleared at once (a closed period, a chart note, an arrival);
-    /// a clear that held for its time has none beyond the hold.
+    /// The audit gives the source's reason: what it said when it cleared at once (a closed period, a chart note, an
+    /// arrival), or what it first said of normal when a clear that held for its time began.
     /// </summary>
     private static void Clear(Run run, Alert alert, DateTimeOffset at, bool final, string? reason)
     {
-        alert.ClearingSince = null;
+        (alert.ClearingSince, alert.ClearingReason) = (null, null);
         alert.ShelvedUntil = null;
         if (alert.State == AlertState.ActiveUnacknowledged && !final)
         {
@@ -298,7 +299,7 @@ public sealed class AlertTrack
             switch (due.What)
             {
                 case Timed.Clear:
-                    Clear(run, alert, due.At, final: false, reason: null);
+                    Clear(run, alert, due.At, final: false, reason: alert.ClearingReason);
                     break;
                 case Timed.Unshelve:
                     // A shelf is a time limit on inattention: when it ends the alert asks for attention again.

@@ -25,6 +25,7 @@ public sealed class HysteresisTests
         Assert.Equal(before, bench.Audit.Count);
         Assert.Equal(AlertState.ActiveAcknowledged, bench.Alert.State);
         Assert.Equal(1, bench.Track.Sequence);
+        Assert.Equal((null, null), (bench.Alert.ClearingSince, bench.Alert.ClearingReason));
     }
 
     [Fact]
@@ -50,6 +51,10 @@ public sealed class HysteresisTests
         Assert.Equal(AlertState.Resolved, bench.Alert.State);
         Assert.Equal(AlertBench.Start.AddMinutes(6), bench.Alert.ResolvedAt);
         Assert.Equal(AlertBench.Start.AddMinutes(6), bench.Audit[^1].At);
+
+        // The audit says why: what the source said when the clear began to hold.
+        Assert.Equal("level none", bench.Audit[^1].Note);
+        Assert.Null(bench.Alert.ClearingReason);
     }
 
     [Fact]
