@@ -80,7 +80,30 @@ public sealed class RecordingNotifier : ITileNotifier
 
     public IReadOnlyList<AlertView> Alerts => Of<AlertView>();
 
-    public void Publish(MeasureTile tile) => Record(tile);
+    private int _openRounds;
+
+    /// <summary>Tiles published while no round of counting was open: the dispatcher opens one around every round.</summary>
+    public int TilesOutsideRounds { get; private set; }
+
+    public void Publish(MeasureTile tile)
+    {
+        lock (_published)
+        {
+            TilesOutsideRounds += _openRounds == 0 ? 1 : 0;
+        }
+
+        Record(tile);
+    }
+
+    public IDisposable OpenRound()
+    {
+        lock (_published)
+        {
+            _openRounds++;
+        }
+
+        return new Round(this);
+    }
 
     public void Publish(CallQueueView queue) => Record(queue);
 
@@ -101,6 +124,20 @@ public sealed class RecordingNotifier : ITileNotifier
         lock (_published)
         {
             return [.. _published.OfType<T>()];
+        }
+    }
+
+    private sealed class Round(RecordingNotifier notifier) : IDisposable
+    {
+        private bool _closed;
+
+        public void Dispose()
+        {
+            lock (notifier._published)
+            {
+                notifier._openRounds -= _closed ? 0 : 1;
+                _closed = true;
+            }
         }
     }
 }

@@ -16,6 +16,7 @@ public sealed class FanOutTests(ClusterFixture fixture)
                    from measure in new[] { "total-recorded-crime", "residential-burglary", "domestic-abuse" }
                    select $"warwickshire/{area}/{measure}";
         var before = await TodayAsync(keys);
+        var outsideRounds = fixture.Notifier.TilesOutsideRounds;
 
         var result = await fixture.Ingestor.IngestAsync([new EventReadResult(crime, crime.Id, null)]);
 
@@ -26,6 +27,9 @@ public sealed class FanOutTests(ClusterFixture fixture)
         var untouched = await fixture.Grains.GetGrain<IMeasureGrain>("warwickshire/south/residential-burglary").GetTile();
         Assert.Equal(0, untouched.Today.N);
         Assert.Contains(fixture.Notifier.Published, t => t.Area == "north" && t.Measure == "domestic-abuse" && t.Today.N == after["warwickshire/north/domestic-abuse"]);
+
+        // Each tile was published inside the dispatcher's round, so an area's tiles of the crime travel together.
+        Assert.Equal(outsideRounds, fixture.Notifier.TilesOutsideRounds);
     }
 
     private static CrimeRecorded Theft(string id, DateTimeOffset at) => new(id, "warwickshire", at, "R-" + id, "rugby", "theft-from-person", []);

@@ -4,6 +4,7 @@ using Monitor.Abstractions;
 using Monitor.Domain.Forces;
 using Monitor.Domain.Measures;
 using Monitor.Domain.Routing;
+using Monitor.Grains.Notifications;
 
 namespace Monitor.Grains.Ingest;
 
@@ -25,7 +26,7 @@ namespace Monitor.Grains.Ingest;
 /// sender, a round's per-grain builders are kept from round to round, so their lists do not grow afresh each time.
 /// </para>
 /// </summary>
-public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
+public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces, ITileNotifier notifier)
 {
     private readonly ConcurrentQueue<Caller> _waiting = new();
 
@@ -76,6 +77,8 @@ public sealed class FactDispatcher(IGrainFactory grains, ForceCatalog forces)
 
                 if (_callers.Count > 0)
                 {
+                    // The round's tiles (a crime changes its total, category and markers) go to the boards together.
+                    using var round = notifier.OpenRound();
                     await SendAsync();
                 }
             }

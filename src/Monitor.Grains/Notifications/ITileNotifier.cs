@@ -15,4 +15,10 @@ public interface ITileNotifier
     void Publish(OpenIncidentsView incidents);
 
     void Publish(AlertView alert);
+
+    /// <summary>
+    /// Marks a round of counting (one dispatch of facts to the measure grains) until disposed: the tiles it changes
+    /// may be sent together when it ends rather than one by one as each grain publishes.
+    /// </summary>
+    IDisposable OpenRound();
 }

@@ -9,7 +9,8 @@ namespace Monitor.Server.Hubs;
 /// <summary>
 /// Sends changes to the areas' SignalR groups, latest wins under backpressure. Per group and lane (the tiles,
 /// each line's queue, the open incidents) at most one send is in flight: a change while the lane is idle goes at
-/// once; changes while a send is in flight fold into one send, issued as soon as it completes, carrying the newest
+/// once (a tile while facts are being counted, with the round's other tiles when the round ends); changes while a
+/// send is in flight fold into one send, issued as soon as it completes, carrying the newest
 /// state of every item that changed (the tiles that changed meanwhile travel together in one <c>tiles</c>
 /// message). Every push carries an item's whole state, so folding loses nothing, and a group that cannot keep up
 /// only ever has one send per lane waiting. Alerts are not folded. A group no board follows anywhere
@@ -51,9 +52,18 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
     /// the writes, and the boards' reading, take the CPU from ingest (measured in docs/architecture.md). 25 ms
     /// (<c>Monitor:Hub:PushFloorMilliseconds</c>) caps a lane at 40 messages a second per board, faster than a
     /// person reads a screen, and adds at most 25 ms to a change that follows another closely; an isolated change
-    /// still goes at once. At 1,000 boards it still pays for itself (docs/wallboard.md, "Push cost").
+    /// goes once its round of counting ends (<see cref="OpenRound"/>). At 1,000 boards it still pays for itself (docs/wallboard.md, "Push cost").
     /// </summary>
     private readonly TimeSpan _floor;
+
+    /// <summary>
+    /// Rounds of counting open now (<see cref="OpenRound"/>), and what completes when the last of them ends.
+    /// </summary>
+    private int _openRounds;
+
+    private TaskCompletionSource _roundsEnded = Ended();
+
+    private const string TilesLane = "tiles";
 
     /// <summary>Where alerts for a group nobody follows are held: not a lane of sends, alerts go one by one.</summary>
     private const string AlertLane = "alert";
@@ -67,8 +77,49 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
     private readonly Lock _lock = new();
     private bool _disposed;
 
+    /// <summary>
+    /// One crime changes several tiles of an area (the total, its category, its markers), each published by its own
+    /// measure grain within the same round of counting, a fraction of a millisecond apart. Sent as they came, the
+    /// first went alone and the rest waited out the floor behind it: a lone crime's total reached the boards 25 ms
+    /// after its category, in a second message to every board. So an idle area's tiles wait for the rounds open
+    /// now to end (never longer than the floor) and go in one message.
+    /// </summary>
+    public IDisposable OpenRound()
+    {
+        lock (_lock)
+        {
+            if (_openRounds++ == 0)
+            {
+                _roundsEnded = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+        }
+
+        return new Round(this);
+    }
+
+    private void CloseRound()
+    {
+        TaskCompletionSource? ended = null;
+        lock (_lock)
+        {
+            if (--_openRounds == 0)
+            {
+                ended = _roundsEnded;
+            }
+        }
+
+        ended?.TrySetResult();
+    }
+
+    private static TaskCompletionSource Ended()
+    {
+        var ended = new TaskCompletionSource();
+        ended.SetResult();
+        return ended;
+    }
+
     public void Publish(MeasureTile tile) =>
-        Send(WallboardHub.GroupOf(tile.Force, tile.Area), "tiles", new Push(tile.Measure, tile, tile.Version));
+        Send(WallboardHub.GroupOf(tile.Force, tile.Area), TilesLane, new Push(tile.Measure, tile, tile.Version));
 
     public void Publish(CallQueueView queue)
     {
@@ -156,6 +207,8 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
     private void Send(string group, string lane, Push[] pushes)
     {
         var key = (group, lane);
+        var first = pushes;
+        Task? gathering = null;
         lock (_lock)
         {
             if (_disposed)
@@ -197,11 +250,24 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
                 idle.Newest[push.Item] = push.Order;
             }
 
+            // Tiles published while facts are being counted wait for the counting to end, with the round's others;
+            // the other lanes have one item each (a line, an area's incidents), so there is nothing to gather.
+            if (lane == TilesLane && _openRounds > 0)
+            {
+                foreach (var push in pushes)
+                {
+                    idle.Pending[push.Item] = push;
+                }
+
+                gathering = _roundsEnded.Task;
+                first = null;
+            }
+
             _busy.Add(key, idle);
         }
 
         // Off the publishing grain's thread: a grain must not wait while its change is written to every board.
-        _ = Task.Run(() => DrainAsync(key, pushes));
+        _ = Task.Run(() => DrainAsync(key, first, gathering));
     }
 
     private void Hold(string group, string lane, Push push)
@@ -251,34 +317,55 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
         }
     }
 
-    /// <summary>Sends, then whatever folded in meanwhile (no sooner than the floor), until the lane is idle.</summary>
-    private async Task DrainAsync((string Group, string Lane) key, IReadOnlyList<Push> pushes)
+    /// <summary>
+    /// Gathers a round's tiles, then sends what is pending and whatever folds in meanwhile (no sooner than the
+    /// floor), until the lane is idle. The waits are about the wall clock of the connections, never the monitor's
+    /// clock of events.
+    /// </summary>
+    private async Task DrainAsync((string Group, string Lane) key, Push[]? pushes, Task? gathering)
     {
+        if (gathering is not null)
+        {
+            await gathering.WaitAsync(_floor, TimeProvider.System).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
         while (true)
         {
+            pushes ??= TakePending(key);
+            if (pushes is null)
+            {
+                return;
+            }
+
             var started = TimeProvider.System.GetTimestamp();
             var message = MessageOf(key.Lane);
-            await SendAsync(key.Group, message, message == "tiles" ? pushes.Select(p => (MeasureTile)p.Payload).ToArray() : pushes[0].Payload);
+            await SendAsync(key.Group, message, message == TilesLane ? pushes.Select(p => (MeasureTile)p.Payload).ToArray() : pushes[0].Payload);
 
             var rest = _floor - TimeProvider.System.GetElapsedTime(started);
             if (rest > TimeSpan.Zero)
             {
-                // The floor is about the wall clock of the connections, never the monitor's clock of events.
                 await Task.Delay(rest, TimeProvider.System);
             }
 
-            lock (_lock)
-            {
-                var lane = _busy[key];
-                if (lane.Pending.Count == 0)
-                {
-                    _busy.Remove(key);
-                    return;
-                }
+            pushes = null;
+        }
+    }
 
-                pushes = [.. lane.Pending.Values];
-                lane.Pending.Clear();
+    /// <summary>What folded into the lane since its last send, or null (and the lane idle) when nothing did.</summary>
+    private Push[]? TakePending((string Group, string Lane) key)
+    {
+        lock (_lock)
+        {
+            var lane = _busy[key];
+            if (lane.Pending.Count == 0)
+            {
+                _busy.Remove(key);
+                return null;
             }
+
+            Push[] pending = [.. lane.Pending.Values];
+            lane.Pending.Clear();
+            return pending;
         }
     }
 
@@ -308,12 +395,25 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
     /// <summary>One item's whole state: a tile (item = measure), a line's queue or an area's open incidents.</summary>
     private sealed record Push(string Item, object Payload, long Order);
 
+    private sealed class Round(SignalRTileNotifier notifier) : IDisposable
+    {
+        private int _closed;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _closed, 1) == 0)
+            {
+                notifier.CloseRound();
+            }
+        }
+    }
+
     private sealed class Lane
     {
         /// <summary>The order of each item's newest state sent or waiting while the lane is busy.</summary>
         public Dictionary<string, long> Newest { get; } = new(StringComparer.Ordinal);
 
-        /// <summary>The newest state of each item changed since the send in flight began.</summary>
+        /// <summary>The newest state of each item changed since the send in flight began (or, gathering, to go first).</summary>
         public Dictionary<string, Push> Pending { get; } = new(StringComparer.Ordinal);
     }
 }

@@ -246,10 +246,66 @@ public sealed class SignalRTileNotifierTests : IDisposable
         next.Complete();
     }
 
+    [Fact]
+    public async Task Tiles_an_idle_area_is_sent_during_a_round_of_counting_go_together_when_the_round_ends()
+    {
+        // A floor longer than any test: the round's end, not the floor, is what may send here.
+        using var notifier = NotifierWithFloor(TimeSpan.FromMinutes(10));
+        var round = notifier.OpenRound();
+
+        // One crime: its category's grain published first, the total's a moment later.
+        notifier.Publish(Tile("warwick", "shoplifting", 1));
+        notifier.Publish(Tile("warwick", "total-recorded-crime", 1));
+        round.Dispose();
+
+        var together = await _hub.NextAsync();
+        Assert.Equal(
+            ["shoplifting 1", "total-recorded-crime 1"],
+            together.Tiles.Select(t => $"{t.Measure} {t.Version}").Order(StringComparer.Ordinal));
+        together.Complete();
+    }
+
+    [Fact]
+    public async Task A_round_that_never_ends_holds_a_tile_back_for_the_floor_only()
+    {
+        // A grain call hanging in the round: its tiles go at the floor regardless.
+        using var notifier = NotifierWithFloor(TimeSpan.FromMilliseconds(50));
+        using var round = notifier.OpenRound();
+        notifier.Publish(Tile("rugby", "bicycle-theft", 1));
+
+        var tile = await _hub.NextAsync();
+        Assert.Equal(("warwickshire/rugby", 1L), (tile.Group, tile.Version));
+        tile.Complete();
+    }
+
+    [Fact]
+    public async Task A_round_holds_back_tiles_only()
+    {
+        using var notifier = NotifierWithFloor(TimeSpan.FromMinutes(10));
+        using var round = notifier.OpenRound();
+
+        // A line's queue is one item to a lane: nothing to gather, so it goes at once to every area, round or not.
+        notifier.Publish(new CallQueueView(Force, "999", 1, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch));
+        var areas = Forces.Get(Force).Areas.Count;
+        for (var i = 0; i < areas; i++)
+        {
+            var queue = await _hub.NextAsync();
+            Assert.Equal("queue", queue.Message);
+            queue.Complete();
+        }
+    }
+
     public void Dispose()
     {
         _notifier.Dispose();
         _services.Dispose();
+    }
+
+    private SignalRTileNotifier NotifierWithFloor(TimeSpan floor)
+    {
+        var metrics = new MonitorMetrics(_services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), Options.Create(new MonitorOptions()));
+        var options = new WallboardHubOptions { PushFloorMilliseconds = floor.TotalMilliseconds };
+        return new SignalRTileNotifier(_hub, Forces, metrics, options, _audience, _repair, NullLogger<SignalRTileNotifier>.Instance);
     }
 
     private static MeasureTile Tile(string area, string measure, long version)
