@@ -52,7 +52,8 @@ public sealed partial class SignalRTileNotifier : ITileNotifier, IDisposable
     /// the writes, and the boards' reading, take the CPU from ingest (measured in docs/architecture.md). 25 ms
     /// (<c>Monitor:Hub:PushFloorMilliseconds</c>) caps a lane at 40 messages a second per board, faster than a
     /// person reads a screen, and adds at most 25 ms to a change that follows another closely; an isolated change
-    /// goes once its round of counting ends (<see cref="OpenRound"/>). At 1,000 boards it still pays for itself (docs/wallboard.md, "Push cost").
+    /// goes once its round of counting ends (<see cref="OpenRound"/>). At 1,000 boards it still pays for itself
+    /// (docs/wallboard.md, "Push cost").
     /// </summary>
     private readonly TimeSpan _floor;
 
