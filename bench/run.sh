@@ -249,13 +249,14 @@ if wants push; then
   echo >>"$OUT"
   for client in $BOARD_CLIENT; do
     # 1 event/s is not a row of the issue's table: each event alone, no push queued behind another, so its p50 is
-    # what one push to every board costs here, the monitor's beside the bare baseline's. After the 100 events/s
-    # phase, which has warmed the server's code.
-    for spec in "100 1" "1 1" "10000 100"; do
-      read -r rate batch <<<"$spec"
+    # what one push to every board costs here: the monitor's beside the bare SignalR baseline's and a raw WebSocket
+    # broadcast's (no SignalR, no grains: the least any push to these boards can cost on this machine). After the
+    # 100 events/s phase, which has warmed the server's code.
+    for spec in "100 1 signalr" "1 1 signalr,websocket" "10000 100 signalr"; do
+      read -r rate batch baselines <<<"$spec"
       say "push latency: $BOARDS boards ($client), $rate events/s (batches of $batch)"
       { echo "## POST to SignalR receipt, $BOARDS boards ($client client), $rate events/s (batches of $batch), $PUSH_SECONDS s"; echo; load; echo; push_header; } >>"$OUT"
-      dotnet "$load_dll" push --url "$url" --token "$token" --api-key "$feed_key" --boards "$BOARDS" --rate "$rate" --batch "$batch" \
+      dotnet "$load_dll" push --url "$url" --token "$token" --api-key "$feed_key" --boards "$BOARDS" --rate "$rate" --batch "$batch" --baseline "$baselines" \
         --board-client "$client" --seconds "$PUSH_SECONDS" --runs "$RUNS" --server-pid "$server_pid" >>"$OUT" 2>>"$work/push.log" || say "push: failures (see the table)"
       { echo; load; echo; } >>"$OUT"
     done

@@ -46,7 +46,14 @@ internal static class Scenarios
         var batch = (int)number("--batch", 1);
         var seconds = number("--seconds", 10);
         var window = TimeSpan.FromMilliseconds(number("--window-ms", 250));
-        var transports = option("--baseline", "signalr");
+        // One baseline or several, comma-separated (signalr, websocket), each measured before the monitor in every run.
+        var baselines = option("--baseline", "signalr").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (baselines.Any(b => b is not "signalr" and not "websocket" and not "none"))
+        {
+            Console.Error.WriteLine($"push: --baseline is signalr, websocket, the two comma-separated, or none, not '{option("--baseline", "signalr")}'");
+            return 2;
+        }
+
 
         // The hub's boards, for the monitor and a SignalR baseline alike: light (LightHubBoard) or signalr (the real client).
         var client = option("--board-client", "light");
@@ -61,10 +68,10 @@ internal static class Scenarios
         for (var run = 1; run <= runs; run++)
         {
             // --baseline none: the monitor alone (to profile it).
-            if (transports != "none")
+            foreach (var transport in baselines.Where(b => b != "none"))
             {
                 var baseline = await PushScenario.RunAsync(
-                    $"bare {(transports == "websocket" ? "websocket" : "signalr")} ({(transports == "websocket" ? "raw" : client)})", bare.Url, transports, client, token: null, apiKey: null, boards, rate, batch, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds), null, window);
+                    $"bare {transport} ({(transport == "websocket" ? "raw" : client)})", bare.Url, transport, client, token: null, apiKey: null, boards, rate, batch, TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(seconds), null, window);
                 Report(run, baseline);
             }
 
