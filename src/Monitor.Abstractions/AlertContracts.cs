@@ -60,6 +60,14 @@ public interface IAlertSweeperGrain : IGrainWithStringKey
 
     /// <summary>Makes sure the sweep runs (idempotent; called at every start-up).</summary>
     Task Start();
+
+    /// <summary>
+    /// Incidents that have just left the open list (attended or closed) and may have an alert: an open one clears
+    /// now, as the board's incident list changes, not at the next sweep. One-way: the open list does not wait on
+    /// alerts, and a call lost is made good by the next sweep.
+    /// </summary>
+    [Orleans.Concurrency.OneWay]
+    Task IncidentsEnded(Orleans.Concurrency.Immutable<IReadOnlyList<AlertKey>> keys);
 }
 
 /// <summary>An alert as the boards are told of it when it changes.</summary>

@@ -32,7 +32,14 @@ public sealed record AlertKey(string Area, string Measure, string Rule)
     /// An emergency or priority incident not attended: the measure slot holds <c>incident-{id}</c> and the rule is
     /// <c>unattended</c>, so a regrade keeps the same alert (its thresholds change, not its identity).
     /// </summary>
-    public static AlertKey ForIncident(string district, string incidentId) => new(district, $"incident-{incidentId}", "unattended");
+    public static AlertKey ForIncident(string district, string incidentId) => new(district, IncidentPrefix + incidentId, IncidentRule);
+
+    /// <summary>The incident a key of <see cref="ForIncident"/> is about; null for any other key.</summary>
+    public string? IncidentId => Rule == IncidentRule && Measure.StartsWith(IncidentPrefix, StringComparison.Ordinal) ? Measure[IncidentPrefix.Length..] : null;
+
+    private const string IncidentPrefix = "incident-";
+
+    private const string IncidentRule = "unattended";
 
     /// <summary>Callers waiting on a line (999): one alert for the longest wait.</summary>
     public static AlertKey ForCallsWaiting(string forceArea, string channel) => new(forceArea, $"calls-{channel}-waiting", "longest-wait");

@@ -56,8 +56,11 @@ public static class AlertSources
     }
 
     /// <summary>The incident was attended (or closed): its alert clears at once, whatever its state.</summary>
-    public static AlertCondition IncidentEnded(string district, string incidentId) =>
-        new(AlertKey.ForIncident(district, incidentId), AlertSource.Incident, AlertLevel.None, null, $"incident {incidentId} attended or closed", ClearNow: true);
+    public static AlertCondition IncidentEnded(string district, string incidentId) => IncidentEnded(AlertKey.ForIncident(district, incidentId));
+
+    /// <summary>The incident of an incident alert's key was attended (or closed): the alert clears at once, whatever its state.</summary>
+    public static AlertCondition IncidentEnded(AlertKey key) =>
+        new(key, AlertSource.Incident, AlertLevel.None, null, $"incident {key.IncidentId} attended or closed", ClearNow: true);
 
     /// <summary>A caller on the line waiting longer than the configured seconds (999: 10 s) is a breach.</summary>
     public static AlertCondition CallsWaiting(string forceArea, string channel, IReadOnlyList<WaitingCall> waiting, DateTimeOffset now, AlertOptions options)

@@ -1,3 +1,4 @@
+using Orleans.Concurrency;
 using Monitor.Abstractions;
 using Monitor.Domain.Alerts;
 using Monitor.Domain.Calls;
@@ -27,6 +28,34 @@ public sealed class AlertSweeperGrain(ForceCatalog forces, AlertSweepOptions swe
     public Task Start() => this.RegisterOrUpdateReminder("sweep", TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1));
 
     public Task ReceiveReminder(string reminderName, TickStatus status) => Task.CompletedTask;
+
+    /// <summary>
+    /// The incident alerts open as of the last sweep, and raised by it: an incident leaving the open list is looked up
+    /// here rather than on the board, so the many incidents attended with no alert cost a look-up each. Null until
+    /// this activation's first sweep or first ended incident, which read it from the board.
+    /// </summary>
+    private HashSet<AlertKey>? _incidentAlerts;
+
+    public async Task IncidentsEnded(Immutable<IReadOnlyList<AlertKey>> keys)
+    {
+        // A stopping silo leaves them to the next sweep, on whichever silo runs this grain.
+        if (!work.TrySweep())
+        {
+            return;
+        }
+
+        try
+        {
+            var force = this.GetPrimaryKeyString();
+            _incidentAlerts ??= OpenIncidentAlerts(await GrainFactory.GetGrain<IAlertBoardGrain>(force).List(activeOnly: true), []);
+            var ended = keys.Value.Where(_incidentAlerts.Remove).ToList();
+            await Task.WhenAll(ended.Select(key => AlertOf(force, key).Observe(AlertSources.IncidentEnded(key))));
+        }
+        finally
+        {
+            work.Exit();
+        }
+    }
 
     public async Task Sweep()
     {
@@ -58,7 +87,8 @@ public sealed class AlertSweeperGrain(ForceCatalog forces, AlertSweepOptions swe
         var stillOpen = open.Select(i => AlertKey.ForIncident(i.District, i.IncidentId)).ToHashSet();
         verdicts.AddRange(alerts
             .Where(a => a.Source == AlertSource.Incident && !stillOpen.Contains(a.Key))
-            .Select(a => AlertCondition.Normal(a.Key, AlertSource.Incident, "attended or closed") with { ClearNow = true }));
+            .Select(a => AlertSources.IncidentEnded(a.Key)));
+        _incidentAlerts = OpenIncidentAlerts(alerts.Where(a => stillOpen.Contains(a.Key)), verdicts);
 
         // 999 callers waiting (the national standard is 999's alone: 101 has none), the 999 line's last closed
         // hour, and every feed's last delivery.
@@ -100,6 +130,12 @@ public sealed class AlertSweeperGrain(ForceCatalog forces, AlertSweepOptions swe
         var period = chart.View.Periods.LastOrDefault(p => p.Period.Start == lastHour.Start);
         return period is null ? null : ServiceLevel.From(measure.Id, period.Sum, period.N, measure.Target!.Value);
     }
+
+    private static HashSet<AlertKey> OpenIncidentAlerts(IEnumerable<Alert> open, IEnumerable<AlertCondition> raising) =>
+    [
+        .. open.Where(a => a.Source == AlertSource.Incident).Select(a => a.Key),
+        .. raising.Where(v => v.Source == AlertSource.Incident && v.Level != AlertLevel.None).Select(v => v.Key),
+    ];
 
     private IAlertGrain AlertOf(string force, AlertKey key) => GrainFactory.GetGrain<IAlertGrain>(AlertBoardGrain.GrainKey(force, key));
 }

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
 using Monitor.Abstractions;
+using Monitor.Domain.Alerts;
 using Monitor.Domain.Forces;
 using Monitor.Domain.Incidents;
 using Monitor.Grains.Notifications;
@@ -26,6 +27,9 @@ public sealed partial class OpenIncidentsGrain(
     ILogger<OpenIncidentsGrain> logger) : Grain, IOpenIncidentsGrain
 {
     private readonly HashSet<string> _changedAreas = new(StringComparer.Ordinal);
+
+    /// <summary>Incidents taken off the list since the last write whose alert may be open: told to the sweeper once stored.</summary>
+    private readonly List<AlertKey> _ended = [];
 
     /// <summary>When each area's view last changed, for the areas changed since activation.</summary>
     private readonly Dictionary<string, DateTimeOffset> _areaChangedAt = new(StringComparer.Ordinal);
@@ -60,11 +64,19 @@ public sealed partial class OpenIncidentsGrain(
             }
         }
 
+        var now = time.GetUtcNow();
         foreach (var id in leftOpen.Value)
         {
+            var incident = _open.Find(id);
             if (_open.Remove(id, _changedAreas))
             {
                 changed.Add(id);
+
+                // Only an incident past its warning can have an alert: those attended in time cost the sweeper nothing.
+                if (AlertSources.Incident(incident!, now, _force.Alerts).Level != AlertLevel.None)
+                {
+                    _ended.Add(AlertKey.ForIncident(incident!.District, id));
+                }
             }
         }
 
@@ -83,9 +95,15 @@ public sealed partial class OpenIncidentsGrain(
         await _commit.AfterNextWrite();
 
         // The first caller back from a write tells the boards of every area the write changed; the others find nothing left.
+        if (_ended.Count > 0)
+        {
+            _ = GrainFactory.GetGrain<IAlertSweeperGrain>(_force.Id).IncidentsEnded(new([.. _ended]));
+            _ended.Clear();
+        }
+
         if (_changedAreas.Count > 0)
         {
-            var now = time.GetUtcNow();
+            now = time.GetUtcNow();
             foreach (var area in _changedAreas)
             {
                 _areaChangedAt[area] = now;

@@ -27,6 +27,16 @@ public sealed class AlertKeyTests
         Assert.Equal((key, 3), (back, sequence));
     }
 
+    [Fact]
+    public void An_incident_keys_incident_reads_back_and_no_other_key_names_one()
+    {
+        Assert.Equal("WK/2026:17 b", AlertKey.ForIncident("rugby", "WK/2026:17 b").IncidentId);
+        Assert.Equal("INC-1", AlertKey.Parse(AlertKey.ForIncident("rugby", "INC-1").ToString())!.IncidentId);
+        Assert.Null(AlertKey.ForCallsWaiting("warwickshire", "999").IncidentId);
+        Assert.Null(AlertKey.ForFeed("warwickshire", "telephony").IncidentId);
+        Assert.Null(new AlertKey("rugby", "incident-INC-1", "week.run-warning").IncidentId);
+    }
+
     [Theory]
     [InlineData("rugby:x:y")]
     [InlineData("rugby:x:y:0")]
