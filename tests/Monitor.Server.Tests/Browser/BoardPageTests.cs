@@ -54,9 +54,16 @@ public sealed class BoardPageTests(MonitorAppFactory app, Chromium chromium, ITe
     [Fact]
     public async Task The_board_signs_in_with_a_token_fills_a_tv_at_1080p_and_4k_and_shows_the_clock_lines_incidents_and_alerts()
     {
-        // Something on every tile: a caller waiting on 999, incidents on the clock (fresh, 17 and 25 minutes old), their alerts.
+        // Something on every tile: a caller waiting on 999, one who gave up on 101, incidents on the clock (fresh, 17
+        // and 25 minutes old), their alerts.
         await _feed.PostOk(Events.Array([
             Events.CallOffered("board-shot-999", "999", app.Now.AddSeconds(-40)),
+            Events.CallOffered("board-shot-101", "101", app.Now.AddSeconds(-60)),
+            new JsonObject
+            {
+                ["id"] = "board-shot-101-abandoned", ["type"] = "call.abandoned", ["force"] = "warwickshire",
+                ["at"] = Events.Stamp(app.Now.AddSeconds(-20)), ["callId"] = "C-board-shot-101", ["channel"] = "101",
+            },
             Events.EmergencyIncident("board-shot-1", "warwick", app.Now.AddMinutes(-3)),
             Events.EmergencyIncident("board-shot-2", "stratford", app.Now.AddMinutes(-17)),
             Events.EmergencyIncident("board-shot-3", "warwick", app.Now.AddMinutes(-25)),
@@ -85,6 +92,10 @@ public sealed class BoardPageTests(MonitorAppFactory app, Chromium chromium, ITe
         Assert.True(await incidents.CountAsync() >= 3);
         await Expect(browser.Page.Locator("#alerts li[data-alert-id*='board-shot-3']")).ToContainTextAsync("BREACH", new() { Timeout = 10_000 });
         await Expect(browser.Page.Locator("#tile-999 [data-role='waiting']")).Not.ToHaveTextAsync("0");
+
+        // A share reads with its count beside it, then the verdict: "5.7% (30 of 528) ■ misses 5.0% target".
+        await Expect(browser.Page.Locator("#tile-101 [data-role='abandoned']")).ToHaveTextAsync(
+            new Regex(@"^\d+\.\d% \([1-9]\d* of [1-9]\d*\) [●■] (meets|misses) 5\.0% target$"));
 
         // Every tile says how old its data is.
         foreach (var age in await browser.Page.Locator(".tile [data-role='age']").AllAsync())

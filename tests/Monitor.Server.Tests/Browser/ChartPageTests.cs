@@ -26,6 +26,7 @@ public sealed class ChartPageTests(MonitorAppFactory app, Chromium chromium)
     private const string Burglary = "residential-burglary";
     private const string InTarget = "response-emergency-in-target";
     private const string Vehicles = "vehicle-offences";
+    private const string ResponseTime = "response-emergency-time";
     private static readonly TimeZoneInfo London = TimeZoneInfo.FindSystemTimeZoneById("Europe/London");
 
     /// <summary>Deadlines generous enough for a loaded two-core machine: the first load also starts the cluster.</summary>
@@ -252,11 +253,38 @@ public sealed class ChartPageTests(MonitorAppFactory app, Chromium chromium)
         Assert.Equal(2, browser.Errors.Count);
     }
 
-    private async Task ImportHistory(string measure, string period, IEnumerable<DateTimeOffset> starts, IEnumerable<(double Sum, long N)> values)
+    [Fact]
+    public async Task The_board_reads_todays_mean_response_beside_the_daily_charts_usual_level_and_limits()
+    {
+        // Thirty closed days of Stratford's emergency response (four arrivals a day, means between 10.4 and 13.1
+        // minutes), then one arrival today, 12 minutes after the incident was created.
+        const string Stratford = "stratford";
+        double[] means = [11.2, 12.0, 10.9, 11.8, 12.6, 11.1, 11.5, 12.3, 10.4, 11.9, 12.8, 11.0, 11.6, 12.2, 11.3,
+            13.1, 11.7, 10.8, 12.1, 11.4, 12.5, 11.0, 11.9, 12.4, 10.7, 11.6, 12.0, 11.3, 12.7, 11.5];
+        var today = LocalMidnight(app.Now.UtcDateTime.Date);
+        await ImportHistory(ResponseTime, "day", Enumerable.Range(0, means.Length).Select(i => today.AddDays(i - means.Length)), means.Select(m => (m * 4, 4L)), Stratford);
+        await new MonitorApi(app.CreateFeedClient()).PostOk(Events.Array([
+            Events.EmergencyIncident("usual-1", Stratford, app.Now.AddMinutes(-12)),
+            Events.Arrived("usual-1", app.Now),
+        ]));
+
+        // What the board must say is the day chart's latest point, as the server draws it.
+        var chart = await app.CreateUserClient(MonitorRoles.Inspector).GetFromJsonAsync<JsonObject>($"/api/charts/warwickshire/{Stratford}/{ResponseTime}?period=day");
+        var latest = chart!["points"]!.AsArray()[^1]!;
+        string Tenths(string figure) => (Math.Round((double)latest[figure]! * 10, MidpointRounding.AwayFromZero) / 10).ToString("0.0", CultureInfo.InvariantCulture);
+
+        await using var browser = await chromium.OpenAsync(app.ClientOptions.BaseAddress);
+        await browser.Page.GotoAsync($"/board?force=warwickshire&area={Stratford}&access_token={MonitorAppFactory.MintToken(MonitorRoles.Wallboard)}");
+        var mean = browser.Page.Locator("#tile-emergency [data-role='mean-response']");
+        await Expect(mean).ToHaveTextAsync($"12.0 min · usual {Tenths("cl")}, limits {Tenths("lcl")}–{Tenths("ucl")} min ● within limits", new() { Timeout = Long });
+        browser.AssertNoErrors();
+    }
+
+    private async Task ImportHistory(string measure, string period, IEnumerable<DateTimeOffset> starts, IEnumerable<(double Sum, long N)> values, string area = Area)
     {
         var points = new JsonArray([.. starts.Zip(values, (start, v) => (JsonNode)new JsonObject
         {
-            ["area"] = Area,
+            ["area"] = area,
             ["measure"] = measure,
             ["period"] = period,
             ["start"] = start.ToString("yyyy-MM-dd'T'HH:mm:sszzz", CultureInfo.InvariantCulture),

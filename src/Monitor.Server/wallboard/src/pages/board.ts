@@ -119,9 +119,10 @@ function lineTile(channel: "999" | "101"): void {
       el("div", { class: "figure" }, el("dt", {}, "Month to date"),
         el("dd", { "data-role": "service-month" }, share(tile?.monthToDate.value, inTarget?.target, "higher"), " ", against(tile?.monthToDate.value, inTarget?.target, "higher"))),
       el("div", { class: "figure" }, el("dt", {}, "Abandoned today"),
+        // The count beside its share, the verdict after both: a badge between them pushed the count onto a line of its own.
         el("dd", { "data-role": "abandoned" }, share(abandonedTile?.today.value, abandoned?.target, "lower"),
-          abandoned?.target != null ? " " : "", abandoned?.target != null ? against(abandonedTile?.today.value, abandoned.target, "lower") : null,
-          el("span", { class: "muted" }, ` (${abandonedTile?.today.sum ?? 0} of ${abandonedTile?.today.n ?? 0})`))),
+          el("span", { class: "muted" }, ` (${abandonedTile?.today.sum ?? 0} of ${abandonedTile?.today.n ?? 0})`),
+          abandoned?.target != null ? " " : "", abandoned?.target != null ? against(abandonedTile?.today.value, abandoned.target, "lower") : null)),
     ));
   section.dataset.changedAt = String(changedAt(`queue:${channel}`, ...(inTarget ? [`tile:${forceArea}/${inTarget.id}`] : [])));
 }
@@ -156,7 +157,8 @@ function emergencyTile(): void {
       : above ? badge("breach", "above the upper limit")
       : below ? badge("ok", "below the lower limit")
       : badge("ok", "within limits");
-    limitsText = [`mean ${cl === null ? "–" : tenths(cl)} · limits ${tenths(lcl, below ? "up" : "nearest")}–${tenths(ucl, above ? "down" : "nearest")} min `, where];
+    // "usual", not "mean": the figure beside it is already a mean (today's), this one is the chart's centre line.
+    limitsText = [`· usual ${cl === null ? "–" : tenths(cl)}, limits ${tenths(lcl, below ? "up" : "nearest")}–${tenths(ucl, above ? "down" : "nearest")} min `, where];
   } else if (responseLimits) limitsText = [badge("info", "too few days for control limits")];
 
   const emergencies = incidents.filter(i => i.grade === "emergency");
