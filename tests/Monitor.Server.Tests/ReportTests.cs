@@ -146,6 +146,20 @@ public sealed class ReportTests(ReportFixture fixture)
     }
 
     [Fact]
+    public async Task Asked_for_no_quarter_the_report_is_of_the_last_to_have_ended()
+    {
+        // The server's clock is in October 2017: the last quarter over is July to September.
+        using var http = App.CreateUserClient(MonitorRoles.Inspector);
+        var asked = await http.GetFromJsonAsync<JsonObject>(ReportPath);
+        foreach (var path in new[] { "/api/reports/warwickshire/quarterly", "/api/reports/warwickshire/quarterly?quarter=" })
+        {
+            var report = await http.GetFromJsonAsync<JsonObject>(path);
+            Assert.Equal("2017Q3", (string)report!["quarter"]!);
+            Assert.Equal(asked!.ToJsonString(), report.ToJsonString());
+        }
+    }
+
+    [Fact]
     public async Task A_quarter_not_yet_over_or_not_a_quarter_is_a_400_and_an_unknown_force_a_404()
     {
         using var http = App.CreateUserClient(MonitorRoles.Inspector);

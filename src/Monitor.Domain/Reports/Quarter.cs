@@ -28,6 +28,9 @@ public readonly partial record struct Quarter(int Year, int Number)
         return year is >= FirstYear and <= LastYear ? new Quarter(year, match.Groups[2].Value[0] - '0') : null;
     }
 
+    /// <summary>The quarter a date falls in.</summary>
+    public static Quarter Of(DateOnly date) => new(date.Year, ((date.Month - 1) / 3) + 1);
+
     public int FirstMonth => ((Number - 1) * 3) + 1;
 
     /// <summary>The quarter's months as period labels (<c>2017-07</c>), the way charted months are labelled.</summary>

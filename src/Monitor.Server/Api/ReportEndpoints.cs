@@ -9,7 +9,7 @@ using Monitor.Server.Auth;
 
 namespace Monitor.Server.Api;
 
-/// <summary>GET /api/reports/{force}/quarterly: the quarterly performance summary, written from the monthly charts.</summary>
+/// <summary>GET /api/reports/{force}/quarterly: the quarterly performance summary, written from the monthly charts (the last ended quarter unless one is asked for).</summary>
 public static class ReportEndpoints
 {
     public static void MapReportsApi(this IEndpointRouteBuilder app) =>
@@ -20,16 +20,20 @@ public static class ReportEndpoints
                 return Results.Problem(detail: $"Force '{force}' is not configured.", statusCode: StatusCodes.Status404NotFound, title: "Not found");
             }
 
-            if (Quarter.Parse(quarter) is not { } asked)
+            // None asked for: the last quarter to have ended in the force's calendar, what an analyst opening the page wants.
+            var asked = string.IsNullOrEmpty(quarter)
+                ? Quarter.Of(definition.Calendar.PeriodOf(PeriodKind.Day, clock.GetUtcNow()).StartDate).Previous
+                : Quarter.Parse(quarter);
+            if (asked is null)
             {
                 return Results.Problem(title: "Bad quarter", detail: $"'quarter' must be a year from {Quarter.FirstYear} to {Quarter.LastYear} and a quarter, such as 2017Q3, not '{quarter}'.", statusCode: StatusCodes.Status400BadRequest);
             }
 
             // A quarter still running has months that are not closed: its totals would be part-quarters.
-            var endsAt = definition.Calendar.StartOfDay(asked.EndsBefore);
+            var endsAt = definition.Calendar.StartOfDay(asked.Value.EndsBefore);
             if (endsAt > clock.GetUtcNow())
             {
-                return Results.Problem(title: "Quarter not over", detail: $"{asked} ends at {endsAt:O}; a report is written for closed quarters only.", statusCode: StatusCodes.Status400BadRequest);
+                return Results.Problem(title: "Quarter not over", detail: $"{asked.Value} ends at {endsAt:O}; a report is written for closed quarters only.", statusCode: StatusCodes.Status400BadRequest);
             }
 
             // The same monthly charts GET /api/charts serves, so the report and the charts never disagree.
@@ -37,7 +41,7 @@ public static class ReportEndpoints
                 .SelectMany(a => definition.MeasuresAt(a.Id).Where(m => m.Periods.Contains(PeriodKind.Month)).Select(m => new ReportSeriesKey(a.Id, m.Id)))
                 .ToList();
             var charts = await Task.WhenAll(keys.Select(k => grains.GetGrain<IMeasureGrain>(new MeasureKey(force, k.Area, k.Measure).ToString()).GetChart(PeriodKind.Month)));
-            var report = QuarterlyReportBuilder.Build(definition, asked, keys.Zip(charts).ToDictionary(p => p.First, p => p.Second.View));
+            var report = QuarterlyReportBuilder.Build(definition, asked.Value, keys.Zip(charts).ToDictionary(p => p.First, p => p.Second.View));
             return Results.Json(report, ReportJsonContext.Default.QuarterlyReport);
         }).RequireAuthorization(MonitorPolicies.Report);
 }

@@ -26,6 +26,16 @@ public sealed class QuarterlyReportTests
         Assert.Null(Quarter.Parse(null));
     }
 
+    [Theory]
+    [InlineData(2017, 1, 1, 1)]
+    [InlineData(2017, 3, 31, 1)]
+    [InlineData(2017, 4, 1, 2)]
+    [InlineData(2017, 9, 30, 3)]
+    [InlineData(2017, 10, 1, 4)]
+    [InlineData(2017, 12, 31, 4)]
+    public void A_date_falls_in_the_quarter_of_its_month(int year, int month, int day, int quarter) =>
+        Assert.Equal(new Quarter(year, quarter), Quarter.Of(new DateOnly(year, month, day)));
+
     [Fact]
     public void Only_years_from_1900_to_9998_are_quarters_so_every_one_has_dates_on_both_sides()
     {

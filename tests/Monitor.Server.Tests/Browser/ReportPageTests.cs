@@ -73,6 +73,20 @@ public sealed class ReportPageTests(ReportFixture fixture, Chromium chromium)
     /// was printed "-1%" beside "comparable". Changes beyond 1% keep the force report's whole percent.
     /// </summary>
     [Fact]
+    public async Task Opened_with_no_quarter_the_page_shows_the_last_to_have_ended()
+    {
+        Assert.True(fixture.FirstImport.Exit == 0, fixture.FirstImport.Errors);
+        await using var browser = await chromium.OpenAsync(fixture.App.ClientOptions.BaseAddress);
+        await browser.Page.GotoAsync($"/report.html?access_token={MonitorAppFactory.MintToken(MonitorRoles.Inspector)}");
+
+        // The server's clock is in October 2017.
+        await Expect(browser.Page.Locator("body[data-ready='2017Q3']")).ToHaveCountAsync(1, new() { Timeout = 30_000 });
+        await Expect(browser.Page.Locator("h1")).ToHaveTextAsync("Performance summary July – September 2017");
+        await Expect(browser.Page.Locator("#quarter")).ToHaveValueAsync("2017Q3");
+        browser.AssertNoErrors();
+    }
+
+    [Fact]
     public async Task A_comparable_change_is_never_printed_as_one_percent_or_more()
     {
         Assert.True(fixture.FirstImport.Exit == 0, fixture.FirstImport.Errors);

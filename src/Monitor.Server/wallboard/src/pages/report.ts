@@ -188,12 +188,9 @@ function render(report: QuarterlyReport): void {
 async function load(): Promise<void> {
   startSession(status);
   byId("print").addEventListener("click", () => window.print());
+  // No quarter in the address: the server writes the last one to have ended, by its clock and the force's calendar.
   const quarter = params.get("quarter") ?? "";
   byId<HTMLInputElement>("quarter").value = quarter;
-  if (!quarter) {
-    status("Choose a quarter (e.g. 2017Q3).");
-    return;
-  }
   const force = params.get("force") ?? claims().force;
   if (!force) {
     status("This sign-in names no force: add ?force= to the address.", true);
@@ -201,7 +198,9 @@ async function load(): Promise<void> {
   }
   byId<HTMLInputElement>("force").value = force;
   try {
-    render(await api<QuarterlyReport>(`/api/reports/${encodeURIComponent(force)}/quarterly?quarter=${encodeURIComponent(quarter)}`));
+    const report = await api<QuarterlyReport>(`/api/reports/${encodeURIComponent(force)}/quarterly${quarter ? `?quarter=${encodeURIComponent(quarter)}` : ""}`);
+    byId<HTMLInputElement>("quarter").value = report.quarter;
+    render(report);
   } catch (e) {
     status(`The report could not be written: ${(e as Error).message}`, true);
   }
