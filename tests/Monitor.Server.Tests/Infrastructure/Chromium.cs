@@ -89,7 +89,9 @@ public sealed class BrowserPage : IAsyncDisposable
         Page = page;
         page.Console += (_, message) =>
         {
-            if (message.Type == "error")
+            // A hub message no handler takes is a warning of the SignalR client's, but a page that ignores what the
+            // hub sends it is a defect all the same.
+            if (message.Type == "error" || (message.Type == "warning" && message.Text.Contains("No client method with the name", StringComparison.Ordinal)))
             {
                 Record($"console: {message.Text}");
             }

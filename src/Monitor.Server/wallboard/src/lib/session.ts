@@ -138,8 +138,16 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
 /** Back-off for every retry: half a second doubling to 30 s, forever. */
 export const retryDelay = (attempt: number) => Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
 
+/** Every message the hub sends (docs/api.md, "Hub /hubs/wallboard"). */
+const hubMessages = ["tiles", "queue", "incidents", "alert", "status", "resync"];
+
+/**
+ * A connection to the wallboard hub that retries for ever. Each page adds handlers for the messages it draws; every
+ * other message is taken here, or the client would log a warning for each one (a status beat every 5 s, every change
+ * of a line's queue).
+ */
 export function buildHub(): HubConnection {
-  return new HubConnectionBuilder()
+  const connection = new HubConnectionBuilder()
     .withUrl("/hubs/wallboard", { accessTokenFactory: currentToken })
     .withAutomaticReconnect({
       nextRetryDelayInMilliseconds: ctx => {
@@ -149,6 +157,8 @@ export function buildHub(): HubConnection {
     })
     .configureLogging(LogLevel.Warning)
     .build();
+  for (const name of hubMessages) connection.on(name, () => {});
+  return connection;
 }
 
 // The first connection retries forever too: a board started before the server must come up by itself.

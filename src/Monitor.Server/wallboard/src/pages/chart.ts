@@ -371,8 +371,6 @@ async function main(): Promise<void> {
   connection.on("tiles", (tiles: Tile[]) => {
     if (tiles.some(t => t.force === force.id && t.area === area && t.measure === measure && (chart === null || t.version > chart.version))) reloadSoon();
   });
-  // The hub sends every board the queues, incidents and alerts; this page draws none of them.
-  for (const name of ["queue", "incidents", "alert"]) connection.on(name, () => {});
   // A push to this page may have been lost (docs/wallboard.md, "Never silently stale"): read the chart afresh.
   connection.on("resync", () => reloadSoon());
   connection.onreconnecting(() => setStatus("connection lost, reconnecting", false));
