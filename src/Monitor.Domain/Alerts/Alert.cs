@@ -25,6 +25,9 @@ public sealed class Alert
 
     public string Message { get; set; } = string.Empty;
 
+    /// <summary>When its condition began, for a source that grows with time (<see cref="AlertCondition.Since"/>); null otherwise.</summary>
+    public DateTimeOffset? Since { get; set; }
+
     public DateTimeOffset RaisedAt { get; set; }
 
     /// <summary>When the state last changed.</summary>

@@ -90,7 +90,9 @@ public sealed record AlertKey(string Area, string Measure, string Rule)
 /// A source's verdict on one key at one instant: its level, the value behind it and a sentence for the board.
 /// <paramref name="ClearNow"/> marks a definitive end (an incident attended): it resolves without waiting for
 /// the clear to hold. <paramref name="NextCheck"/> says when the same inputs would give a worse verdict, so a
-/// grain can set its timer instead of polling.
+/// grain can set its timer instead of polling. <paramref name="Since"/> is when the condition began, for a source
+/// whose value grows with time (an incident's clock start, the longest caller's offer, a feed's last event): the
+/// board ticks the duration from it, so the sentence never carries a figure that goes stale between sweeps.
 /// </summary>
 public sealed record AlertCondition(
     AlertKey Key,
@@ -99,7 +101,8 @@ public sealed record AlertCondition(
     double? Value,
     string Message,
     bool ClearNow = false,
-    DateTimeOffset? NextCheck = null)
+    DateTimeOffset? NextCheck = null,
+    DateTimeOffset? Since = null)
 {
     public static AlertCondition Normal(AlertKey key, AlertSource source, string message = "back to normal") =>
         new(key, source, AlertLevel.None, null, message);

@@ -51,8 +51,8 @@ public static class AlertSources
 
         var message = string.Create(
             CultureInfo.InvariantCulture,
-            $"{incident.Grade} incident {incident.IncidentId} in {incident.District} unattended for {Clock(age)} (target {incident.TargetMinutes} min)");
-        return new AlertCondition(key, AlertSource.Incident, level, Math.Max(0, age.TotalMinutes), message, NextCheck: next);
+            $"{incident.Grade} incident {incident.IncidentId} in {incident.District} unattended (target {incident.TargetMinutes} min)");
+        return new AlertCondition(key, AlertSource.Incident, level, Math.Max(0, age.TotalMinutes), message, NextCheck: next, Since: incident.ClockStart);
     }
 
     /// <summary>The incident was attended (or closed): its alert clears at once, whatever its state.</summary>
@@ -77,11 +77,11 @@ public static class AlertSources
         var level = wait > limit ? AlertLevel.Breach : AlertLevel.None;
         var message = string.Create(
             CultureInfo.InvariantCulture,
-            $"{waiting.Count} {channel} caller(s) waiting, longest {wait.TotalSeconds:0} s (limit {options.CallWaitSeconds} s)");
+            $"{waiting.Count} {channel} caller(s) waiting (limit {options.CallWaitSeconds} s)");
 
         // "Longer than" is strict: the first instant past the limit is one millisecond after it.
         DateTimeOffset? next = level == AlertLevel.None ? longest.Offered + limit + TimeSpan.FromMilliseconds(1) : null;
-        return new AlertCondition(key, AlertSource.CallWaiting, level, wait.TotalSeconds, message, NextCheck: next);
+        return new AlertCondition(key, AlertSource.CallWaiting, level, wait.TotalSeconds, message, NextCheck: next, Since: longest.Offered);
     }
 
     /// <summary>
@@ -115,8 +115,10 @@ public static class AlertSources
         var staleAt = lastEvent.AddMinutes(options.FeedQuietMinutes);
         var quiet = now - lastEvent;
         var level = now >= staleAt ? AlertLevel.Warning : AlertLevel.None;
-        var message = string.Create(CultureInfo.InvariantCulture, $"feed {feed}: no events for {Clock(quiet)} (stale after {options.FeedQuietMinutes} min)");
-        return new AlertCondition(key, AlertSource.FeedQuiet, level, Math.Max(0, quiet.TotalMinutes), message, NextCheck: level == AlertLevel.None ? staleAt : null);
+        var message = level == AlertLevel.None
+            ? $"feed {feed}: events arriving"
+            : string.Create(CultureInfo.InvariantCulture, $"feed {feed}: no events (stale after {options.FeedQuietMinutes} min)");
+        return new AlertCondition(key, AlertSource.FeedQuiet, level, Math.Max(0, quiet.TotalMinutes), message, NextCheck: level == AlertLevel.None ? staleAt : null, Since: lastEvent);
     }
 
     /// <summary>
@@ -194,11 +196,5 @@ public static class AlertSources
             _ => string.Create(CultureInfo.InvariantCulture, $"the average was recalculated from {s.FromMean:0.##} to {s.ToMean:0.##}"),
         };
         return string.Create(CultureInfo.InvariantCulture, $"{measure} {s.Period}: {what} (value {s.Value:0.###})");
-    }
-
-    private static string Clock(TimeSpan span)
-    {
-        var seconds = Math.Max(0, (long)span.TotalSeconds);
-        return string.Create(CultureInfo.InvariantCulture, $"{seconds / 60}:{seconds % 60:00}");
     }
 }

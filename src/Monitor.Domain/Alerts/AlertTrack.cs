@@ -218,10 +218,11 @@ public sealed class AlertTrack
             run.Changed = true;
         }
 
-        if (alert.Value != condition.Value || alert.Message != condition.Message)
+        if (alert.Value != condition.Value || alert.Message != condition.Message || alert.Since != condition.Since)
         {
             alert.Value = condition.Value;
             alert.Message = condition.Message;
+            alert.Since = condition.Since;
             run.Changed = true;
         }
 
@@ -251,6 +252,7 @@ public sealed class AlertTrack
             Severity = condition.Level,
             Value = condition.Value,
             Message = condition.Message,
+            Since = condition.Since,
             RaisedAt = now,
             ChangedAt = now,
             UnacknowledgedSince = now,

@@ -20,7 +20,8 @@ public sealed class LiveSourceTests
         Assert.Equal(AlertLevel.Breach, past.Level);
         Assert.Equal("warwickshire/calls-999-waiting/longest-wait", past.Key.ToString());
         Assert.Equal(10.001, past.Value!.Value, 9);
-        Assert.Equal("2 999 caller(s) waiting, longest 10 s (limit 10 s)", past.Message);
+        Assert.Equal("2 999 caller(s) waiting (limit 10 s)", past.Message);
+        Assert.Equal(Now.AddSeconds(-10), past.Since);
     }
 
     [Fact]
@@ -71,11 +72,17 @@ public sealed class LiveSourceTests
     }
 
     [Fact]
-    public void A_quiet_feed_says_when_it_will_go_stale_and_how_long_it_has_been_quiet()
+    public void A_quiet_feed_says_when_it_will_go_stale_and_since_when_it_has_been_quiet()
     {
-        var condition = AlertSources.FeedQuiet("warwickshire", "command-and-control", Now.AddMinutes(-3), Now, AlertOptions.Default with { FeedQuietMinutes = 5 });
+        var options = AlertOptions.Default with { FeedQuietMinutes = 5 };
+        var condition = AlertSources.FeedQuiet("warwickshire", "command-and-control", Now.AddMinutes(-3), Now, options);
 
         Assert.Equal(Now.AddMinutes(2), condition.NextCheck);
-        Assert.Equal("feed command-and-control: no events for 3:00 (stale after 5 min)", condition.Message);
+        Assert.Equal(Now.AddMinutes(-3), condition.Since);
+        Assert.Equal("feed command-and-control: events arriving", condition.Message);
+
+        var stale = AlertSources.FeedQuiet("warwickshire", "command-and-control", Now.AddMinutes(-6), Now, options);
+        Assert.Equal("feed command-and-control: no events (stale after 5 min)", stale.Message);
+        Assert.Equal(Now.AddMinutes(-6), stale.Since);
     }
 }

@@ -91,6 +91,13 @@ public sealed class BoardPageTests(MonitorAppFactory app, Chromium chromium, ITe
         await Expect(browser.Page.Locator("li[data-incident='I-board-shot-3']")).ToContainTextAsync("OVERDUE");
         Assert.True(await incidents.CountAsync() >= 3);
         await Expect(browser.Page.Locator("#alerts li[data-alert-id*='board-shot-3']")).ToContainTextAsync("BREACH", new() { Timeout = 10_000 });
+
+        // The alert says how long the incident has been unattended as the incident's own clock does: ticking, never a
+        // figure frozen at the sweep that raised it.
+        var unattended = browser.Page.Locator("#alerts li[data-alert-id*='board-shot-3'] .message");
+        await Expect(unattended).ToContainTextAsync(new Regex(@"unattended \(target 20 min\) · for 2\d:\d\d$"));
+        var shown = await unattended.TextContentAsync();
+        await Expect(unattended).Not.ToHaveTextAsync(shown!, new() { Timeout = 5_000 });
         await Expect(browser.Page.Locator("#tile-999 [data-role='waiting']")).Not.ToHaveTextAsync("0");
 
         // A share reads with its count beside it, then the verdict: "5.7% (30 of 528) ■ misses 5.0% target".

@@ -18,7 +18,7 @@ export interface LiveSnapshot {
 export interface AlertNote { at: string; who: string; role: string; action: string; text: string; }
 export interface Alert {
   id: string; key: { area: string; measure: string; rule: string }; source: string; state: string; severity: string;
-  value: number | null; message: string; raisedAt: string; changedAt: string; escalation: string;
+  value: number | null; message: string; since: string | null; raisedAt: string; changedAt: string; escalation: string;
   acknowledgedBy: string | null; acknowledgedAt: string | null; shelvedUntil: string | null; notes: AlertNote[];
 }
 export interface AlertPush { force: string; alert: Alert; }

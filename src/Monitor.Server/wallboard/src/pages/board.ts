@@ -217,6 +217,13 @@ function mine(alert: Alert): boolean {
   return false;
 }
 
+/** How long an alert's condition has lasted, ticking (an incident unattended, a caller waiting, a feed quiet); nothing for one that does not grow with time. */
+function lasting(alert: Alert): (Node | string)[] {
+  if (!alert.since) return [];
+  const since = Date.parse(alert.since);
+  return [" · for ", el("span", { class: "ticker", "data-clock-start": String(since) }, span(serverNow() - since))];
+}
+
 function alertSummary(alert: Alert): HTMLElement {
   const level = alert.severity === "breach" ? "breach" : "warning";
   const stateWords: Record<string, string> = {
@@ -227,7 +234,7 @@ function alertSummary(alert: Alert): HTMLElement {
   const lastNote = alert.notes.length > 0 ? alert.notes[alert.notes.length - 1] : null;
   return el("div", { class: "summary" },
     badge(level, level === "breach" ? "BREACH" : "WARNING"),
-    el("span", { class: "message" }, alert.message),
+    el("span", { class: "message" }, alert.message, ...lasting(alert)),
     el("span", { class: "meta" },
       `${areaName(alert.key.area)} · raised `, el("span", { "data-age-of": String(Date.parse(alert.raisedAt)) }, age(serverNow() - Date.parse(alert.raisedAt))),
       " ago · ", el("span", { "data-role": "state", class: needsAcknowledging(alert) ? "unacked" : "" }, stateWords[alert.state] ?? alert.state),
@@ -364,7 +371,7 @@ function renderBanners(): void {
   }
   // Only while the feed is still quiet: a returned alert waits in the panel for its acknowledgement, but the feed is back.
   for (const quiet of [...alerts.values()].filter(a => a.source === "feed-quiet" && a.state !== "resolved" && a.state !== "returned-unacknowledged")) {
-    banners.push(el("p", { class: "banner warning", "data-kind": "feed-quiet" }, badge("warning", "FEED QUIET:"), ` ${quiet.message}`));
+    banners.push(el("p", { class: "banner warning", "data-kind": "feed-quiet" }, badge("warning", "FEED QUIET:"), ` ${quiet.message}`, ...lasting(quiet)));
   }
   byId("banners").replaceChildren(...banners);
 }
