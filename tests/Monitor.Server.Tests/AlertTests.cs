@@ -30,6 +30,8 @@ public sealed class AlertTests(MonitorAppFactory app) : IClassFixture<MonitorApp
         var warning = Assert.Single(await Mine("active"));
         Assert.Equal("warning", (string)warning["severity"]!);
         Assert.Equal("active-unacknowledged", (string)warning["state"]!);
+        Assert.Equal("emergency incident I-alert-inc-1 in Rugby District unattended (target 20 min)", (string)warning["message"]!);
+        Assert.Equal(start, (DateTimeOffset)warning["since"]!);
         var north = (await app.CreateUserClient(MonitorRoles.Inspector).GetFromJsonAsync<JsonObject>("/api/live/warwickshire/north"))!;
         Assert.True((int)north["alerts"]!["unacknowledged"]! >= 1, "the policing area counts its district's alert");
 

@@ -23,9 +23,10 @@ public static class AlertSources
 {
     /// <summary>
     /// An open emergency or priority incident: a breach once its clock passes the force's target (20 or 60
-    /// minutes, or the urban target), a warning the configured lead before it (15 minutes for emergencies).
+    /// minutes, or the urban target), a warning the configured lead before it (15 minutes for emergencies). The
+    /// sentence names the district as the control room does (<paramref name="districtName"/>), or by its id.
     /// </summary>
-    public static AlertCondition Incident(OpenIncident incident, DateTimeOffset now, AlertOptions options)
+    public static AlertCondition Incident(OpenIncident incident, DateTimeOffset now, AlertOptions options, string? districtName = null)
     {
         var key = AlertKey.ForIncident(incident.District, incident.IncidentId);
         var breachAt = incident.ClockStart.AddMinutes(incident.TargetMinutes);
@@ -51,7 +52,7 @@ public static class AlertSources
 
         var message = string.Create(
             CultureInfo.InvariantCulture,
-            $"{incident.Grade} incident {incident.IncidentId} in {incident.District} unattended (target {incident.TargetMinutes} min)");
+            $"{incident.Grade} incident {incident.IncidentId} in {districtName ?? incident.District} unattended (target {incident.TargetMinutes} min)");
         return new AlertCondition(key, AlertSource.Incident, level, Math.Max(0, age.TotalMinutes), message, NextCheck: next, Since: incident.ClockStart);
     }
 

@@ -81,7 +81,7 @@ public sealed class AlertSweeperGrain(ForceCatalog forces, AlertSweepOptions swe
         var now = time.GetUtcNow();
         var open = (await GrainFactory.GetGrain<IOpenIncidentsGrain>(force.Id).AllOpen()).Value;
         var alerts = await GrainFactory.GetGrain<IAlertBoardGrain>(force.Id).List(activeOnly: true);
-        var verdicts = open.Select(i => AlertSources.Incident(i, now, force.Alerts)).ToList();
+        var verdicts = open.Select(i => AlertSources.Incident(i, now, force.Alerts, force.FindArea(i.District)?.Name)).ToList();
 
         // An incident that left the open list was attended or closed: its alert clears at once.
         var stillOpen = open.Select(i => AlertKey.ForIncident(i.District, i.IncidentId)).ToHashSet();

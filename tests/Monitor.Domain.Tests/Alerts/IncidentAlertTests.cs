@@ -30,6 +30,9 @@ public sealed class IncidentAlertTests
         // The sentence holds nothing that goes stale between sweeps: the board ticks the clock from its start.
         Assert.Equal("emergency incident INC-1 in rugby unattended (target 20 min)", bench.Alert.Message);
         Assert.Equal(AlertBench.Start, bench.Alert.Since);
+        Assert.Equal(
+            "emergency incident INC-1 in Rugby District unattended (target 20 min)",
+            AlertSources.Incident(life.AsOpen(force)!, bench.Now, bench.Options, "Rugby District").Message);
         Assert.Equal("rugby:incident-INC-1:unattended:1", bench.Alert.Id);
 
         // Attended at exactly 20:00 would be within target (IncidentLifecycle), so 20:00 is not yet a breach.
